@@ -1,0 +1,68 @@
+package dev.workmesh.testsupport.embedded;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A PostgreSQL 17 server from zonky's embedded binaries, with no Docker and no installed database.
+ *
+ * <p>PostgreSQL refuses to run as root; when this JVM is root, zonky runs {@code initdb} and {@code
+ * pg_ctl} under {@code unshare -U}, in a user namespace where they are not.
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+
+  public static final String SUPERUSER = "postgres";
+
+  private final EmbeddedPostgres postgres;
+
+  private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+    this.postgres = postgres;
+  }
+
+  /**
+   * Starts a server.
+   *
+   * @param dataDirectory where the cluster lives; {@code null} for a throw-away temporary directory
+   * @param port the port to listen on; 0 for any free port
+   */
+  public static EmbeddedPostgresServer start(Path dataDirectory, int port) {
+    try {
+      EmbeddedPostgres.Builder builder =
+          EmbeddedPostgres.builder()
+              .setPGStartupWait(Duration.ofSeconds(60))
+              .setServerConfig("max_connections", "300")
+              .setServerConfig("fsync", dataDirectory == null ? "off" : "on")
+              .setServerConfig("synchronous_commit", dataDirectory == null ? "off" : "on")
+              .setServerConfig("full_page_writes", dataDirectory == null ? "off" : "on");
+      if (dataDirectory != null) {
+        builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
+      }
+      if (port > 0) {
+        builder.setPort(port);
+      }
+      return new EmbeddedPostgresServer(builder.start());
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start the embedded PostgreSQL server", e);
+    }
+  }
+
+  public int port() {
+    return postgres.getPort();
+  }
+
+  public String jdbcUrl(String database) {
+    return "jdbc:postgresql://localhost:" + port() + "/" + database;
+  }
+
+  @Override
+  public void close() {
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not stop the embedded PostgreSQL server", e);
+    }
+  }
+}
