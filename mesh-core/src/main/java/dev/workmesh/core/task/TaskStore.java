@@ -1,0 +1,152 @@
+package dev.workmesh.core.task;
+
+import dev.workmesh.core.NotFoundException;
+import dev.workmesh.core.db.MeshDb;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.RowMapper;
+
+/** Reads tasks and their attempts. Writes go through {@link TaskSubmitter} and {@link TaskLifecycle}. */
+public final class TaskStore {
+
+  static final String COLUMNS =
+      "id, mission_id, title, description, claim_policy, assigned_agent, pool, required_capabilities, priority,"
+          + " runtime, input::text AS input, max_attempts, timeout_ms, not_before, depends_on, parent_task_id,"
+          + " idempotency_key, status, attempt, attempt_limit, cancel_requested, result::text AS result, error,"
+          + " submitted_by, created_at, ready_at, finished_at, updated_at";
+
+  private final MeshDb db;
+  private final RowMapper<MeshTask> taskMapper;
+  private final RowMapper<Attempt> attemptMapper;
+
+  public TaskStore(MeshDb db) {
+    this.db = db;
+    this.taskMapper = (rs, i) -> mapTask(db, rs);
+    this.attemptMapper = (rs, i) -> mapAttempt(db, rs);
+  }
+
+  public Optional<MeshTask> find(UUID id) {
+    return db.jdbc().sql("SELECT " + COLUMNS + " FROM task WHERE id = :id").param("id", id).query(taskMapper).optional();
+  }
+
+  public MeshTask get(UUID id) {
+    return find(id).orElseThrow(() -> new NotFoundException("task", id));
+  }
+
+  public List<MeshTask> getAll(List<UUID> ids) {
+    return db.jdbc()
+        .sql("SELECT " + COLUMNS + " FROM task WHERE id = ANY(:ids) ORDER BY id")
+        .param("ids", MeshDb.uuidArray(ids))
+        .query(taskMapper)
+        .list();
+  }
+
+  public List<Attempt> attempts(UUID taskId) {
+    return db.jdbc()
+        .sql("SELECT * FROM attempt WHERE task_id = :id ORDER BY claimed_at, number")
+        .param("id", taskId)
+        .query(attemptMapper)
+        .list();
+  }
+
+  /**
+   * A page of a mission's tasks in id (= submission) order.
+   *
+   * @param status only tasks in this status, or all when null
+   * @param after the last id of the previous page, or null for the first page
+   */
+  public List<MeshTask> list(UUID missionId, TaskStatus status, UUID after, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM task WHERE mission_id = :mission");
+    if (status != null) {
+      sql.append(" AND status = :status");
+    }
+    if (after != null) {
+      sql.append(" AND id > :after");
+    }
+    sql.append(" ORDER BY id LIMIT :limit");
+    var statement = db.jdbc().sql(sql.toString()).param("mission", missionId).param("limit", limit);
+    if (status != null) {
+      statement = statement.param("status", status.wire());
+    }
+    if (after != null) {
+      statement = statement.param("after", after);
+    }
+    return statement.query(taskMapper).list();
+  }
+
+  /** How many tasks of the mission are in each status (every status present, zero when none). */
+  public Map<TaskStatus, Long> countByStatus(UUID missionId) {
+    Map<TaskStatus, Long> counts = new EnumMap<>(TaskStatus.class);
+    for (TaskStatus s : TaskStatus.values()) {
+      counts.put(s, 0L);
+    }
+    db.jdbc()
+        .sql("SELECT status, count(*) AS n FROM task WHERE mission_id = :mission GROUP BY status")
+        .param("mission", missionId)
+        .query(rs -> {
+          counts.put(TaskStatus.fromWire(rs.getString("status")), rs.getLong("n"));
+        });
+    return counts;
+  }
+
+  static MeshTask mapTask(MeshDb db, ResultSet rs) throws SQLException {
+    long timeoutMs = rs.getLong("timeout_ms");
+    Duration timeout = rs.wasNull() ? null : Duration.ofMillis(timeoutMs);
+    return new MeshTask(
+        MeshDb.uuid(rs, "id"),
+        MeshDb.uuid(rs, "mission_id"),
+        rs.getString("title"),
+        rs.getString("description"),
+        ClaimPolicy.fromWire(rs.getString("claim_policy")),
+        MeshDb.uuid(rs, "assigned_agent"),
+        rs.getString("pool"),
+        MeshDb.textList(rs, "required_capabilities"),
+        rs.getInt("priority"),
+        rs.getString("runtime"),
+        db.readJson(rs, "input"),
+        rs.getInt("max_attempts"),
+        timeout,
+        MeshDb.instant(rs, "not_before"),
+        MeshDb.uuidList(rs, "depends_on"),
+        MeshDb.uuid(rs, "parent_task_id"),
+        rs.getString("idempotency_key"),
+        TaskStatus.fromWire(rs.getString("status")),
+        rs.getInt("attempt"),
+        rs.getInt("attempt_limit"),
+        rs.getBoolean("cancel_requested"),
+        db.readJson(rs, "result"),
+        rs.getString("error"),
+        rs.getString("submitted_by"),
+        MeshDb.instant(rs, "created_at"),
+        MeshDb.instant(rs, "ready_at"),
+        MeshDb.instant(rs, "finished_at"),
+        MeshDb.instant(rs, "updated_at"));
+  }
+
+  static Attempt mapAttempt(MeshDb db, ResultSet rs) throws SQLException {
+    String outcome = rs.getString("outcome");
+    int exitCode = rs.getInt("exit_code");
+    Integer exit = rs.wasNull() ? null : exitCode;
+    return new Attempt(
+        MeshDb.uuid(rs, "id"),
+        MeshDb.uuid(rs, "task_id"),
+        MeshDb.uuid(rs, "agent_id"),
+        rs.getInt("number"),
+        rs.getBoolean("broadcast"),
+        MeshDb.instant(rs, "lease_expires_at"),
+        MeshDb.instant(rs, "claimed_at"),
+        MeshDb.instant(rs, "started_at"),
+        MeshDb.instant(rs, "finished_at"),
+        outcome == null ? null : AttemptOutcome.fromWire(outcome),
+        exit,
+        rs.getString("log_tail"),
+        db.readJson(rs, "result"),
+        rs.getString("error"));
+  }
+}

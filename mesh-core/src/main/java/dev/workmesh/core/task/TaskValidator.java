@@ -1,0 +1,157 @@
+package dev.workmesh.core.task;
+
+import dev.workmesh.core.ValidationException;
+import dev.workmesh.core.ValidationException.Violation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Field-level validation of submissions, before anything reaches the database. Every message says what
+ * is expected, so that a person or a model can correct the request.
+ */
+public final class TaskValidator {
+
+  public static final int MAX_TITLE = 500;
+  public static final int MAX_DESCRIPTION = 100_000;
+  public static final int MAX_INPUT_BYTES = 1_000_000;
+  public static final int MAX_CAPABILITIES = 64;
+  public static final int MAX_DEPENDENCIES = 100;
+  public static final int MAX_ATTEMPTS = 100;
+  public static final int MAX_IDEMPOTENCY_KEY = 200;
+  public static final int MAX_PRIORITY = 1_000_000;
+  public static final Duration MAX_TIMEOUT = Duration.ofDays(7);
+  public static final String DEFAULT_POOL = "default";
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+
+  /** Pools, capabilities and runtimes: short names, no spaces or punctuation beyond {@code . _ - :}. */
+  public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
+
+  /** A submission with defaults applied and every field checked. */
+  public record Valid(
+      String title,
+      String description,
+      ClaimPolicy claimPolicy,
+      java.util.UUID assignedAgent,
+      String pool,
+      List<String> requiredCapabilities,
+      int priority,
+      String runtime,
+      JsonNode input,
+      int maxAttempts,
+      Duration timeout,
+      java.time.Instant notBefore,
+      List<java.util.UUID> dependsOn,
+      java.util.UUID parentTaskId,
+      String idempotencyKey) {}
+
+  private TaskValidator() {}
+
+  /**
+   * Validates one submission.
+   *
+   * @param path the JSON path prefix for messages, e.g. "" or "[3]."
+   */
+  public static Valid validate(NewTask t, String path, List<Violation> out) {
+    String title = t.title() == null ? null : t.title().strip();
+    if (title == null || title.isEmpty()) {
+      out.add(new Violation(path + "title", "is required: a short name of the work"));
+    } else if (title.length() > MAX_TITLE) {
+      out.add(new Violation(path + "title", "must be at most " + MAX_TITLE + " characters"));
+    }
+    checkText(path + "title", title, out);
+    String description = t.description() == null ? "" : t.description();
+    if (description.length() > MAX_DESCRIPTION) {
+      out.add(new Violation(path + "description", "must be at most " + MAX_DESCRIPTION + " characters"));
+    }
+    checkText(path + "description", description, out);
+
+    ClaimPolicy policy = t.claimPolicy() == null ? ClaimPolicy.FIRST_CLAIM : t.claimPolicy();
+    if (policy == ClaimPolicy.ASSIGNED && t.assignedAgent() == null) {
+      out.add(new Violation(path + "assigned_agent", "is required when claim_policy is assigned: the agent id"));
+    }
+    if (policy != ClaimPolicy.ASSIGNED && t.assignedAgent() != null) {
+      out.add(new Violation(path + "assigned_agent",
+          "is only allowed with claim_policy assigned; drop it or set claim_policy to assigned"));
+    }
+    String pool = t.pool() == null ? DEFAULT_POOL : t.pool();
+    checkName(path + "pool", pool, out);
+
+    List<String> caps = t.requiredCapabilities() == null ? List.of() : t.requiredCapabilities();
+    if (caps.size() > MAX_CAPABILITIES) {
+      out.add(new Violation(path + "required_capabilities", "must list at most " + MAX_CAPABILITIES + " names"));
+    } else {
+      for (int i = 0; i < caps.size(); i++) {
+        checkName(path + "required_capabilities[" + i + "]", caps.get(i), out);
+      }
+    }
+    caps = caps.stream().distinct().sorted().toList();
+
+    int priority = t.priority() == null ? 0 : t.priority();
+    if (Math.abs((long) priority) > MAX_PRIORITY) {
+      out.add(new Violation(path + "priority",
+          "must be between -" + MAX_PRIORITY + " and " + MAX_PRIORITY + " (higher runs first)"));
+    }
+    if (t.runtime() != null) {
+      checkName(path + "runtime", t.runtime(), out);
+    }
+    JsonNode input = t.input();
+    if (input != null && !input.isNull() && !input.isObject()) {
+      out.add(new Violation(path + "input", "must be a JSON object, for example {\"command\": \"make test\"}"));
+    } else if (input != null && input.toString().length() > MAX_INPUT_BYTES) {
+      out.add(new Violation(path + "input", "must serialize to at most " + MAX_INPUT_BYTES + " bytes"));
+    }
+    int maxAttempts = t.maxAttempts() == null ? DEFAULT_MAX_ATTEMPTS : t.maxAttempts();
+    if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS) {
+      out.add(new Violation(path + "max_attempts", "must be between 1 and " + MAX_ATTEMPTS));
+    }
+    if (t.timeout() != null && (t.timeout().isNegative() || t.timeout().isZero()
+        || t.timeout().compareTo(MAX_TIMEOUT) > 0)) {
+      out.add(new Violation(path + "timeout", "must be positive and at most 7 days, e.g. \"30m\" or \"PT2H\""));
+    }
+    List<java.util.UUID> deps = t.dependsOn() == null ? List.of() : t.dependsOn();
+    if (deps.size() > MAX_DEPENDENCIES) {
+      out.add(new Violation(path + "depends_on", "must list at most " + MAX_DEPENDENCIES + " task ids"));
+    }
+    if (deps.stream().anyMatch(java.util.Objects::isNull)) {
+      out.add(new Violation(path + "depends_on", "must not contain null"));
+    }
+    deps = new ArrayList<>(new HashSet<>(deps.stream().filter(java.util.Objects::nonNull).toList()));
+    deps.sort(null);
+    String key = t.idempotencyKey();
+    if (key != null && (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY)) {
+      out.add(new Violation(path + "idempotency_key", "must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters"));
+    }
+    checkText(path + "idempotency_key", key, out);
+    return new Valid(title, description, policy, t.assignedAgent(), pool, caps, priority, t.runtime(),
+        input == null || input.isNull() ? null : input, maxAttempts, t.timeout(), t.notBefore(), List.copyOf(deps),
+        t.parentTaskId(), key);
+  }
+
+  /** Validates one submission and throws if anything is wrong. */
+  public static Valid validate(NewTask t) {
+    List<Violation> violations = new ArrayList<>();
+    Valid valid = validate(t, "", violations);
+    if (!violations.isEmpty()) {
+      throw new ValidationException(violations);
+    }
+    return valid;
+  }
+
+  static void checkName(String field, String value, List<Violation> out) {
+    if (value == null || !NAME.matcher(value).matches()) {
+      out.add(new Violation(field, "must be 1 to 64 characters of letters, digits, '.', '_', ':' or '-',"
+          + " starting with a letter or digit"));
+    }
+  }
+
+  /** PostgreSQL text cannot hold NUL; say so instead of failing in the driver. */
+  static void checkText(String field, String value, List<Violation> out) {
+    if (value != null && value.indexOf('\0') >= 0) {
+      out.add(new Violation(field, "must not contain the NUL character (\\u0000)"));
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.workmesh.core;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.workmesh.core.agent.Agent;
+import dev.workmesh.core.agent.NewAgent;
+import dev.workmesh.core.db.MeshDb;
+import dev.workmesh.core.mission.Mission;
+import dev.workmesh.core.task.RetryBackoff;
+import dev.workmesh.testsupport.MutableClock;
+import dev.workmesh.testsupport.TestDatabase;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+/** mesh-core on a test class's own database, with a clock the test moves. */
+final class CoreHarness implements AutoCloseable {
+
+  final HikariDataSource dataSource;
+  final MutableClock clock = MutableClock.startingNow();
+  final MeshCore core;
+
+  CoreHarness(TestDatabase database) {
+    this(database, Duration.ofSeconds(30), new RetryBackoff(Duration.ofSeconds(1), Duration.ofMinutes(5), new Random(7)));
+  }
+
+  CoreHarness(TestDatabase database, Duration lease, RetryBackoff backoff) {
+    dataSource = database.newDataSource(24);
+    MeshCore.migrate(dataSource);
+    core = new MeshCore(new MeshDb(dataSource, clock), new MeshCore.Settings(lease, backoff));
+  }
+
+  Mission mission() {
+    return core.missions().create("m-" + UUID.randomUUID(), "");
+  }
+
+  /** An enrolled agent in the given pools holding the given capabilities. */
+  Agent agent(List<String> pools, List<String> capabilities) {
+    return core.agents().enrol(new NewAgent("agent-" + UUID.randomUUID(), pools, capabilities, List.of("bash"), 1000,
+        Map.of())).agent();
+  }
+
+  Agent agent() {
+    return agent(List.of("default"), List.of());
+  }
+
+  /** Rows in the outbox for a topic. */
+  long outboxCount(String topic) {
+    return core.db().jdbc().sql("SELECT count(*) FROM outbox WHERE topic = :t").param("t", topic)
+        .query(Long.class).single();
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}
