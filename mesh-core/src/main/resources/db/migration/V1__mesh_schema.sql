@@ -116,7 +116,7 @@ CREATE TABLE outbox (
     id           bigserial   PRIMARY KEY,
     topic        text        NOT NULL,                        -- logical name, without the deployment prefix
     message_key  text        NOT NULL,
-    payload      jsonb       NOT NULL,
+    payload      json        NOT NULL,                        -- json keeps the text exactly as written
     created_at   timestamptz NOT NULL,
     published_at timestamptz
 );

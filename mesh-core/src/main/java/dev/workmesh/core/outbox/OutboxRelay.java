@@ -90,7 +90,11 @@ public final class OutboxRelay {
           new ProducerRecord<>(topics.resolve(row.topic()), row.key(), row.payload().getBytes(StandardCharsets.UTF_8));
       record.headers().add(new RecordHeader(OUTBOX_ID_HEADER,
           Long.toString(row.id()).getBytes(StandardCharsets.UTF_8)));
-      acks.add(producer.send(record));
+      Future<RecordMetadata> ack = producer.send(record);
+      acks.add(ack);
+      if (ack.isDone() && ack.state() == Future.State.FAILED) {
+        break; // the broker is unreachable: do not wait out the metadata timeout once per record
+      }
     }
     producer.flush();
     long deadline = System.nanoTime() + sendTimeout.toNanos();

@@ -13,7 +13,7 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 public final class OutboxWriter {
 
   private static final String INSERT =
-      "INSERT INTO outbox (topic, message_key, payload, created_at) VALUES (:topic, :key, CAST(:payload AS jsonb), :at)";
+      "INSERT INTO outbox (topic, message_key, payload, created_at) VALUES (:topic, :key, CAST(:payload AS json), :at)";
 
   private final MeshDb db;
   private final NamedParameterJdbcTemplate named;

@@ -1,0 +1,107 @@
+package dev.workmesh.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.workmesh.core.mission.Mission;
+import dev.workmesh.core.task.NewTask;
+import dev.workmesh.core.task.TaskSubmitter.Submitted;
+import dev.workmesh.testsupport.MeshIntegrationTest;
+import dev.workmesh.testsupport.TestDatabase;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Invariant 6 and the validation of submissions. */
+@MeshIntegrationTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class IdempotentSubmitTest {
+
+  private CoreHarness mesh;
+
+  @BeforeAll
+  void start(TestDatabase database) {
+    mesh = new CoreHarness(database);
+  }
+
+  @AfterAll
+  void stop() {
+    mesh.close();
+  }
+
+  @Test
+  void concurrentDuplicateSubmissionsMakeOneTaskAndTheOthersAreReplays() throws Exception {
+    Mission mission = mesh.mission();
+    int racers = 12;
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(racers);
+    List<Callable<Submitted>> calls = new ArrayList<>();
+    for (int i = 0; i < racers; i++) {
+      calls.add(() -> {
+        go.await();
+        return mesh.core.submitter().submit(mission.id(),
+            NewTask.builder("nightly build").idempotencyKey("build-2026-11-21").build(), "operator");
+      });
+    }
+    List<Future<Submitted>> futures = new ArrayList<>();
+    for (Callable<Submitted> c : calls) {
+      futures.add(pool.submit(c));
+    }
+    go.countDown();
+    List<Submitted> results = new ArrayList<>();
+    for (Future<Submitted> f : futures) {
+      results.add(f.get());
+    }
+    pool.shutdown();
+
+    assertThat(results.stream().map(r -> r.task().id()).distinct()).hasSize(1);
+    assertThat(results.stream().filter(r -> !r.replay())).hasSize(1);
+    assertThat(mesh.core.tasks().list(mission.id(), null, null, 100)).hasSize(1);
+    assertThat(mesh.outboxCount("mesh.tasks.pooled")).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void theSameKeyInAnotherMissionIsAnotherTask() {
+    Mission a = mesh.mission();
+    Mission b = mesh.mission();
+    UUID inA = mesh.core.submitter().submit(a.id(), NewTask.builder("x").idempotencyKey("k").build(), "op").task().id();
+    UUID inB = mesh.core.submitter().submit(b.id(), NewTask.builder("x").idempotencyKey("k").build(), "op").task().id();
+    assertThat(inA).isNotEqualTo(inB);
+  }
+
+  @Test
+  void aBatchIsAllOrNothingAndNamesEveryBadField() {
+    Mission mission = mesh.mission();
+    List<NewTask> batch = List.of(
+        NewTask.of("fine", ""),
+        NewTask.builder("").priority(5_000_000).pool("bad pool!").maxAttempts(0).build(),
+        NewTask.builder("orphan").dependsOn(List.of(UUID.randomUUID())).build());
+    assertThatThrownBy(() -> mesh.core.submitter().submitAll(mission.id(), batch, "operator"))
+        .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.violations())
+            .extracting(ValidationException.Violation::field)
+            .contains("[1].title", "[1].priority", "[1].pool", "[1].max_attempts"));
+    assertThat(mesh.core.tasks().list(mission.id(), null, null, 10)).isEmpty();
+
+    List<NewTask> unknownDependency = List.of(NewTask.of("fine", ""),
+        NewTask.builder("orphan").dependsOn(List.of(UUID.randomUUID())).build());
+    assertThatThrownBy(() -> mesh.core.submitter().submitAll(mission.id(), unknownDependency, "operator"))
+        .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.violations())
+            .extracting(ValidationException.Violation::field).containsExactly("[1].depends_on"));
+    assertThat(mesh.core.tasks().list(mission.id(), null, null, 10)).isEmpty();
+  }
+
+  @Test
+  void aSubmissionToAMissingMissionIsNotFound() {
+    assertThatThrownBy(() -> mesh.core.submitter().submit(UUID.randomUUID(), NewTask.of("x", ""), "operator"))
+        .isInstanceOf(NotFoundException.class);
+  }
+}
