@@ -1,0 +1,233 @@
+package dev.workmesh.scheduler.job;
+
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Turns one {@code [[job]]} table into a {@link JobDefinition}, reporting every problem it finds
+ * (not just the first) and returning null when there was any.
+ */
+final class JobTableReader {
+
+  static final List<String> JOB_KEYS =
+      List.of("name", "schedule", "interval", "time_zone", "mission", "enabled", "misfire", "task");
+  static final List<String> TASK_KEYS =
+      List.of(
+          "title", "description", "claim_policy", "assigned_agent", "pool", "required_capabilities",
+          "priority", "runtime", "input", "max_attempts", "timeout");
+
+  private static final Map<String, String> TASK_KEYS_AT_JOB_LEVEL =
+      hints(TASK_KEYS, key -> "\"" + key + "\" is a task field: put it under the job's [job.task] header");
+  private static final Map<String, String> JOB_KEYS_IN_TASK =
+      hints(
+          JOB_KEYS,
+          key -> "\"" + key + "\" is a job field, but TOML puts every key written after the [job.task]"
+              + " header into the task table: move it above [job.task]");
+
+  /** Longer is surely a typo; also keeps lease arithmetic far from overflow. */
+  static final Duration MAX_TIMEOUT = Duration.ofDays(7);
+
+  private final String file;
+  private final ZoneId defaultZone;
+  private final boolean fileDefaultZoneInvalid;
+
+  /**
+   * @param defaultZone the zone of jobs without {@code time_zone}
+   * @param fileDefaultZoneInvalid the file's {@code default_time_zone} was given but unusable: jobs
+   *     without their own {@code time_zone} are then rejected rather than run in a zone the operator
+   *     did not choose
+   */
+  JobTableReader(String file, ZoneId defaultZone, boolean fileDefaultZoneInvalid) {
+    this.file = file;
+    this.defaultZone = defaultZone;
+    this.fileDefaultZoneInvalid = fileDefaultZoneInvalid;
+  }
+
+  /** The job's name as written, if it is a non-blank string; used to label problems. */
+  static @Nullable String rawName(ObjectNode table) {
+    JsonNode name = table.get("name");
+    return name != null && name.isString() && !name.stringValue().isBlank() ? name.stringValue() : null;
+  }
+
+  @Nullable JobDefinition read(ObjectNode table, int index, List<JobProblem> problems) {
+    int problemsBefore = problems.size();
+    TableFields job = new TableFields(table, file, index, rawName(table), "", problems);
+    job.rejectUnknownKeys(JOB_KEYS, TASK_KEYS_AT_JOB_LEVEL, "[[job]]");
+
+    String name = job.string("name", true, "\"nightly-report\"");
+    if (name != null && !JobDefinition.NAME.matcher(name).matches()) {
+      job.problem(
+          "name",
+          "expected 1 to 64 characters of a-z, 0-9, '.', '_', '-', starting with a letter or digit,"
+              + " got \"" + name + "\"");
+    }
+    ZoneId zone = zone(job);
+    Schedule schedule = schedule(job, zone);
+    String mission = job.nonBlank("mission", true, "\"ops\"");
+    Boolean enabled = job.bool("enabled");
+    MisfirePolicy misfire = job.parsed("misfire", false, "\"fire_once\"", MisfirePolicy::fromToml);
+    ObjectNode taskTable = job.table("task", true, "[job.task] with title = \"Nightly report\"");
+    TaskTemplate task = taskTable == null ? null : task(job.nested(taskTable, "task"));
+
+    if (problems.size() > problemsBefore) {
+      return null;
+    }
+    return new JobDefinition(
+        name,
+        schedule,
+        zone,
+        mission,
+        enabled == null || enabled,
+        misfire == null ? MisfirePolicy.SKIP : misfire,
+        task);
+  }
+
+  private @Nullable ZoneId zone(TableFields job) {
+    if (job.has("time_zone")) {
+      return job.parsed("time_zone", false, "\"Europe/Paris\"", JobTableReader::zoneId);
+    }
+    if (fileDefaultZoneInvalid) {
+      job.problem(
+          "time_zone",
+          "not set, and the file's default_time_zone is invalid: fix default_time_zone or set time_zone"
+              + " on this job");
+      return null;
+    }
+    return defaultZone;
+  }
+
+  static ZoneId zoneId(String id) {
+    try {
+      return ZoneId.of(id);
+    } catch (DateTimeException e) {
+      throw new IllegalArgumentException(
+          "expected an IANA time zone id such as \"Europe/Paris\", \"America/New_York\" or \"UTC\", got \""
+              + id + "\"");
+    }
+  }
+
+  private @Nullable Schedule schedule(TableFields job, @Nullable ZoneId zone) {
+    boolean cron = job.has("schedule");
+    boolean interval = job.has("interval");
+    if (cron && interval) {
+      job.problem(
+          "schedule",
+          "set either schedule (5-field cron) or interval, not both; remove one of them");
+      return null;
+    }
+    if (!cron && !interval) {
+      job.problem(
+          "schedule",
+          "missing; set schedule = \"30 6 * * 1-5\" (" + CronSchedule.FIELDS + ") or interval = \"2h30m\"");
+      return null;
+    }
+    if (cron) {
+      // Without a usable zone the expression is still checked, so that all its problems show at once.
+      ZoneId checkZone = zone == null ? ZoneId.of("UTC") : zone;
+      CronSchedule parsed =
+          job.parsed("schedule", true, "\"30 6 * * 1-5\"", text -> CronSchedule.parse(text, checkZone));
+      return zone == null ? null : parsed;
+    }
+    Duration every = job.duration("interval", true, IntervalSchedule.MINIMUM, IntervalSchedule.MAXIMUM);
+    return every == null ? null : IntervalSchedule.every(every);
+  }
+
+  private static @Nullable TaskTemplate task(TableFields task) {
+    int problemsBefore = task.problemsSoFar();
+    task.rejectUnknownKeys(TASK_KEYS, JOB_KEYS_IN_TASK, "[job.task]");
+    String title = task.nonBlank("title", true, "\"Nightly report\"");
+    String description = task.string("description", false, "\"Write the nightly report\"");
+    String claimPolicy = task.parsed("claim_policy", false, "\"first_claim\"", JobTableReader::claimPolicy);
+    String assignedAgent = task.nonBlank("assigned_agent", false, "\"build-agent-1\"");
+    String pool = task.nonBlank("pool", false, "\"default\"");
+    List<String> capabilities = task.strings("required_capabilities", "[\"git\", \"docker\"]");
+    Integer priority = task.integer("priority", Integer.MIN_VALUE, Integer.MAX_VALUE);
+    String runtime = task.nonBlank("runtime", false, "\"claude_code\"");
+    ObjectNode input = task.table("input", false, "input = { command = \"echo hi\" }");
+    Integer maxAttempts = task.integer("max_attempts", 1, TaskTemplate.MAX_MAX_ATTEMPTS);
+    Duration timeout = task.duration("timeout", false, Duration.ofSeconds(1), MAX_TIMEOUT);
+
+    String policy = claimPolicy == null ? TaskTemplate.FIRST_CLAIM : claimPolicy;
+    if (TaskTemplate.ASSIGNED.equals(policy) && !task.has("assigned_agent")) {
+      task.problem(
+          "assigned_agent",
+          "missing; claim_policy = \"assigned\" needs the agent, e.g. assigned_agent = \"build-agent-1\"");
+    }
+    if (task.has("assigned_agent") && claimPolicy != null && !TaskTemplate.ASSIGNED.equals(policy)) {
+      task.problem(
+          "assigned_agent",
+          "only used with claim_policy = \"assigned\" (this task is \"" + policy + "\"): set claim_policy ="
+              + " \"assigned\" or remove assigned_agent");
+    }
+    if (task.has("assigned_agent") && !task.has("claim_policy")) {
+      task.problem(
+          "claim_policy",
+          "assigned_agent is set but claim_policy defaults to \"first_claim\": set claim_policy = \"assigned\"");
+    }
+    checkRuntimeInput(task, runtime, input);
+
+    if (task.problemsSoFar() > problemsBefore) {
+      return null;
+    }
+    return new TaskTemplate(
+        title,
+        description,
+        policy,
+        TaskTemplate.ASSIGNED.equals(policy) ? assignedAgent : null,
+        pool == null ? TaskTemplate.DEFAULT_POOL : pool,
+        capabilities == null ? List.of() : capabilities,
+        priority == null ? 0 : priority,
+        runtime,
+        input == null ? JsonNodeFactory.instance.objectNode() : input,
+        maxAttempts == null ? TaskTemplate.DEFAULT_MAX_ATTEMPTS : maxAttempts,
+        timeout);
+  }
+
+  /** The two runtimes whose input the design fixes: bash runs input.command, exec runs input.argv. */
+  private static void checkRuntimeInput(TableFields task, @Nullable String runtime, @Nullable ObjectNode input) {
+    if ("bash".equals(runtime)) {
+      JsonNode command = input == null ? null : input.get("command");
+      if (command == null || !command.isString() || command.stringValue().isBlank()) {
+        task.problem(
+            "input.command",
+            "runtime \"bash\" runs input.command with bash -c: expected a non-empty string, e.g."
+                + " input = { command = \"echo hi\" }");
+      }
+    } else if ("exec".equals(runtime)) {
+      JsonNode argv = input == null ? null : input.get("argv");
+      boolean valid = argv != null && argv.isArray() && !argv.isEmpty();
+      if (valid) {
+        for (JsonNode element : argv.values()) {
+          valid &= element.isString();
+        }
+      }
+      if (!valid) {
+        task.problem(
+            "input.argv",
+            "runtime \"exec\" runs input.argv directly: expected a non-empty array of strings, e.g."
+                + " input = { argv = [\"make\", \"report\"] }");
+      }
+    }
+  }
+
+  private static String claimPolicy(String value) {
+    if (!TaskTemplate.CLAIM_POLICIES.contains(value)) {
+      throw new IllegalArgumentException(
+          "expected \"first_claim\", \"assigned\" or \"broadcast\", got \"" + value + "\"");
+    }
+    return value;
+  }
+
+  private static Map<String, String> hints(List<String> keys, Function<String, String> hint) {
+    return keys.stream().collect(Collectors.toUnmodifiableMap(k -> k, hint));
+  }
+}
