@@ -1,0 +1,80 @@
+package dev.workmesh.worker.subagent;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Stops a subagent and everything it started: SIGTERM to the tree, later SIGKILL to whatever is
+ * left. Java cannot put the child in its own process group, so the tree is found through {@link
+ * ProcessHandle#descendants()}. Handles seen at SIGTERM time are remembered: once the root exits its
+ * children are re-parented and no longer show up as its descendants, but they still get SIGKILL.
+ * A {@link ProcessHandle} carries the start time, so a recycled pid is never signalled.
+ */
+final class ProcessTreeTerminator {
+
+  private final ProcessHandle root;
+  private final Set<ProcessHandle> seen = new LinkedHashSet<>();
+
+  ProcessTreeTerminator(ProcessHandle root) {
+    this.root = root;
+  }
+
+  /**
+   * SIGTERM to the whole tree, parents before children, from one snapshot taken first. Parents go
+   * first so that no parent sees its child die and carries on with its next command.
+   */
+  void terminate() {
+    for (ProcessHandle process : tree()) {
+      process.destroy();
+    }
+  }
+
+  /** SIGKILL to every process of the tree still alive; true if there was one. */
+  boolean kill() {
+    boolean killed = false;
+    for (ProcessHandle process : tree()) {
+      if (isRunning(process)) {
+        killed |= process.destroyForcibly();
+      }
+    }
+    return killed;
+  }
+
+  /** Whether any process of the tree, including ones seen before, is still running. */
+  boolean anyAlive() {
+    return tree().stream().anyMatch(ProcessTreeTerminator::isRunning);
+  }
+
+  /**
+   * Alive and not a zombie. {@link ProcessHandle#isAlive()} is true for a zombie: an orphan that
+   * has exited but that init has not reaped yet, which no signal can affect any more.
+   */
+  static boolean isRunning(ProcessHandle process) {
+    if (!process.isAlive()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      int afterName = stat.lastIndexOf(')');
+      return afterName < 0 || afterName + 2 >= stat.length() || stat.charAt(afterName + 2) != 'Z';
+    } catch (IOException e) {
+      return process.isAlive(); // no /proc (not Linux), or it has just been reaped
+    }
+  }
+
+  /** The root, then the tree now plus every process seen before; descendants() lists parents before children. */
+  private List<ProcessHandle> tree() {
+    List<ProcessHandle> all = new ArrayList<>();
+    all.add(root);
+    synchronized (seen) {
+      seen.addAll(root.descendants().toList());
+      all.addAll(seen);
+    }
+    return all;
+  }
+}

@@ -1,0 +1,41 @@
+package dev.workmesh.worker.subagent;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A way to run a task: a binary and the arguments after it. Each argument is either literal or a
+ * whole-element placeholder ({@code {prompt}}, {@code {title}}, {@code {task_id}}, … see {@link
+ * ArgvTemplate}) that becomes exactly one argument, or for {@code {argv}} the task's own argument
+ * list. No substring is ever substituted and no shell is involved, so a task field cannot change
+ * the shape of the command line.
+ *
+ * @param name the runtime name a task asks for, e.g. {@code claude_code}
+ * @param binary a command name looked up on PATH, or a path; null only when the arguments start
+ *     with {@code {argv}}, whose first element is then the program
+ * @param args the arguments after the binary
+ */
+public record RuntimeDefinition(String name, String binary, List<String> args) {
+
+  public RuntimeDefinition {
+    Objects.requireNonNull(name, "a runtime needs a name");
+    if (!name.matches("[a-z][a-z0-9_-]*")) {
+      throw new IllegalArgumentException(
+          "runtime name '" + name + "' must be lower case letters, digits, '_' or '-', starting with a letter");
+    }
+    args = args == null ? List.of() : List.copyOf(args);
+    if (binary != null && binary.isBlank()) {
+      binary = null;
+    }
+    ArgvTemplate.validate(name, binary, args);
+  }
+
+  /** The same runtime run by another binary (a configured override). */
+  public RuntimeDefinition withBinary(String overridingBinary) {
+    if (binary == null) {
+      throw new IllegalArgumentException(
+          "runtime '" + name + "' takes its program from the task's input.argv and has no binary to override");
+    }
+    return new RuntimeDefinition(name, overridingBinary, args);
+  }
+}

@@ -1,0 +1,193 @@
+package dev.workmesh.worker.subagent;
+
+import dev.workmesh.worker.secrets.SecretsBroker;
+import dev.workmesh.worker.secrets.SecretsSession;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a claimed attempt into a supervised child process: resolves the runtime and renders its
+ * argv, prepares {@code <dataDir>/attempts/<attemptId>} with its working directory (or git
+ * worktree), opens a secrets session, and starts the process with the worker's environment plus:
+ *
+ * <ul>
+ *   <li>{@code MESH_API_URL}, {@code MESH_TASK_ID}, {@code MESH_MISSION_ID}, {@code MESH_ATTEMPT_ID},
+ *       {@code MESH_CLAIM_TOKEN}
+ *   <li>{@code MESH_RESULT_FILE}: {@code <attempt dir>/result}; if written, it is the result instead of stdout
+ *   <li>{@code MESH_SECRETS_SOCKET}, {@code MESH_SECRETS_SESSION} when a {@link SecretsBroker} is given
+ * </ul>
+ *
+ * The worker's variables that back {@code env:} secrets are removed from the child's environment.
+ * stdin is {@code /dev/null}, so a CLI never waits for input.
+ */
+public final class SubagentLauncher implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SubagentLauncher.class);
+
+  private final SubagentSettings settings;
+  private final RuntimeCatalog runtimes;
+  private final SecretsBroker secrets;
+  private final AttemptWorkspaces workspaces;
+  private final Map<UUID, RunningSubagent> running = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService timers =
+      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("subagent-timers").factory());
+
+  /** {@code secrets} may be null: subagents then get no secrets session. */
+  public SubagentLauncher(SubagentSettings settings, RuntimeCatalog runtimes, SecretsBroker secrets) {
+    this.settings = settings;
+    this.runtimes = runtimes;
+    this.secrets = secrets;
+    this.workspaces = new AttemptWorkspaces(new GitRepositoryMirrors(settings.reposDir(), new GitCli(settings.gitTimeout())));
+  }
+
+  public SubagentLauncher(SubagentSettings settings, RuntimeCatalog runtimes) {
+    this(settings, runtimes, null);
+  }
+
+  /**
+   * Starts the attempt's subagent.
+   *
+   * @throws SubagentLaunchException when it cannot start (unknown runtime, missing binary, unusable
+   *     input, repository that cannot be checked out); nothing is left running then
+   */
+  public RunningSubagent launch(AttemptSpec spec) {
+    ResolvedRuntime runtime = runtimes.resolve(spec);
+    List<String> argv = runtime.argvFor(spec);
+    if (running.containsKey(spec.attemptId())) {
+      throw new SubagentLaunchException(spec.attemptId(), "is already running on this worker");
+    }
+    Path attemptDir = settings.attemptsDir().resolve(spec.attemptId().toString());
+    createPrivateDirectory(spec, attemptDir);
+    Path resultFile = attemptDir.resolve("result");
+    AttemptWorkspace workspace = workspaces.prepare(spec, attemptDir);
+    SecretsSession session = null;
+    AttemptLog attemptLog = null;
+    Process process = null;
+    try {
+      session = secrets == null ? null : secrets.openSession(spec.attemptId().toString());
+      Files.deleteIfExists(resultFile);
+      attemptLog =
+          new AttemptLog(attemptDir.resolve("attempt.log"), settings.logMaxBytes(), settings.logMaxFiles(), settings.logTailBytes());
+      ProcessBuilder builder =
+          new ProcessBuilder(argv)
+              .directory(workspace.directory().toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      environment(builder.environment(), spec, resultFile, session);
+      process = builder.start();
+      SecretsSession openSession = session;
+      RunningSubagent subagent =
+          new RunningSubagent(
+              spec, process, attemptDir, workspace.directory(), resultFile, attemptLog, settings.resultMaxBytes(),
+              settings.killGrace(), timers,
+              () -> {
+                running.remove(spec.attemptId());
+                release(workspace, openSession);
+              });
+      running.put(spec.attemptId(), subagent);
+      subagent.supervise();
+      log.info(
+          "Started attempt {} of task {} with runtime '{}' ({}) as pid {} in {}",
+          spec.attemptId(), spec.taskId(), spec.runtime(), argv.getFirst(), process.pid(), workspace.directory());
+      return subagent;
+    } catch (IOException | RuntimeException e) {
+      if (process != null) {
+        process.destroyForcibly();
+      }
+      running.remove(spec.attemptId());
+      if (attemptLog != null) {
+        attemptLog.close();
+      }
+      release(workspace, session);
+      if (e instanceof SubagentLaunchException launchFailure) {
+        throw launchFailure;
+      }
+      throw new SubagentLaunchException(
+          spec.attemptId(), "cannot start %s for runtime '%s': %s".formatted(argv.getFirst(), spec.runtime(), e.getMessage()), e);
+    }
+  }
+
+  /** The attempts whose subagent has not finished yet. */
+  public Collection<RunningSubagent> running() {
+    return List.copyOf(running.values());
+  }
+
+  private void environment(Map<String, String> env, AttemptSpec spec, Path resultFile, SecretsSession session) {
+    if (secrets != null) {
+      secrets.sourceEnvironmentVariables().forEach(env::remove);
+    }
+    if (spec.apiUrl() != null) {
+      env.put("MESH_API_URL", spec.apiUrl());
+    }
+    env.put("MESH_TASK_ID", spec.taskId().toString());
+    env.put("MESH_MISSION_ID", spec.missionId().toString());
+    env.put("MESH_ATTEMPT_ID", spec.attemptId().toString());
+    if (spec.claimToken() != null) {
+      env.put("MESH_CLAIM_TOKEN", spec.claimToken());
+    }
+    env.put("MESH_RESULT_FILE", resultFile.toAbsolutePath().toString());
+    if (session != null) {
+      env.put("MESH_SECRETS_SOCKET", secrets.socketPath().toAbsolutePath().toString());
+      env.put("MESH_SECRETS_SESSION", session.id());
+    }
+  }
+
+  private static void release(AttemptWorkspace workspace, SecretsSession session) {
+    try {
+      workspace.release();
+    } finally {
+      if (session != null) {
+        session.close();
+      }
+    }
+  }
+
+  /** The attempt directory holds its output, which may be sensitive: owner only. */
+  private static void createPrivateDirectory(AttemptSpec spec, Path dir) {
+    try {
+      Files.createDirectories(dir);
+      if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      }
+    } catch (IOException e) {
+      throw new SubagentLaunchException(spec.attemptId(), "cannot create attempt directory " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Cancels every subagent still running and waits for them to be stopped (at most the kill grace
+   * plus a margin), then stops the timers. A worker that wants running attempts to finish waits for
+   * their outcomes before closing. Cancelling after close stops with SIGKILL at once.
+   */
+  @Override
+  public void close() {
+    List<RunningSubagent> left = List.copyOf(running.values());
+    left.forEach(RunningSubagent::cancel);
+    CompletableFuture<?>[] outcomes = left.stream().map(RunningSubagent::outcome).toArray(CompletableFuture[]::new);
+    Duration limit = settings.killGrace().plus(RunningSubagent.OUTPUT_DRAIN_LIMIT).plusSeconds(5);
+    try {
+      CompletableFuture.allOf(outcomes).get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+      log.warn("Some subagents had not finished {} after being cancelled at shutdown", limit);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    timers.shutdownNow();
+  }
+}
