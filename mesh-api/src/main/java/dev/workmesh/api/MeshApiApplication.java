@@ -2,8 +2,11 @@ package dev.workmesh.api;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
+/** The control plane's HTTP service: the /work API, agent tokens, the outbox relay, live events. */
 @SpringBootApplication
+@EnableScheduling
 public class MeshApiApplication {
 
   public static void main(String[] args) {

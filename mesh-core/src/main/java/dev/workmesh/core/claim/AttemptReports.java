@@ -109,16 +109,17 @@ public final class AttemptReports {
       if (live.broadcast()) {
         lifecycle.releaseTarget(taskId, live.agentId());
       } else {
-        lifecycle.released(taskId);
+        lifecycle.released(taskId, "released by its agent");
       }
     });
   }
 
   /**
    * Ends a live attempt as lost (lapsed lease, revoked or disconnected agent) and retries or fails its
-   * task. Returns false when the attempt was no longer live. In a transaction.
+   * task. With {@code requeueNow} (a revoked agent) the task is claimable again at once and the attempt
+   * is not counted against it. Returns false when the attempt was no longer live. In a transaction.
    */
-  public boolean endLost(UUID attemptId, String reason) {
+  public boolean endLost(UUID attemptId, String reason, boolean requeueNow) {
     Optional<Live> live =
         db.jdbc()
             .sql("SELECT id, task_id, agent_id, broadcast, started_at IS NOT NULL AS started FROM attempt"
@@ -134,7 +135,13 @@ public final class AttemptReports {
         db.jdbc().sql("SELECT task_id FROM attempt WHERE id = :id").param("id", attemptId).query(UUID.class).single();
     finishAttempt(attemptId, AttemptOutcome.LOST, null, reason, null, null);
     lifecycle.attemptLost(taskId, live.get().agentId(), attemptId, reason);
-    if (live.get().broadcast()) {
+    if (requeueNow) {
+      if (live.get().broadcast()) {
+        lifecycle.releaseTarget(taskId, live.get().agentId());
+      } else {
+        lifecycle.released(taskId, reason);
+      }
+    } else if (live.get().broadcast()) {
       lifecycle.afterTargetAttempt(taskId, live.get().agentId(), AttemptOutcome.LOST, null, reason, true);
     } else {
       lifecycle.afterBadAttempt(taskId, AttemptOutcome.LOST, reason, true, live.get().agentId(), attemptId);

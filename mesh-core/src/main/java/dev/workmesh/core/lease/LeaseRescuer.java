@@ -33,23 +33,29 @@ public final class LeaseRescuer {
     int lapsed = rescue(
         "SELECT id FROM attempt WHERE outcome IS NULL AND lease_expires_at < :now"
             + " ORDER BY lease_expires_at LIMIT :n FOR UPDATE SKIP LOCKED",
-        batch, null, "lease expired: no heartbeat from its agent");
+        batch, null, "lease expired: no heartbeat from its agent", false);
     int gone = rescue(
         "SELECT a.id FROM attempt a JOIN agent g ON g.id = a.agent_id WHERE a.outcome IS NULL"
             + " AND g.status IN ('revoked', 'disconnected') LIMIT :n FOR UPDATE OF a SKIP LOCKED",
-        batch, null, "its agent is disconnected or revoked");
+        batch, null, "its agent is disconnected or revoked", false);
     return new Rescued(lapsed, gone);
   }
 
-  /** Rescues every live claim of one agent at once (on revocation). */
+  /**
+   * Hands every live claim of one agent back at once (on revocation): the tasks are claimable again
+   * immediately and the lost attempts are not counted against them.
+   */
   public int rescueAgent(UUID agentId, String reason) {
-    return rescue("SELECT id FROM attempt WHERE outcome IS NULL AND agent_id = :agent LIMIT :n FOR UPDATE SKIP LOCKED",
-        10_000, agentId, reason);
+    return rescue("SELECT id FROM attempt WHERE outcome IS NULL AND agent_id = :agent FOR UPDATE",
+        Integer.MAX_VALUE, agentId, reason, true);
   }
 
-  private int rescue(String select, int batch, UUID agentId, String reason) {
+  private int rescue(String select, int batch, UUID agentId, String reason, boolean requeueNow) {
     return db.inTransaction(() -> {
-      var statement = db.jdbc().sql(select).param("n", batch);
+      var statement = db.jdbc().sql(select);
+      if (select.contains(":n")) {
+        statement = statement.param("n", batch);
+      }
       if (select.contains(":now")) {
         statement = statement.param("now", MeshDb.ts(db.now()));
       }
@@ -59,7 +65,7 @@ public final class LeaseRescuer {
       List<UUID> attempts = statement.query(UUID.class).list();
       int rescued = 0;
       for (UUID attempt : attempts) {
-        if (reports.endLost(attempt, reason)) {
+        if (reports.endLost(attempt, reason, requeueNow)) {
           rescued++;
         }
       }

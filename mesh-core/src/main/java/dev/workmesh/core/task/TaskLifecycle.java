@@ -349,14 +349,14 @@ public final class TaskLifecycle {
     }
   }
 
-  /** A released claim: ready again at once, and the attempt is given back. In a transaction. */
-  public void released(UUID taskId) {
+  /** A claim given back: ready again at once, and the attempt is not counted. In a transaction. */
+  public void released(UUID taskId, String reason) {
     db.jdbc().sql("UPDATE task SET attempt_limit = attempt_limit + 1 WHERE id = :id").param("id", taskId).update();
     MeshTask task = lock(taskId);
     if (task.cancelRequested()) {
       finishBadly(taskId, TaskStatus.CANCELLED, "cancelled", null, null);
     } else if (!task.status().isTerminal()) {
-      becomeReady(taskId, "released by its agent");
+      becomeReady(taskId, reason);
     }
   }
 

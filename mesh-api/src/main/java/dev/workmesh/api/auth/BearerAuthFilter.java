@@ -1,0 +1,82 @@
+package dev.workmesh.api.auth;
+
+import dev.workmesh.api.config.MeshApiProperties;
+import dev.workmesh.api.web.Problems;
+import dev.workmesh.core.MeshCore;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Authenticates every {@code /work} request by its bearer token: the configured operator token, or an
+ * agent token (stored hashed; revoked agents no longer authenticate). Anything else gets 401.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+public class BearerAuthFilter extends OncePerRequestFilter {
+
+  private static final String ATTRIBUTE = Caller.class.getName();
+
+  private final byte[] operatorToken;
+  private final MeshCore core;
+  private final Problems problems;
+
+  public BearerAuthFilter(MeshApiProperties properties, MeshCore core, Problems problems) {
+    this.operatorToken = properties.operatorToken().getBytes(StandardCharsets.UTF_8);
+    this.core = core;
+    this.problems = problems;
+  }
+
+  /** The authenticated caller of this request. */
+  public static Caller caller(HttpServletRequest request) {
+    return (Caller) request.getAttribute(ATTRIBUTE);
+  }
+
+  @Override
+  protected boolean shouldNotFilter(HttpServletRequest request) {
+    return !request.getRequestURI().startsWith("/work");
+  }
+
+  @Override
+  protected boolean shouldNotFilterAsyncDispatch() {
+    return false;
+  }
+
+  @Override
+  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    Optional<Caller> caller = authenticate(request.getHeader("Authorization"));
+    if (caller.isEmpty()) {
+      response.setHeader("WWW-Authenticate", "Bearer realm=\"workmesh\"");
+      problems.write(response, 401, "Unauthorized",
+          "send 'Authorization: Bearer <token>' with the operator token or an agent token (POST /work/agents"
+              + " returns one); a revoked agent's token no longer works", request.getRequestURI());
+      return;
+    }
+    request.setAttribute(ATTRIBUTE, caller.get());
+    chain.doFilter(request, response);
+  }
+
+  private Optional<Caller> authenticate(String header) {
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return Optional.empty();
+    }
+    String token = header.substring(7).strip();
+    if (token.isEmpty() || token.length() > 512) {
+      return Optional.empty();
+    }
+    if (MessageDigest.isEqual(operatorToken, token.getBytes(StandardCharsets.UTF_8))) {
+      return Optional.of(new Caller.Operator());
+    }
+    return core.agents().authenticate(token).map(Caller.AgentCaller::new);
+  }
+}

@@ -1,0 +1,116 @@
+package dev.workmesh.api.config;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Every setting of mesh-api, under the prefix {@code mesh-api}. Defaults are given per field; invalid
+ * values stop the service at start-up with a message that names the key.
+ *
+ * @param operatorToken the operator's bearer token: may do everything (required; at least 24 characters)
+ * @param lease how long a claim holds without a heartbeat (default 30s); workers heartbeat at a third of it
+ * @param maxBodySize largest request body accepted (default 1MB); larger gets 413
+ * @param maxClaimWait longest long-poll of {@code POST /work/claims} (default 60s)
+ * @param submitRate submissions per agent (operators are not limited)
+ * @param relay the outbox relay to Kafka
+ * @param kafka topics and the events feed
+ * @param retry backoff of failed attempts
+ */
+@ConfigurationProperties("mesh-api")
+public record MeshApiProperties(
+    String operatorToken,
+    Duration lease,
+    DataSize maxBodySize,
+    Duration maxClaimWait,
+    SubmitRate submitRate,
+    Relay relay,
+    Kafka kafka,
+    Retry retry) {
+
+  public MeshApiProperties {
+    if (operatorToken == null || operatorToken.isBlank()) {
+      throw new IllegalArgumentException("mesh-api.operator-token is not set: set it (or MESH_API_OPERATOR_TOKEN) to a"
+          + " random secret of at least 24 characters, e.g. the output of 'openssl rand -hex 24'");
+    }
+    if (operatorToken.length() < 24) {
+      throw new IllegalArgumentException("mesh-api.operator-token is too short: use at least 24 random characters");
+    }
+    lease = orDefault(lease, Duration.ofSeconds(30));
+    if (lease.compareTo(Duration.ofSeconds(3)) < 0) {
+      throw new IllegalArgumentException("mesh-api.lease must be at least 3s, got " + lease);
+    }
+    maxBodySize = maxBodySize == null ? DataSize.ofMegabytes(1) : maxBodySize;
+    maxClaimWait = orDefault(maxClaimWait, Duration.ofSeconds(60));
+    submitRate = submitRate == null ? new SubmitRate(null, null) : submitRate;
+    relay = relay == null ? new Relay(null, null, null) : relay;
+    kafka = kafka == null ? new Kafka(null, null, null, null) : kafka;
+    retry = retry == null ? new Retry(null, null) : retry;
+  }
+
+  /**
+   * @param perSecond submissions an agent may make per second (default 200); a batch counts per task
+   * @param burst how many above the rate an agent may submit at once (default 1000)
+   */
+  public record SubmitRate(Integer perSecond, Integer burst) {
+    public SubmitRate {
+      perSecond = perSecond == null ? 200 : perSecond;
+      burst = burst == null ? 1000 : burst;
+      if (perSecond < 1 || burst < 1) {
+        throw new IllegalArgumentException("mesh-api.submit-rate.per-second and .burst must be at least 1");
+      }
+    }
+  }
+
+  /**
+   * @param batchSize rows per Kafka batch (default 500)
+   * @param pollInterval how often the relay looks for rows when no notification woke it (default 1s)
+   * @param sendTimeout how long Kafka may take to acknowledge a batch (default 10s)
+   */
+  public record Relay(Integer batchSize, Duration pollInterval, Duration sendTimeout) {
+    public Relay {
+      batchSize = batchSize == null ? 500 : batchSize;
+      pollInterval = orDefault(pollInterval, Duration.ofSeconds(1));
+      sendTimeout = orDefault(sendTimeout, Duration.ofSeconds(10));
+      if (batchSize < 1 || batchSize > 10_000) {
+        throw new IllegalArgumentException("mesh-api.relay.batch-size must be between 1 and 10000, got " + batchSize);
+      }
+    }
+  }
+
+  /**
+   * @param topicPrefix prepended to every topic name (default empty; also read from workmesh.kafka.topic-prefix)
+   * @param partitions partitions of each topic created at start-up (default 6)
+   * @param eventsReplay how far back a new API replica reads task events to serve SSE resumes (default 15m)
+   * @param eventsBuffer task events kept in memory for SSE resumes (default 10000)
+   */
+  public record Kafka(String topicPrefix, Integer partitions, Duration eventsReplay, Integer eventsBuffer) {
+    public Kafka {
+      topicPrefix = topicPrefix == null ? "" : topicPrefix;
+      partitions = partitions == null ? 6 : partitions;
+      eventsReplay = orDefault(eventsReplay, Duration.ofMinutes(15));
+      eventsBuffer = eventsBuffer == null ? 10_000 : eventsBuffer;
+      if (partitions < 1) {
+        throw new IllegalArgumentException("mesh-api.kafka.partitions must be at least 1, got " + partitions);
+      }
+    }
+  }
+
+  /**
+   * @param base first retry delay ceiling (default 1s); full jitter picks uniformly below the ceiling
+   * @param cap largest retry delay (default 5m)
+   */
+  public record Retry(Duration base, Duration cap) {
+    public Retry {
+      base = orDefault(base, Duration.ofSeconds(1));
+      cap = orDefault(cap, Duration.ofMinutes(5));
+      if (cap.compareTo(base) < 0) {
+        throw new IllegalArgumentException("mesh-api.retry.cap (" + cap + ") must not be below retry.base (" + base + ")");
+      }
+    }
+  }
+
+  private static Duration orDefault(Duration value, Duration fallback) {
+    return value == null ? fallback : value;
+  }
+}

@@ -1,0 +1,128 @@
+package dev.workmesh.api.task;
+
+import dev.workmesh.api.ApiMetrics;
+import dev.workmesh.api.auth.BearerAuthFilter;
+import dev.workmesh.api.auth.Caller;
+import dev.workmesh.api.auth.ForbiddenException;
+import dev.workmesh.api.web.Cursors;
+import dev.workmesh.api.web.JsonBodies;
+import dev.workmesh.api.web.Views;
+import dev.workmesh.client.model.Page;
+import dev.workmesh.client.model.TaskRequest;
+import dev.workmesh.client.model.TaskView;
+import dev.workmesh.core.MeshCore;
+import dev.workmesh.core.ValidationException;
+import dev.workmesh.core.ValidationException.Violation;
+import dev.workmesh.core.task.MeshTask;
+import dev.workmesh.core.task.NewTask;
+import dev.workmesh.core.task.TaskStatus;
+import dev.workmesh.core.task.TaskSubmitter.Submitted;
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/** Submitting, listing, reading, retrying and cancelling tasks. */
+@RestController
+class TaskController {
+
+  static final int MAX_BATCH = 1_000;
+
+  private final MeshCore core;
+  private final JsonBodies bodies;
+  private final SubmitRateLimiter rateLimiter;
+  private final ApiMetrics metrics;
+
+  TaskController(MeshCore core, JsonBodies bodies, SubmitRateLimiter rateLimiter, ApiMetrics metrics) {
+    this.core = core;
+    this.bodies = bodies;
+    this.rateLimiter = rateLimiter;
+    this.metrics = metrics;
+  }
+
+  /** One task (an object; 201, or 200 on an idempotent replay) or a batch (an array; all or none). */
+  @PostMapping("/work/missions/{missionId}/tasks")
+  ResponseEntity<?> submit(@PathVariable UUID missionId, @RequestBody JsonNode body, HttpServletRequest http) {
+    Caller caller = BearerAuthFilter.caller(http);
+    if (body != null && body.isArray()) {
+      if (body.isEmpty() || body.size() > MAX_BATCH) {
+        throw ValidationException.of("body", "a batch holds 1 to " + MAX_BATCH + " tasks");
+      }
+      List<Violation> violations = new ArrayList<>();
+      List<NewTask> tasks = new ArrayList<>(body.size());
+      for (int i = 0; i < body.size(); i++) {
+        String prefix = "[" + i + "].";
+        tasks.add(TaskRequests.toNewTask(bodies.read(body.get(i), TaskRequest.class, prefix), prefix, violations));
+      }
+      TaskRequests.throwIfAny(violations);
+      rateLimiter.acquire(caller, tasks.size());
+      List<Submitted> submitted = core.submitter().submitAll(missionId, tasks, caller.name());
+      submitted.stream().filter(s -> !s.replay())
+          .forEach(s -> metrics.submitted(s.task().claimPolicy().wire(), 1));
+      return ResponseEntity.status(HttpStatus.CREATED).body(submitted.stream().map(s -> Views.task(s.task())).toList());
+    }
+    List<Violation> violations = new ArrayList<>();
+    NewTask task = TaskRequests.toNewTask(bodies.read(body, TaskRequest.class, ""), "", violations);
+    TaskRequests.throwIfAny(violations);
+    rateLimiter.acquire(caller, 1);
+    Submitted submitted = core.submitter().submit(missionId, task, caller.name());
+    if (submitted.replay()) {
+      return ResponseEntity.ok(Views.task(submitted.task()));
+    }
+    metrics.submitted(submitted.task().claimPolicy().wire(), 1);
+    return ResponseEntity.created(URI.create("/work/tasks/" + submitted.task().id())).body(Views.task(submitted.task()));
+  }
+
+  @GetMapping("/work/missions/{missionId}/tasks")
+  Page<TaskView> list(@PathVariable UUID missionId, @RequestParam(required = false) String status,
+      @RequestParam(required = false) String cursor, @RequestParam(required = false) Integer limit) {
+    core.missions().get(missionId);
+    TaskStatus filter = null;
+    if (status != null) {
+      try {
+        filter = TaskStatus.fromWire(status.strip().toLowerCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw ValidationException.of("status",
+            "must be one of pending, ready, claimed, running, succeeded, failed, cancelled");
+      }
+    }
+    int n = Cursors.limit(limit);
+    List<MeshTask> tasks = core.tasks().list(missionId, filter, Cursors.parse(cursor), n);
+    return new Page<>(tasks.stream().map(Views::task).toList(),
+        tasks.size() == n ? tasks.getLast().id().toString() : null);
+  }
+
+  @GetMapping("/work/tasks/{id}")
+  TaskView get(@PathVariable UUID id) {
+    return Views.task(core.tasks().get(id), core.tasks().attempts(id));
+  }
+
+  /** A failed or cancelled task gets a fresh budget of attempts. */
+  @PostMapping("/work/tasks/{id}/retry")
+  TaskView retry(@PathVariable UUID id) {
+    return Views.task(core.lifecycle().retry(id));
+  }
+
+  /** Operators cancel any task; an agent cancels the tasks it submitted. */
+  @PostMapping("/work/tasks/{id}/cancel")
+  TaskView cancel(@PathVariable UUID id, HttpServletRequest http) {
+    Caller caller = BearerAuthFilter.caller(http);
+    MeshTask task = core.tasks().get(id);
+    if (!caller.isOperator() && !caller.name().equals(task.submittedBy())) {
+      throw new ForbiddenException("an agent may cancel only the tasks it submitted; task " + id
+          + " was submitted by " + task.submittedBy());
+    }
+    return Views.task(core.lifecycle().cancel(id));
+  }
+}

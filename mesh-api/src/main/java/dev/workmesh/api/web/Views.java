@@ -1,0 +1,62 @@
+package dev.workmesh.api.web;
+
+import dev.workmesh.client.model.AgentView;
+import dev.workmesh.client.model.AttemptView;
+import dev.workmesh.client.model.ClaimView;
+import dev.workmesh.client.model.MissionView;
+import dev.workmesh.client.model.TaskView;
+import dev.workmesh.core.DurationText;
+import dev.workmesh.core.agent.Agent;
+import dev.workmesh.core.claim.Claim;
+import dev.workmesh.core.mission.Mission;
+import dev.workmesh.core.task.Attempt;
+import dev.workmesh.core.task.MeshTask;
+import dev.workmesh.core.task.TaskStatus;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Domain records to the wire records of mesh-client: one mapping, used by every controller. */
+public final class Views {
+
+  private Views() {}
+
+  public static TaskView task(MeshTask t, List<Attempt> attempts) {
+    return new TaskView(t.id(), t.missionId(), t.title(), t.description(), t.claimPolicy().wire(), t.assignedAgent(),
+        t.pool(), t.requiredCapabilities(), t.priority(), t.runtime(), t.input(), t.maxAttempts(),
+        t.timeout() == null ? null : DurationText.format(t.timeout()), t.notBefore(), t.dependsOn(), t.parentTaskId(),
+        t.idempotencyKey(), t.status().wire(), t.attempt(), t.cancelRequested(), t.result(), t.error(), t.submittedBy(),
+        t.createdAt(), t.readyAt(), t.finishedAt(), t.updatedAt(),
+        attempts == null ? null : attempts.stream().map(Views::attempt).toList());
+  }
+
+  public static TaskView task(MeshTask t) {
+    return task(t, null);
+  }
+
+  public static AttemptView attempt(Attempt a) {
+    return new AttemptView(a.id(), a.agentId(), a.number(), a.broadcast(), a.claimedAt(), a.startedAt(),
+        a.finishedAt(), a.leaseExpiresAt(), a.outcome() == null ? null : a.outcome().wire(), a.exitCode(), a.logTail(),
+        a.result(), a.error());
+  }
+
+  public static ClaimView claim(Claim c) {
+    return new ClaimView(task(c.task()), c.attemptId(), c.attemptNumber(), c.claimToken(), c.leaseExpiresAt());
+  }
+
+  public static MissionView mission(Mission m, Map<TaskStatus, Long> counts) {
+    Map<String, Long> byStatus = null;
+    if (counts != null) {
+      byStatus = new LinkedHashMap<>();
+      for (var e : counts.entrySet()) {
+        byStatus.put(e.getKey().wire(), e.getValue());
+      }
+    }
+    return new MissionView(m.id(), m.name(), m.description(), m.createdAt(), byStatus);
+  }
+
+  public static AgentView agent(Agent a) {
+    return new AgentView(a.id(), a.name(), a.pools(), a.capabilities(), a.runtimes(), a.maxConcurrency(), a.labels(),
+        a.status().wire(), a.enrolledAt(), a.lastHeartbeatAt(), a.statusChangedAt());
+  }
+}

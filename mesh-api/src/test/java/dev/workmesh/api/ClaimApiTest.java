@@ -1,0 +1,169 @@
+package dev.workmesh.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.workmesh.client.MeshApiException;
+import dev.workmesh.client.MeshClient;
+import dev.workmesh.client.model.ClaimRequest;
+import dev.workmesh.client.model.ClaimView;
+import dev.workmesh.client.model.CompleteRequest;
+import dev.workmesh.client.model.EnrolledAgent;
+import dev.workmesh.client.model.FailRequest;
+import dev.workmesh.client.model.MissionView;
+import dev.workmesh.client.model.TaskRequest;
+import dev.workmesh.client.model.TaskView;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.node.JsonNodeFactory;
+
+/** Claims, long-polls and fenced reports through HTTP, for each role. */
+class ClaimApiTest extends ApiTestBase {
+
+  private String pool() {
+    return "p-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private TaskView submitIn(MissionView mission, String pool) {
+    return operator().submit(mission.id(), new TaskRequest("work", "do it", null, null, pool, null, null, null, null,
+        null, null, null, null, null, null)).task();
+  }
+
+  @Test
+  void anAgentClaimsHeartbeatsAndCompletesItsTask() {
+    String pool = pool();
+    MissionView mission = newMission();
+    EnrolledAgent agent = enrol(pool);
+    MeshClient me = as(agent.token());
+    TaskView task = submitIn(mission, pool);
+
+    List<ClaimView> claims = me.claim(new ClaimRequest(null, mission.id(), 5, 0));
+    assertThat(claims).singleElement().satisfies(c -> {
+      assertThat(c.task().id()).isEqualTo(task.id());
+      assertThat(c.claimToken()).startsWith("wm_claim_");
+    });
+    ClaimView claim = claims.getFirst();
+    var ack = me.heartbeat(task.id(), claim.claimToken());
+    assertThat(ack.cancelRequested()).isFalse();
+    assertThat(operator().task(task.id()).status()).isEqualTo("running");
+
+    TaskView done = me.complete(task.id(), new CompleteRequest(claim.claimToken(),
+        JsonNodeFactory.instance.objectNode().put("answer", 42), 0, "all good"));
+    assertThat(done.status()).isEqualTo("succeeded");
+    assertThat(done.result().get("answer").asInt()).isEqualTo(42);
+    assertThat(operator().task(task.id()).attempts().getFirst().logTail()).isEqualTo("all good");
+  }
+
+  @Test
+  void aLongPollReturnsAsSoonAsATaskBecomesClaimable() throws Exception {
+    String pool = pool();
+    MissionView mission = newMission();
+    EnrolledAgent agent = enrol(pool);
+    long start = System.nanoTime();
+    CompletableFuture<List<ClaimView>> waiting = CompletableFuture.supplyAsync(
+        () -> as(agent.token()).claim(new ClaimRequest(null, mission.id(), 1, 30)));
+    Thread.sleep(300); // let the poll start waiting; the assertion below is on when it returns, not on this
+    TaskView task = submitIn(mission, pool);
+    List<ClaimView> claims = waiting.get();
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(claims).singleElement().satisfies(c -> assertThat(c.task().id()).isEqualTo(task.id()));
+    assertThat(took).isLessThan(Duration.ofSeconds(5)); // the backstop would take 5s; the wake-up is immediate
+  }
+
+  @Test
+  void aLongPollWithNothingToClaimReturnsEmptyAfterItsWait() {
+    EnrolledAgent agent = enrol(pool());
+    long start = System.nanoTime();
+    assertThat(as(agent.token()).claim(new ClaimRequest(null, null, 1, 1))).isEmpty();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+  }
+
+  @Test
+  void aStaleTokenIs409AndAnotherAgentsClaimIs403() {
+    String pool = pool();
+    MissionView mission = newMission();
+    EnrolledAgent holder = enrol(pool);
+    EnrolledAgent other = enrol(pool);
+    TaskView task = submitIn(mission, pool);
+    ClaimView claim = as(holder.token()).claimTask(task.id()).orElseThrow();
+    assertThat(as(other.token()).claimTask(task.id())).isEmpty();
+
+    assertThatThrownBy(() -> as(other.token()).complete(task.id(), new CompleteRequest(claim.claimToken(), null, 0, null)))
+        .isInstanceOfSatisfying(MeshApiException.class, e -> assertThat(e.status()).isEqualTo(403));
+    assertThatThrownBy(() -> as(holder.token()).heartbeat(task.id(), "wm_claim_not-a-real-token"))
+        .isInstanceOfSatisfying(MeshApiException.class, e -> {
+          assertThat(e.status()).isEqualTo(409);
+          assertThat(e.problem().detail()).contains("not the live claim");
+        });
+    as(holder.token()).release(task.id(), claim.claimToken());
+    assertThatThrownBy(() -> as(holder.token()).complete(task.id(), new CompleteRequest(claim.claimToken(), null, 0, null)))
+        .isInstanceOfSatisfying(MeshApiException.class, e -> assertThat(e.status()).isEqualTo(409));
+    assertThat(operator().task(task.id()).status()).isEqualTo("ready");
+  }
+
+  @Test
+  void anAgentClaimsOnlyAsItselfAndTheOperatorNamesTheAgent() {
+    String pool = pool();
+    MissionView mission = newMission();
+    EnrolledAgent a = enrol(pool);
+    EnrolledAgent b = enrol(pool);
+    submitIn(mission, pool);
+    assertThatThrownBy(() -> as(a.token()).claim(new ClaimRequest(b.agent().id(), mission.id(), 1, 0)))
+        .isInstanceOfSatisfying(MeshApiException.class, e -> assertThat(e.status()).isEqualTo(403));
+    assertThatThrownBy(() -> operator().claim(new ClaimRequest(null, mission.id(), 1, 0)))
+        .isInstanceOfSatisfying(MeshApiException.class, e -> {
+          assertThat(e.status()).isEqualTo(400);
+          assertThat(e.problem().errors()).extracting(f -> f.field()).containsExactly("agent_id");
+        });
+    assertThat(operator().claim(new ClaimRequest(b.agent().id(), mission.id(), 1, 0)))
+        .singleElement().satisfies(c -> assertThat(operator().task(c.task().id()).attempts().getFirst().agentId())
+            .isEqualTo(b.agent().id()));
+  }
+
+  @Test
+  void aFailedAttemptIsRetriedAndAManualRetryRevivesAFailedTask() {
+    String pool = pool();
+    MissionView mission = newMission();
+    EnrolledAgent agent = enrol(pool);
+    TaskView task = operator().submit(mission.id(), new TaskRequest("once", "", null, null, pool, null, null, null,
+        null, 1, null, null, null, null, null)).task();
+    ClaimView claim = as(agent.token()).claimTask(task.id()).orElseThrow();
+    TaskView failed = as(agent.token()).fail(task.id(), new FailRequest(claim.claimToken(), "exit 2", "failed", true,
+        2, "oops"));
+    assertThat(failed.status()).isEqualTo("failed");
+    assertThat(as(agent.token()).retry(task.id()).status()).isEqualTo("ready");
+  }
+
+  @Test
+  void revokingAnAgentStopsItsTokenAndHandsItsClaimsBack() {
+    String pool = pool();
+    MissionView mission = newMission();
+    EnrolledAgent agent = enrol(pool);
+    TaskView task = submitIn(mission, pool);
+    as(agent.token()).claimTask(task.id()).orElseThrow();
+    operator().revoke(agent.agent().id());
+
+    assertThat(operator().task(task.id()).status()).isEqualTo("ready");
+    assertThatThrownBy(() -> as(agent.token()).claim(new ClaimRequest(null, null, 1, 0)))
+        .isInstanceOfSatisfying(MeshApiException.class, e -> assertThat(e.status()).isEqualTo(401));
+    assertThat(operator().agents()).filteredOn(a -> a.id().equals(agent.agent().id()))
+        .singleElement().satisfies(a -> assertThat(a.status()).isEqualTo("revoked"));
+  }
+
+  @Test
+  void cancellingARunningTaskIsSeenOnTheNextHeartbeat() {
+    String pool = pool();
+    MissionView mission = newMission();
+    EnrolledAgent agent = enrol(pool);
+    TaskView task = submitIn(mission, pool);
+    ClaimView claim = as(agent.token()).claimTask(task.id()).orElseThrow();
+    operator().cancel(task.id());
+    assertThat(as(agent.token()).heartbeat(task.id(), claim.claimToken()).cancelRequested()).isTrue();
+    TaskView cancelled = as(agent.token()).fail(task.id(),
+        new FailRequest(claim.claimToken(), "stopped", "cancelled", false, 143, null));
+    assertThat(cancelled.status()).isEqualTo("cancelled");
+  }
+}

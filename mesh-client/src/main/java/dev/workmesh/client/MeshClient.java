@@ -1,0 +1,211 @@
+package dev.workmesh.client;
+
+import dev.workmesh.client.model.AgentRequest;
+import dev.workmesh.client.model.AgentView;
+import dev.workmesh.client.model.ClaimRequest;
+import dev.workmesh.client.model.ClaimTokenRequest;
+import dev.workmesh.client.model.ClaimView;
+import dev.workmesh.client.model.ClaimsResponse;
+import dev.workmesh.client.model.CompleteRequest;
+import dev.workmesh.client.model.EnrolledAgent;
+import dev.workmesh.client.model.FailRequest;
+import dev.workmesh.client.model.HeartbeatResponse;
+import dev.workmesh.client.model.MissionRequest;
+import dev.workmesh.client.model.MissionView;
+import dev.workmesh.client.model.Page;
+import dev.workmesh.client.model.Problem;
+import dev.workmesh.client.model.TaskRequest;
+import dev.workmesh.client.model.TaskView;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.util.UriBuilder;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A typed client of mesh-api's {@code /work} REST API. Every call carries the bearer token it was built
+ * with; errors become {@link MeshApiException} with the server's problem details. Thread-safe.
+ */
+public final class MeshClient {
+
+  /** The JSON dialect of the API: snake_case, ISO-8601 instants, new fields tolerated. */
+  public static final JsonMapper JSON =
+      JsonMapper.builder()
+          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
+
+  /** A submitted task and whether it was an idempotent replay (HTTP 200 rather than 201). */
+  public record Submitted(TaskView task, boolean replay) {}
+
+  private final RestClient http;
+
+  /**
+   * @param baseUrl e.g. {@code http://localhost:8080}
+   * @param token an agent token or the operator token
+   * @param readTimeout must exceed the longest long-poll you make (wait_seconds up to 60)
+   */
+  public MeshClient(String baseUrl, String token, Duration readTimeout) {
+    HttpClient jdk = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(jdk);
+    factory.setReadTimeout(readTimeout);
+    this.http = RestClient.builder()
+        .baseUrl(baseUrl)
+        .requestFactory(factory)
+        .defaultHeader("Authorization", "Bearer " + token)
+        .configureMessageConverters(c -> c.withJsonConverter(new JacksonJsonHttpMessageConverter(JSON)))
+        .defaultStatusHandler(HttpStatusCode::isError, MeshClient::raise)
+        .build();
+  }
+
+  public MeshClient(String baseUrl, String token) {
+    this(baseUrl, token, Duration.ofSeconds(75));
+  }
+
+  private static void raise(org.springframework.http.HttpRequest request, ClientHttpResponse response)
+      throws IOException {
+    byte[] body = response.getBody().readAllBytes();
+    Problem problem;
+    try {
+      problem = JSON.readValue(body, Problem.class);
+    } catch (RuntimeException e) {
+      problem = new Problem("about:blank", response.getStatusText(), response.getStatusCode().value(),
+          new String(body, java.nio.charset.StandardCharsets.UTF_8), request.getURI().getPath(), List.of());
+    }
+    throw new MeshApiException(response.getStatusCode().value(), problem);
+  }
+
+  // --- missions -----------------------------------------------------------------------------------------
+
+  public MissionView createMission(String name, String description) {
+    return post("/work/missions", new MissionRequest(name, description), MissionView.class);
+  }
+
+  public MissionView mission(UUID id) {
+    return http.get().uri("/work/missions/{id}", id).retrieve().body(MissionView.class);
+  }
+
+  public Page<MissionView> missions(String cursor, int limit) {
+    return http.get().uri(u -> page(u.path("/work/missions"), cursor, limit).build()).retrieve()
+        .body(new ParameterizedTypeReference<Page<MissionView>>() {});
+  }
+
+  // --- tasks --------------------------------------------------------------------------------------------
+
+  public Submitted submit(UUID missionId, TaskRequest task) {
+    var entity = http.post().uri("/work/missions/{id}/tasks", missionId).contentType(MediaType.APPLICATION_JSON)
+        .body(task).retrieve().toEntity(TaskView.class);
+    return new Submitted(entity.getBody(), entity.getStatusCode().value() == 200);
+  }
+
+  /** Submits a batch in one transaction: all or none. */
+  public List<TaskView> submitAll(UUID missionId, List<TaskRequest> tasks) {
+    return http.post().uri("/work/missions/{id}/tasks", missionId).contentType(MediaType.APPLICATION_JSON)
+        .body(tasks).retrieve().body(new ParameterizedTypeReference<List<TaskView>>() {});
+  }
+
+  public Page<TaskView> tasks(UUID missionId, String status, String cursor, int limit) {
+    return http.get().uri(u -> {
+      UriBuilder b = page(u.path("/work/missions/{id}/tasks"), cursor, limit);
+      if (status != null) {
+        b.queryParam("status", status);
+      }
+      return b.build(missionId);
+    }).retrieve().body(new ParameterizedTypeReference<Page<TaskView>>() {});
+  }
+
+  public TaskView task(UUID id) {
+    return http.get().uri("/work/tasks/{id}", id).retrieve().body(TaskView.class);
+  }
+
+  public TaskView retry(UUID taskId) {
+    return post("/work/tasks/" + taskId + "/retry", null, TaskView.class);
+  }
+
+  public TaskView cancel(UUID taskId) {
+    return post("/work/tasks/" + taskId + "/cancel", null, TaskView.class);
+  }
+
+  // --- claims and reports ---------------------------------------------------------------------------
+
+  /** Claims the best eligible task(s); with {@code waitSeconds > 0} waits up to that long for one. */
+  public List<ClaimView> claim(ClaimRequest request) {
+    return post("/work/claims", request, ClaimsResponse.class).claims();
+  }
+
+  /** Claims this task if it is still claimable by the caller; empty when someone else has it. */
+  public Optional<ClaimView> claimTask(UUID taskId) {
+    try {
+      return Optional.ofNullable(post("/work/tasks/" + taskId + "/claim", null, ClaimView.class));
+    } catch (MeshApiException e) {
+      if (e.status() == 409 || e.status() == 404) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  public HeartbeatResponse heartbeat(UUID taskId, String claimToken) {
+    return post("/work/tasks/" + taskId + "/heartbeat", new ClaimTokenRequest(claimToken), HeartbeatResponse.class);
+  }
+
+  public TaskView complete(UUID taskId, CompleteRequest report) {
+    return post("/work/tasks/" + taskId + "/complete", report, TaskView.class);
+  }
+
+  public TaskView fail(UUID taskId, FailRequest report) {
+    return post("/work/tasks/" + taskId + "/fail", report, TaskView.class);
+  }
+
+  public TaskView release(UUID taskId, String claimToken) {
+    return post("/work/tasks/" + taskId + "/release", new ClaimTokenRequest(claimToken), TaskView.class);
+  }
+
+  // --- agents -------------------------------------------------------------------------------------------
+
+  public EnrolledAgent enrol(AgentRequest request) {
+    return post("/work/agents", request, EnrolledAgent.class);
+  }
+
+  public List<AgentView> agents() {
+    return http.get().uri("/work/agents").retrieve().body(new ParameterizedTypeReference<List<AgentView>>() {});
+  }
+
+  public AgentView agentHeartbeat(UUID agentId) {
+    return post("/work/agents/" + agentId + "/heartbeat", null, AgentView.class);
+  }
+
+  public void revoke(UUID agentId) {
+    http.delete().uri("/work/agents/{id}", agentId).retrieve().toBodilessEntity();
+  }
+
+  // --- plumbing -------------------------------------------------------------------------------------
+
+  private <T> T post(String path, Object body, Class<T> type) {
+    var spec = http.post().uri(URI.create(path).getPath());
+    if (body != null) {
+      spec = spec.contentType(MediaType.APPLICATION_JSON).body(body);
+    }
+    return spec.retrieve().body(type);
+  }
+
+  private static UriBuilder page(UriBuilder builder, String cursor, int limit) {
+    if (cursor != null) {
+      builder.queryParam("cursor", cursor);
+    }
+    return builder.queryParam("limit", limit);
+  }
+}

@@ -1,0 +1,49 @@
+package dev.workmesh.client.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code POST /work/missions/{id}/tasks}: only {@code title} is required. {@code claim_policy} is
+ * first_claim (default), assigned or broadcast; {@code timeout} is "30m", "2h30m" or ISO-8601 "PT30M".
+ */
+public record TaskRequest(
+    String title,
+    String description,
+    String claimPolicy,
+    UUID assignedAgent,
+    String pool,
+    List<String> requiredCapabilities,
+    Integer priority,
+    String runtime,
+    JsonNode input,
+    Integer maxAttempts,
+    String timeout,
+    Instant notBefore,
+    List<UUID> dependsOn,
+    UUID parentTaskId,
+    String idempotencyKey) {
+
+  /** A first_claim task with a title and a prompt. */
+  public static TaskRequest of(String title, String description) {
+    return new TaskRequest(title, description, null, null, null, null, null, null, null, null, null, null, null, null,
+        null);
+  }
+
+  public TaskRequest withRuntime(String runtime, JsonNode input) {
+    return new TaskRequest(title, description, claimPolicy, assignedAgent, pool, requiredCapabilities, priority,
+        runtime, input, maxAttempts, timeout, notBefore, dependsOn, parentTaskId, idempotencyKey);
+  }
+
+  public TaskRequest withPolicy(String claimPolicy, UUID assignedAgent) {
+    return new TaskRequest(title, description, claimPolicy, assignedAgent, pool, requiredCapabilities, priority,
+        runtime, input, maxAttempts, timeout, notBefore, dependsOn, parentTaskId, idempotencyKey);
+  }
+
+  public TaskRequest withIdempotencyKey(String key) {
+    return new TaskRequest(title, description, claimPolicy, assignedAgent, pool, requiredCapabilities, priority,
+        runtime, input, maxAttempts, timeout, notBefore, dependsOn, parentTaskId, key);
+  }
+}

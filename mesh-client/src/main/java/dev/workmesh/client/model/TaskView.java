@@ -1,0 +1,37 @@
+package dev.workmesh.client.model;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+
+/** A task as the API shows it; {@code attempts} only on {@code GET /work/tasks/{id}}. */
+public record TaskView(
+    UUID id,
+    UUID missionId,
+    String title,
+    String description,
+    String claimPolicy,
+    UUID assignedAgent,
+    String pool,
+    List<String> requiredCapabilities,
+    int priority,
+    String runtime,
+    JsonNode input,
+    int maxAttempts,
+    String timeout,
+    Instant notBefore,
+    List<UUID> dependsOn,
+    UUID parentTaskId,
+    String idempotencyKey,
+    String status,
+    int attempt,
+    boolean cancelRequested,
+    JsonNode result,
+    String error,
+    String submittedBy,
+    Instant createdAt,
+    Instant readyAt,
+    Instant finishedAt,
+    Instant updatedAt,
+    List<AttemptView> attempts) {}

@@ -1,0 +1,110 @@
+package dev.workmesh.core.db;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Listens to PostgreSQL notifications on one dedicated connection and hands each to the subscribers of
+ * its channel. Reconnects with backoff when the database goes away; subscribers should also poll on a
+ * slow timer, since notifications sent while disconnected are lost.
+ */
+public final class PgNotifications implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(PgNotifications.class);
+
+  private final DataSource dataSource;
+  private final Map<String, List<Consumer<String>>> subscribers;
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  public PgNotifications(DataSource dataSource, List<String> channels) {
+    this.dataSource = dataSource;
+    this.subscribers = new java.util.concurrent.ConcurrentHashMap<>();
+    for (String channel : channels) {
+      if (!channel.matches("[a-z_]+")) {
+        throw new IllegalArgumentException("channel names are lower-case identifiers, got " + channel);
+      }
+      subscribers.put(channel, new CopyOnWriteArrayList<>());
+    }
+    this.thread = Thread.ofPlatform().daemon().name("mesh-pg-listen").unstarted(this::listen);
+  }
+
+  /** Calls {@code subscriber} with the payload of every notification on {@code channel}. */
+  public void subscribe(String channel, Consumer<String> subscriber) {
+    List<Consumer<String>> list = subscribers.get(channel);
+    if (list == null) {
+      throw new IllegalArgumentException("not listening on " + channel + "; listening on " + subscribers.keySet());
+    }
+    list.add(subscriber);
+  }
+
+  public PgNotifications start() {
+    thread.start();
+    return this;
+  }
+
+  private void listen() {
+    Duration backoff = Duration.ofMillis(200);
+    while (running) {
+      try (Connection connection = dataSource.getConnection()) {
+        connection.setAutoCommit(true);
+        try (Statement s = connection.createStatement()) {
+          for (String channel : subscribers.keySet()) {
+            s.execute("LISTEN " + channel);
+          }
+        }
+        backoff = Duration.ofMillis(200);
+        PGConnection pg = connection.unwrap(PGConnection.class);
+        while (running) {
+          PGNotification[] notifications = pg.getNotifications(1_000);
+          if (notifications == null) {
+            continue;
+          }
+          for (PGNotification n : notifications) {
+            for (Consumer<String> subscriber : subscribers.getOrDefault(n.getName(), List.of())) {
+              try {
+                subscriber.accept(n.getParameter());
+              } catch (RuntimeException e) {
+                log.warn("a subscriber of '{}' failed: {}", n.getName(), e.toString());
+              }
+            }
+          }
+        }
+      } catch (SQLException | RuntimeException e) {
+        if (!running) {
+          return;
+        }
+        log.warn("lost the notification connection ({}); reconnecting in {} ms", e.getMessage(), backoff.toMillis());
+        try {
+          Thread.sleep(backoff.toMillis());
+        } catch (InterruptedException interrupted) {
+          return;
+        }
+        backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10)
+            : backoff.multipliedBy(2);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+    try {
+      thread.join(3_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
