@@ -30,8 +30,16 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 
   /** Starts a broker on any free port. */
   public static EmbeddedKafkaServer start() {
+    return start(0);
+  }
+
+  /** Starts a broker on {@code port} (0 for any free port). Its log lives in a temporary directory. */
+  public static EmbeddedKafkaServer start(int port) {
     EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
     broker.brokerProperties(SINGLE_NODE_SETTINGS);
+    if (port > 0) {
+      broker.kafkaPorts(port);
+    }
     broker.afterPropertiesSet();
     return new EmbeddedKafkaServer(broker);
   }
