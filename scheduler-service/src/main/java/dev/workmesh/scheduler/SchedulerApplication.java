@@ -2,8 +2,11 @@ package dev.workmesh.scheduler;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.PropertySource;
 
+/** Cron and interval jobs that create tasks, and the leader-only maintenance sweeps. */
 @SpringBootApplication
+@PropertySource("classpath:scheduler-service-defaults.properties")
 public class SchedulerApplication {
 
   public static void main(String[] args) {

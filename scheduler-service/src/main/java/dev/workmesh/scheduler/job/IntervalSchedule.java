@@ -1,5 +1,6 @@
 package dev.workmesh.scheduler.job;
 
+import dev.workmesh.core.DurationText;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;

@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * @param file the file as the loader was given it
  * @param line 1-based line, when known (TOML syntax errors); null otherwise
  * @param jobIndex 1-based position of the {@code [[job]]} table in the file; null for a problem
- *     outside any job
+ *     outside any job, or found after loading (such as a check against mesh-core's rules), when only
+ *     the job's name is known
  * @param jobName the job's {@code name} when it has a usable one; null otherwise
  * @param field dotted key path inside the job ({@code schedule}, {@code task.max_attempts}) or at
  *     the top level ({@code default_time_zone}); null for a problem with the whole file
@@ -28,15 +29,21 @@ public record JobProblem(
     Objects.requireNonNull(message, "message");
   }
 
-  /** One line such as {@code cron.toml: job #2 "nightly": task.max_attempts: expected ...}. */
+  /**
+   * One line such as {@code cron.toml: job #2 "nightly": task.max_attempts: expected ...} ({@code job
+   * "nightly": } when only the name is known).
+   */
   public String describe() {
     StringBuilder out = new StringBuilder(file);
     if (line != null) {
       out.append(':').append(line);
     }
     out.append(": ");
-    if (jobIndex != null) {
-      out.append("job #").append(jobIndex);
+    if (jobIndex != null || jobName != null) {
+      out.append("job");
+      if (jobIndex != null) {
+        out.append(" #").append(jobIndex);
+      }
       if (jobName != null) {
         out.append(" \"").append(jobName).append('"');
       }

@@ -4,8 +4,10 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -32,6 +34,12 @@ final class JobTableReader {
           JOB_KEYS,
           key -> "\"" + key + "\" is a job field, but TOML puts every key written after the [job.task]"
               + " header into the task table: move it above [job.task]");
+
+  /** An agent id as {@code GET /work/agents} lists it; what every assigned_agent message shows. */
+  static final String AGENT_ID_EXAMPLE = "\"0192f5e4-7b3a-7c1d-9e2f-3a4b5c6d7e8f\"";
+
+  private static final Pattern UUID_TEXT =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   /** Longer is surely a typo; also keeps lease arithmetic far from overflow. */
   static final Duration MAX_TIMEOUT = Duration.ofDays(7);
@@ -147,7 +155,7 @@ final class JobTableReader {
     String title = task.nonBlank("title", true, "\"Nightly report\"");
     String description = task.string("description", false, "\"Write the nightly report\"");
     String claimPolicy = task.parsed("claim_policy", false, "\"first_claim\"", JobTableReader::claimPolicy);
-    String assignedAgent = task.nonBlank("assigned_agent", false, "\"build-agent-1\"");
+    String assignedAgent = task.parsed("assigned_agent", false, AGENT_ID_EXAMPLE, JobTableReader::agentId);
     String pool = task.nonBlank("pool", false, "\"default\"");
     List<String> capabilities = task.strings("required_capabilities", "[\"git\", \"docker\"]");
     Integer priority = task.integer("priority", Integer.MIN_VALUE, Integer.MAX_VALUE);
@@ -160,7 +168,7 @@ final class JobTableReader {
     if (TaskTemplate.ASSIGNED.equals(policy) && !task.has("assigned_agent")) {
       task.problem(
           "assigned_agent",
-          "missing; claim_policy = \"assigned\" needs the agent, e.g. assigned_agent = \"build-agent-1\"");
+          "missing; claim_policy = \"assigned\" needs the agent's id, e.g. assigned_agent = " + AGENT_ID_EXAMPLE);
     }
     if (task.has("assigned_agent") && claimPolicy != null && !TaskTemplate.ASSIGNED.equals(policy)) {
       task.problem(
@@ -217,6 +225,20 @@ final class JobTableReader {
                 + " input = { argv = [\"make\", \"report\"] }");
       }
     }
+  }
+
+  /**
+   * An assigned agent is named by its id, checked here rather than when the job fires so that a typo
+   * shows on reload instead of as a failed fire hours later. Whether the agent is enrolled can only be
+   * known when the task is submitted.
+   */
+  static String agentId(String value) {
+    if (!UUID_TEXT.matcher(value.strip()).matches()) {
+      throw new IllegalArgumentException(
+          "expected the agent's id, a UUID such as " + AGENT_ID_EXAMPLE + " (list agents with GET /work/agents),"
+              + " got \"" + value + "\"");
+    }
+    return value.strip().toLowerCase(Locale.ROOT);
   }
 
   private static String claimPolicy(String value) {

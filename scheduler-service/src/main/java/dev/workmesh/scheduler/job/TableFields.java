@@ -1,5 +1,6 @@
 package dev.workmesh.scheduler.job;
 
+import dev.workmesh.core.DurationText;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -14,8 +14,8 @@ import tools.jackson.databind.node.ObjectNode;
  * @param title required
  * @param description the prompt; null when not given
  * @param claimPolicy wire name: {@code first_claim} (default), {@code assigned} or {@code broadcast}
- * @param assignedAgent the agent an {@code assigned} task is for, exactly as written; set if and
- *     only if {@code claimPolicy} is {@code assigned}
+ * @param assignedAgent the id (a UUID, in lower case) of the agent an {@code assigned} task is for;
+ *     the loader rejects anything else. Set if and only if {@code claimPolicy} is {@code assigned}
  * @param pool default {@code "default"}
  * @param requiredCapabilities distinct and sorted; empty by default
  * @param priority higher first; default 0

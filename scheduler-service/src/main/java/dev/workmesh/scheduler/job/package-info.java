@@ -20,7 +20,8 @@
  * title = "Nightly report"             # required
  * description = "Write the report"     # the prompt
  * claim_policy = "first_claim"         # first_claim (default) | assigned | broadcast
- * assigned_agent = "build-agent-1"     # required with, and only with, claim_policy = "assigned"
+ * assigned_agent = "0192f5e4-7b3a-7c1d-9e2f-3a4b5c6d7e8f"  # the agent's id (a UUID); required
+ *                                      # with, and only with, claim_policy = "assigned"
  * pool = "default"                     # default "default"
  * required_capabilities = ["git"]      # default []
  * priority = 0                         # integer, default 0

@@ -1,5 +1,6 @@
 package dev.workmesh.scheduler.job;
 
+import dev.workmesh.core.DurationText;
 import static dev.workmesh.scheduler.job.CronScheduleTest.fires;
 import static dev.workmesh.scheduler.job.CronScheduleTest.instants;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -27,6 +27,8 @@ class JobFileLoaderTest {
     return file;
   }
 
+  private static final String AGENT_ID = "0192f5e4-7b3a-7c1d-9e2f-3a4b5c6d7e8f";
+
   /** A valid job with one line replaced or added; the base sets every field. */
   private static final String VALID_JOB =
       """
@@ -57,7 +59,7 @@ class JobFileLoaderTest {
                 title = "Nightly report"
                 description = "Write the report"
                 claim_policy = "assigned"
-                assigned_agent = "build-agent-1"
+                assigned_agent = "0192F5E4-7B3A-7C1D-9E2F-3A4B5C6D7E8F"
                 pool = "reports"
                 required_capabilities = ["git", "docker", "git"]
                 priority = -5
@@ -88,7 +90,7 @@ class JobFileLoaderTest {
     assertThat(task.title()).isEqualTo("Nightly report");
     assertThat(task.description()).isEqualTo("Write the report");
     assertThat(task.claimPolicy()).isEqualTo("assigned");
-    assertThat(task.assignedAgent()).isEqualTo("build-agent-1");
+    assertThat(task.assignedAgent()).as("the id, in lower case").isEqualTo(AGENT_ID);
     assertThat(task.pool()).isEqualTo("reports");
     assertThat(task.requiredCapabilities()).containsExactly("docker", "git");
     assertThat(task.priority()).isEqualTo(-5);
@@ -174,10 +176,15 @@ class JobFileLoaderTest {
             "\"first_claim\", \"assigned\" or \"broadcast\""),
         Arguments.of("title = \"Nightly report\"", "title = \"x\"\nclaim_policy = \"assigned\"",
             "task.assigned_agent", "needs the agent"),
-        Arguments.of("title = \"Nightly report\"", "title = \"x\"\nclaim_policy = \"broadcast\"\nassigned_agent = \"a\"",
+        Arguments.of("title = \"Nightly report\"",
+            "title = \"x\"\nclaim_policy = \"broadcast\"\nassigned_agent = \"" + AGENT_ID + "\"",
             "task.assigned_agent", "only used with claim_policy = \"assigned\""),
-        Arguments.of("title = \"Nightly report\"", "title = \"x\"\nassigned_agent = \"a\"", "task.claim_policy",
+        Arguments.of("title = \"Nightly report\"", "title = \"x\"\nassigned_agent = \"" + AGENT_ID + "\"",
+            "task.claim_policy",
             "set claim_policy = \"assigned\""),
+        Arguments.of("title = \"Nightly report\"",
+            "title = \"x\"\nclaim_policy = \"assigned\"\nassigned_agent = \"build-agent-1\"",
+            "task.assigned_agent", "expected the agent's id, a UUID"),
         Arguments.of("title = \"Nightly report\"", "title = \"x\"\nrequired_capabilities = \"git\"",
             "task.required_capabilities", "array of strings"),
         Arguments.of("title = \"Nightly report\"", "title = \"x\"\npriority = 1.5", "task.priority", "integer"),

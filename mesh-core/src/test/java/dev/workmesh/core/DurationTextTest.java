@@ -1,4 +1,4 @@
-package dev.workmesh.scheduler.job;
+package dev.workmesh.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,77 @@
+package dev.workmesh.scheduler.config;
+
+import dev.workmesh.scheduler.fire.ScheduleTicker;
+import dev.workmesh.scheduler.loop.BackgroundLoop;
+import dev.workmesh.scheduler.maintenance.SchedulerMaintenance;
+import dev.workmesh.scheduler.registry.JobFileWatcher;
+import dev.workmesh.scheduler.registry.JobRegistry;
+import dev.workmesh.scheduler.registry.ReloadReport;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Starts the scheduler once the application context is ready and stops it first on shutdown: the
+ * first load of the job file, the file watch, the firing tick (every replica) and the maintenance
+ * loop (leader only). On stop the maintenance loop releases its lease so that another replica takes
+ * over at once.
+ */
+public final class SchedulerRuntime implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(SchedulerRuntime.class);
+
+  private final JobRegistry registry;
+  private final JobFileWatcher watcher;
+  private final ScheduleTicker ticker;
+  private final SchedulerMaintenance maintenance;
+  private final SchedulerProperties properties;
+  private final MeterRegistry meters;
+  private BackgroundLoop watchLoop;
+  private BackgroundLoop tickLoop;
+  private volatile boolean running;
+
+  SchedulerRuntime(JobRegistry registry, JobFileWatcher watcher, ScheduleTicker ticker,
+      SchedulerMaintenance maintenance, SchedulerProperties properties, MeterRegistry meters) {
+    this.registry = registry;
+    this.watcher = watcher;
+    this.ticker = ticker;
+    this.maintenance = maintenance;
+    this.properties = properties;
+    this.meters = meters;
+  }
+
+  @Override
+  public synchronized void start() {
+    ReloadReport report = registry.reload();
+    log.info("scheduler replica {} started with {} job(s) {} from {}", properties.replicaId(), report.jobs().size(),
+        report.jobs(), report.source());
+    Gauge.builder("scheduler.jobs", registry, r -> r.current().jobs().size())
+        .description("jobs loaded from the job file")
+        .register(meters);
+    watchLoop = new BackgroundLoop("file-watch", properties.fileWatchInterval(), watcher::poll, meters);
+    tickLoop = new BackgroundLoop("tick", properties.tickInterval(), ticker::tick, meters);
+    watchLoop.start();
+    tickLoop.start();
+    maintenance.start();
+    running = true;
+  }
+
+  @Override
+  public synchronized void stop() {
+    running = false;
+    if (tickLoop != null) {
+      tickLoop.close();
+    }
+    if (watchLoop != null) {
+      watchLoop.close();
+    }
+    maintenance.close();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+}
