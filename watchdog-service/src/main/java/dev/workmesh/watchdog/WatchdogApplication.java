@@ -2,8 +2,11 @@ package dev.workmesh.watchdog;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.PropertySource;
 
+/** Agent health from heartbeats, rescue of lapsed and orphaned claims, fleet metrics. */
 @SpringBootApplication
+@PropertySource("classpath:watchdog-service-defaults.properties")
 public class WatchdogApplication {
 
   public static void main(String[] args) {
