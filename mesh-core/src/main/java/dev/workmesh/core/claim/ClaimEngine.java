@@ -34,7 +34,7 @@ public final class ClaimEngine {
       WITH me AS (
         SELECT a.id, a.pools, a.capabilities,
                greatest(0, a.max_concurrency - (SELECT count(*) FROM attempt l WHERE l.agent_id = a.id AND l.outcome IS NULL)) AS room
-        FROM agent a WHERE a.id = :agent AND a.status <> 'revoked'
+        FROM agent a WHERE a.id = :agent AND a.status NOT IN ('revoked', 'disconnected')
       ),
       pooled AS (
         SELECT t.id, t.priority, t.ready_at, false AS broadcast
@@ -109,7 +109,8 @@ public final class ClaimEngine {
   /**
    * Claims up to {@code maxTasks} of the best tasks this agent may run: first_claim tasks of its pools
    * whose capabilities it holds, tasks assigned to it, and broadcast tasks that target it; never more
-   * than its max_concurrency leaves room for.
+   * than its max_concurrency leaves room for. A disconnected agent claims nothing until a heartbeat
+   * has made it connected again (its claims would be rescued at once).
    *
    * @param missionId only tasks of this mission, or any when null
    */

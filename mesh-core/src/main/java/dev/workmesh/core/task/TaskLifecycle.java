@@ -57,6 +57,21 @@ public final class TaskLifecycle {
     return before;
   }
 
+  /**
+   * Locks a broadcast task's targets, then the task. A claim locks a target before it marks the task
+   * running, so every path that changes a broadcast task's targets takes the locks in the same order;
+   * otherwise a claim and a settlement could deadlock. For other tasks it is {@link #lock}. In a
+   * transaction.
+   */
+  MeshTask lockWithTargets(UUID taskId) {
+    db.jdbc()
+        .sql("SELECT agent_id FROM broadcast_target WHERE task_id = :id ORDER BY agent_id FOR UPDATE")
+        .param("id", taskId)
+        .query(UUID.class)
+        .list();
+    return lock(taskId);
+  }
+
   /** Reads a task and locks its row until the transaction ends. In a transaction. */
   MeshTask lock(UUID taskId) {
     return db.jdbc()
@@ -284,7 +299,7 @@ public final class TaskLifecycle {
    */
   public void afterTargetAttempt(UUID taskId, UUID agentId, AttemptOutcome outcome, JsonNode result, String error,
       boolean retryable) {
-    MeshTask task = lock(taskId);
+    MeshTask task = lockWithTargets(taskId);
     int attempts =
         db.jdbc()
             .sql("SELECT attempts FROM broadcast_target WHERE task_id = :id AND agent_id = :agent FOR UPDATE")
@@ -382,7 +397,7 @@ public final class TaskLifecycle {
    */
   public MeshTask cancel(UUID taskId) {
     return db.inTransaction(() -> {
-      MeshTask task = lock(taskId);
+      MeshTask task = lockWithTargets(taskId);
       switch (task.status()) {
         case CANCELLED -> { }
         case PENDING -> finishBadly(taskId, TaskStatus.CANCELLED, "cancelled before it was claimed", null, null);
