@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -59,7 +60,10 @@ public final class MeshClient {
    * @param readTimeout must exceed the longest long-poll you make (wait_seconds up to 60)
    */
   public MeshClient(String baseUrl, String token, Duration readTimeout) {
-    HttpClient jdk = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // Responses complete on this executor rather than the common fork-join pool, which has a single
+    // worker on a two-core machine: one blocked task there would stall every call in the JVM.
+    HttpClient jdk = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+        .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(jdk);
     factory.setReadTimeout(readTimeout);
     this.http = RestClient.builder()

@@ -46,8 +46,8 @@ class OutboxRelayRunner implements SmartLifecycle {
   private final MeterRegistry meters;
   private volatile boolean running;
   private Thread thread;
-  private Instant lastPurge = Instant.MIN;
-  private Instant lastLag = Instant.MIN;
+  private Instant lastPurge = Instant.EPOCH;
+  private Instant lastLag = Instant.EPOCH;
 
   OutboxRelayRunner(MeshCore core, KafkaProducer<String, byte[]> producer, MeshTopics topics,
       MeshApiProperties properties, PgNotifications notifications, MeterRegistry meters) {

@@ -1,0 +1,123 @@
+package dev.workmesh.mcp.tools;
+
+/**
+ * JSON Schema (2020-12) fragments shared by the tools' input and output schemas, as JSON text. Input
+ * fragments mirror mesh-api's own rules (mesh-core's TaskValidator), so that the SDK rejects a malformed
+ * call before it travels; mesh-api stays the authority and its field errors still reach the model.
+ */
+final class Schemas {
+
+  private Schemas() {}
+
+  static final String UUID_PATTERN =
+      "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+
+  /** An id of a task, mission or agent. */
+  static String uuid(String description) {
+    return """
+        {"type": "string", "format": "uuid", "pattern": "%s", "description": %s}"""
+        .formatted(UUID_PATTERN, quote(description));
+  }
+
+  /** Pools, capabilities and runtimes: short names (mesh-core's TaskValidator.NAME). */
+  static final String NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$";
+
+  static final String CLAIM_TOKEN = """
+      {"type": "string", "minLength": 1, "maxLength": 200,
+       "description": "The claim_token that claim_mesh_task returned for this task (it starts with wm_claim_)."}""";
+
+  /** A task as mesh-api shows it; fields without a value are left out. */
+  static final String TASK = """
+      {"type": "object",
+       "properties": {
+         "id": {"type": "string"},
+         "mission_id": {"type": "string"},
+         "title": {"type": "string"},
+         "description": {"type": "string", "description": "The prompt: what the claiming agent is asked to do."},
+         "claim_policy": {"type": "string", "description": "first_claim, assigned or broadcast"},
+         "assigned_agent": {"type": "string"},
+         "pool": {"type": "string"},
+         "required_capabilities": {"type": "array", "items": {"type": "string"}},
+         "priority": {"type": "integer"},
+         "runtime": {"type": "string"},
+         "input": {"type": "object"},
+         "max_attempts": {"type": "integer"},
+         "timeout": {"type": "string"},
+         "not_before": {"type": "string"},
+         "depends_on": {"type": "array", "items": {"type": "string"}},
+         "parent_task_id": {"type": "string"},
+         "idempotency_key": {"type": "string"},
+         "status": {"type": "string",
+                    "description": "pending, ready, claimed, running, succeeded, failed or cancelled"},
+         "attempt": {"type": "integer", "description": "Attempts made so far."},
+         "cancel_requested": {"type": "boolean"},
+         "result": {"description": "What the agent that completed the task reported (any JSON)."},
+         "error": {"type": "string"},
+         "submitted_by": {"type": "string"},
+         "created_at": {"type": "string"},
+         "ready_at": {"type": "string"},
+         "finished_at": {"type": "string"},
+         "updated_at": {"type": "string"},
+         "attempts": {"type": "array", "items": {
+           "type": "object",
+           "properties": {
+             "id": {"type": "string"},
+             "agent_id": {"type": "string"},
+             "number": {"type": "integer"},
+             "broadcast": {"type": "boolean"},
+             "claimed_at": {"type": "string"},
+             "started_at": {"type": "string"},
+             "finished_at": {"type": "string"},
+             "lease_expires_at": {"type": "string"},
+             "outcome": {"type": "string",
+                         "description": "succeeded, failed, timed_out, cancelled or lost; absent while live"},
+             "exit_code": {"type": "integer"},
+             "log_tail": {"type": "string"},
+             "result": {},
+             "error": {"type": "string"}
+           },
+           "required": ["id", "agent_id", "number"]}}
+       },
+       "required": ["id", "mission_id", "title", "claim_policy", "pool", "priority", "status", "attempt",
+                    "max_attempts"]}""";
+
+  /** One line of a task list. */
+  static final String TASK_SUMMARY = """
+      {"type": "object",
+       "properties": {
+         "id": {"type": "string"},
+         "title": {"type": "string"},
+         "status": {"type": "string"},
+         "claim_policy": {"type": "string"},
+         "pool": {"type": "string"},
+         "priority": {"type": "integer"},
+         "runtime": {"type": "string"},
+         "assigned_agent": {"type": "string"},
+         "attempt": {"type": "integer"},
+         "max_attempts": {"type": "integer"},
+         "error": {"type": "string"},
+         "created_at": {"type": "string"},
+         "finished_at": {"type": "string"}
+       },
+       "required": ["id", "title", "status", "priority", "attempt", "max_attempts"]}""";
+
+  static final String MISSION = """
+      {"type": "object",
+       "properties": {
+         "id": {"type": "string"},
+         "name": {"type": "string"},
+         "description": {"type": "string"},
+         "created_at": {"type": "string"},
+         "task_counts": {"type": "object", "additionalProperties": {"type": "integer"},
+                         "description": "Tasks of the mission by status."}
+       },
+       "required": ["id", "name"]}""";
+
+  /** {@code {"task": <task>}}: the answer of every tool that changes or reads one task. */
+  static final String TASK_RESULT = """
+      {"type": "object", "properties": {"task": %s}, "required": ["task"]}""".formatted(TASK);
+
+  static String quote(String text) {
+    return StructuredJson.write(text);
+  }
+}

@@ -1,0 +1,50 @@
+package dev.workmesh.mcp.tools;
+
+import dev.workmesh.client.model.TaskView;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** How the tools show tasks: whole (one task) or as a list line, and in one sentence of text. */
+final class TaskViews {
+
+  private TaskViews() {}
+
+  static Map<String, Object> whole(TaskView task) {
+    return StructuredJson.object(task);
+  }
+
+  /** The fields of {@link Schemas#TASK_SUMMARY}; descriptions, inputs and results stay out of lists. */
+  static Map<String, Object> summary(TaskView t) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("id", t.id().toString());
+    line.put("title", t.title());
+    line.put("status", t.status());
+    putIfPresent(line, "claim_policy", t.claimPolicy());
+    putIfPresent(line, "pool", t.pool());
+    line.put("priority", t.priority());
+    putIfPresent(line, "runtime", t.runtime());
+    putIfPresent(line, "assigned_agent", t.assignedAgent() == null ? null : t.assignedAgent().toString());
+    line.put("attempt", t.attempt());
+    line.put("max_attempts", t.maxAttempts());
+    putIfPresent(line, "error", t.error());
+    putIfPresent(line, "created_at", t.createdAt() == null ? null : t.createdAt().toString());
+    putIfPresent(line, "finished_at", t.finishedAt() == null ? null : t.finishedAt().toString());
+    return line;
+  }
+
+  /** {@code task 0190… "title": ready, attempt 0 of 3} */
+  static String sentence(TaskView t) {
+    StringBuilder s = new StringBuilder("task ").append(t.id()).append(" \"").append(t.title()).append("\": ")
+        .append(t.status()).append(", attempt ").append(t.attempt()).append(" of ").append(t.maxAttempts());
+    if (t.error() != null && !t.error().isBlank()) {
+      s.append(", error: ").append(t.error());
+    }
+    return s.toString();
+  }
+
+  private static void putIfPresent(Map<String, Object> map, String key, Object value) {
+    if (value != null) {
+      map.put(key, value);
+    }
+  }
+}

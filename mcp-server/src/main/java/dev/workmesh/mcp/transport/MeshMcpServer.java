@@ -1,0 +1,43 @@
+package dev.workmesh.mcp.transport;
+
+import dev.workmesh.mcp.McpServerApplication;
+import dev.workmesh.mcp.tools.MeshCallerResolver;
+import dev.workmesh.mcp.tools.MeshToolCatalog;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
+
+/** The one MCP server definition both transports run: the same name, instructions, tools and validation. */
+final class MeshMcpServer {
+
+  static final String NAME = "workmesh";
+
+  private MeshMcpServer() {}
+
+  /** The SDK's Jackson 3 mapper (found by its service loader), for the protocol's own JSON. */
+  static McpJsonMapper jsonMapper() {
+    return McpJsonDefaults.getMapper();
+  }
+
+  /**
+   * @param immediateExecution run tool handlers on the calling thread: true for HTTP, where that is a
+   *     request's (virtual) thread; false for stdio, whose single reader thread must keep reading
+   */
+  static McpSyncServer build(McpServer.SyncSpecification<?> spec, MeshToolCatalog catalog, MeshCallerResolver callers,
+      boolean immediateExecution) {
+    String version = McpServerApplication.class.getPackage().getImplementationVersion();
+    return spec
+        .serverInfo(NAME, version == null ? "dev" : version)
+        .instructions(MeshToolCatalog.INSTRUCTIONS)
+        .capabilities(ServerCapabilities.builder().tools(false).build())
+        .jsonMapper(jsonMapper())
+        // The SDK checks every call's arguments against the tool's input schema and answers isError: true
+        // with the violations; the tools only see arguments of the declared shape.
+        .validateToolInputs(true)
+        .immediateExecution(immediateExecution)
+        .tools(catalog.specifications(callers))
+        .build();
+  }
+}
