@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code MESH_SECRETS_SOCKET}, {@code MESH_SECRETS_SESSION} when a {@link SecretsBroker} is given
  * </ul>
  *
- * The worker's variables that back {@code env:} secrets are removed from the child's environment.
+ * The worker's variables that back {@code env:} secrets, and the withheld ones (the worker's own
+ * credentials), are removed from the child's environment.
  * stdin is {@code /dev/null}, so a CLI never waits for input.
  */
 public final class SubagentLauncher implements AutoCloseable {
@@ -44,6 +46,7 @@ public final class SubagentLauncher implements AutoCloseable {
   private final SubagentSettings settings;
   private final RuntimeCatalog runtimes;
   private final SecretsBroker secrets;
+  private final Set<String> withheldVariables;
   private final AttemptWorkspaces workspaces;
   private final Map<UUID, RunningSubagent> running = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timers =
@@ -51,9 +54,18 @@ public final class SubagentLauncher implements AutoCloseable {
 
   /** {@code secrets} may be null: subagents then get no secrets session. */
   public SubagentLauncher(SubagentSettings settings, RuntimeCatalog runtimes, SecretsBroker secrets) {
+    this(settings, runtimes, secrets, Set.of());
+  }
+
+  /**
+   * @param withheldVariables variables of the worker's environment a subagent must not inherit (the
+   *     worker's own credentials), besides those backing {@code env:} secrets
+   */
+  public SubagentLauncher(SubagentSettings settings, RuntimeCatalog runtimes, SecretsBroker secrets, Set<String> withheldVariables) {
     this.settings = settings;
     this.runtimes = runtimes;
     this.secrets = secrets;
+    this.withheldVariables = Set.copyOf(withheldVariables);
     this.workspaces = new AttemptWorkspaces(new GitRepositoryMirrors(settings.reposDir(), new GitCli(settings.gitTimeout())));
   }
 
@@ -129,6 +141,7 @@ public final class SubagentLauncher implements AutoCloseable {
   }
 
   private void environment(Map<String, String> env, AttemptSpec spec, Path resultFile, SecretsSession session) {
+    withheldVariables.forEach(env::remove);
     if (secrets != null) {
       secrets.sourceEnvironmentVariables().forEach(env::remove);
     }

@@ -1,0 +1,387 @@
+package dev.workmesh.worker;
+
+import dev.workmesh.client.MeshApiException;
+import dev.workmesh.client.MeshClient;
+import dev.workmesh.worker.attempt.AttemptRunner;
+import dev.workmesh.worker.attempt.RuntimeChoice;
+import dev.workmesh.worker.config.TaskWorkerProperties;
+import dev.workmesh.worker.dispatch.Slots;
+import dev.workmesh.worker.dispatch.TaskClaimer;
+import dev.workmesh.worker.dispatch.TaskDispatch;
+import dev.workmesh.worker.dispatch.WorkerTopics;
+import dev.workmesh.worker.identity.AgentEnrolment;
+import dev.workmesh.worker.identity.AgentIdentity;
+import dev.workmesh.worker.identity.IdentityRejectedException;
+import dev.workmesh.worker.identity.IdentityStore;
+import dev.workmesh.worker.mesh.GuardedMeshClient;
+import dev.workmesh.worker.mesh.MeshUnavailableException;
+import dev.workmesh.worker.secrets.SecretsBroker;
+import dev.workmesh.worker.secrets.SecretsBrokerSettings;
+import dev.workmesh.worker.spool.ReportSender;
+import dev.workmesh.worker.spool.ReportSpool;
+import dev.workmesh.worker.subagent.RuntimeAvailability;
+import dev.workmesh.worker.subagent.RuntimeCatalog;
+import dev.workmesh.worker.subagent.SubagentLauncher;
+import dev.workmesh.worker.subagent.SubagentSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.web.client.ResourceAccessException;
+
+/**
+ * The node daemon as a plain object: built from its {@link TaskWorkerProperties}, the common Kafka
+ * client settings and a meter registry, started and stopped by its owner (the Spring application, or
+ * a test running several workers in one JVM).
+ *
+ * <p>{@link #start()} checks the configuration and the runtimes at once, then, on a thread of its own
+ * (waiting for mesh-api if it is not up yet): finds or enrols the identity, sends what the spool kept
+ * from an earlier run, starts the agent heartbeat, and starts claiming (Kafka and pulls).
+ *
+ * <p>{@link #stop()} stops claiming, lets running attempts finish for the shutdown grace, then
+ * cancels the rest and releases their tasks.
+ */
+public final class TaskWorker implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(TaskWorker.class);
+  private static final Duration MAX_STARTUP_BACKOFF = Duration.ofSeconds(30);
+  /** Variables naming the worker's own tokens: a subagent must not inherit the operator's or the agent's token. */
+  static final Set<String> CREDENTIAL_VARIABLES =
+      Set.of("TASK_WORKER_ENROLMENT_TOKEN", "TASK_WORKER_AGENT_TOKEN", "MESH_ENROLMENT_TOKEN", "MESH_OPERATOR_TOKEN");
+
+  private final TaskWorkerProperties properties;
+  private final Map<String, Object> kafkaCommon;
+  private final Map<String, String> environment;
+  private final WorkerMetrics metrics;
+  private final Slots slots;
+  private final CompletableFuture<AgentIdentity> started = new CompletableFuture<>();
+  private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+  private final CompletableFuture<RuntimeException> fatal = new CompletableFuture<>();
+  private final AtomicBoolean starting = new AtomicBoolean();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final List<AutoCloseable> loops = new ArrayList<>();
+
+  private ScheduledExecutorService timer;
+  private SecretsBroker secrets;
+  private SubagentLauncher launcher;
+  private RuntimeChoice runtimes;
+  private Thread startThread;
+  private volatile AgentIdentity identity;
+  private volatile AttemptRunner runner;
+  private volatile TaskDispatch dispatch;
+
+  /**
+   * @param kafkaCommon Kafka client settings every consumer shares: bootstrap servers, TLS, SASL
+   * @param environment the environment that backs {@code env:} secrets (normally {@code System.getenv()})
+   */
+  public TaskWorker(
+      TaskWorkerProperties properties, Map<String, Object> kafkaCommon, MeterRegistry registry, Map<String, String> environment) {
+    this.properties = properties;
+    this.kafkaCommon = Map.copyOf(kafkaCommon);
+    this.environment = Map.copyOf(environment);
+    this.metrics = new WorkerMetrics(registry);
+    this.slots = new Slots(properties.maxConcurrentSubagents());
+    // Busy means an attempt holds the slot; a consumer holding one only while it polls does not count.
+    metrics.slotGauges(this::runningAttempts, () -> slots.capacity() - runningAttempts());
+  }
+
+  public TaskWorker(TaskWorkerProperties properties, Map<String, Object> kafkaCommon, MeterRegistry registry) {
+    this(properties, kafkaCommon, registry, System.getenv());
+  }
+
+  /**
+   * Starts the worker. Configuration errors throw here; the rest happens in the background.
+   *
+   * @return completes with the identity once the worker claims work; fails if it never will
+   */
+  public CompletableFuture<AgentIdentity> start() {
+    if (!starting.compareAndSet(false, true)) {
+      return started;
+    }
+    try {
+      PrivateFiles.createDirectories(properties.dataDir());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create task-worker.data-dir " + properties.dataDir() + ": " + e.getMessage(), e);
+    }
+    SubagentSettings subagentSettings = properties.subagentSettings();
+    RuntimeCatalog catalog = catalog(subagentSettings);
+    runtimes = new RuntimeChoice(offeredRuntimes(catalog), properties.defaultRuntime());
+    timer = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("worker-timer-", 0).factory());
+    secrets = SecretsBroker.start(SecretsBrokerSettings.inDataDir(properties.dataDir(), properties.secrets()), environment);
+    launcher = new SubagentLauncher(subagentSettings, catalog, secrets, credentialVariables(properties, System.getenv()));
+    startThread = Thread.ofPlatform().name("worker-start").start(this::startInBackground);
+    return started;
+  }
+
+  /**
+   * The variables of {@code environment} that subagents must not inherit: the well-known names of the
+   * worker's credentials, and any variable holding the enrolment or agent token under another name.
+   */
+  static Set<String> credentialVariables(TaskWorkerProperties properties, Map<String, String> environment) {
+    Set<String> tokens = new LinkedHashSet<>();
+    if (properties.enrolmentToken() != null) {
+      tokens.add(properties.enrolmentToken());
+    }
+    if (properties.agentToken() != null) {
+      tokens.add(properties.agentToken());
+    }
+    Set<String> withheld = new LinkedHashSet<>(CREDENTIAL_VARIABLES);
+    environment.forEach((name, value) -> {
+      if (value != null && tokens.contains(value.strip())) {
+        withheld.add(name);
+      }
+    });
+    return withheld;
+  }
+
+  private RuntimeCatalog catalog(SubagentSettings settings) {
+    try {
+      return RuntimeCatalog.from(settings);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "task-worker." + e.getMessage() + " (write map keys that contain '_' in brackets, e.g."
+              + " task-worker.binaries[claude_code]: without them Spring drops the '_')", e);
+    }
+  }
+
+  private Set<String> offeredRuntimes(RuntimeCatalog catalog) {
+    if (properties.runtimes() != null) {
+      for (String name : properties.runtimes()) {
+        if (!catalog.names().contains(name)) {
+          throw new IllegalArgumentException(
+              "task-worker.runtimes lists '%s', which is no runtime of this worker; known runtimes: %s (add it under task-worker.extra-runtimes)"
+                  .formatted(name, catalog.names().stream().sorted().toList()));
+        }
+      }
+    }
+    RuntimeAvailability availability = catalog.available();
+    Set<String> offered = new LinkedHashSet<>();
+    for (String name : availability.available()) {
+      if (properties.runtimes() == null || properties.runtimes().contains(name)) {
+        offered.add(name);
+      }
+    }
+    for (RuntimeAvailability.Missing missing : availability.missing()) {
+      if (properties.runtimes() == null || properties.runtimes().contains(missing.runtime())) {
+        log.warn("Runtime '{}' is not offered: its binary '{}' is not {}; install it or set task-worker.binaries[{}]",
+            missing.runtime(), missing.binary(), missing.binary().contains("/") ? "an executable file" : "on PATH", missing.runtime());
+      }
+    }
+    if (properties.defaultRuntime() != null && !offered.contains(properties.defaultRuntime())) {
+      log.warn("task-worker.default-runtime is '{}', which this worker does not offer; tasks that fall back to it are handed back",
+          properties.defaultRuntime());
+    }
+    log.info("Offering runtimes {}", offered);
+    return offered;
+  }
+
+  private void startInBackground() {
+    try {
+      IdentityStore store = new IdentityStore(properties.dataDir().resolve("identity.json"));
+      AgentEnrolment enrolment = new AgentEnrolment(properties, store, this::client);
+      identity = enrolWhenReachable(enrolment);
+      if (identity == null) {
+        return;
+      }
+      GuardedMeshClient api =
+          new GuardedMeshClient(client(identity.agentToken()), metrics.registry(),
+              e -> fatal(enrolment.rejected(identity, enrolment.sourceOf(identity), e)));
+      ReportSpool spool = new ReportSpool(properties.dataDir().resolve("spool"));
+      ReportSender reports = new ReportSender(api, spool, metrics);
+      int resent = reports.resendSpooled();
+      if (resent > 0) {
+        log.info("Sent {} report(s) spooled by an earlier run", resent);
+      }
+      runner =
+          new AttemptRunner(
+              api, launcher, runtimes, reports, metrics, timer, properties.attemptHeartbeatInterval(), properties.apiBaseUrl());
+      synchronized (loops) {
+        if (stopping.get()) {
+          return;
+        }
+        loops.add(Ticker.start("spool-resend", timer, properties.spoolResendInterval(), properties.spoolResendInterval(),
+            reports::resendSpooled, metrics));
+        loops.add(Ticker.start("agent-heartbeat", timer, properties.agentHeartbeatInterval(),
+            properties.agentHeartbeatInterval(), () -> agentHeartbeat(api), metrics));
+        dispatch =
+            TaskDispatch.start(
+                identity.agentId(), properties.pools(), new WorkerTopics(properties.topicPrefix()), kafkaCommon,
+                "workmesh-worker-" + properties.nodeName(), slots, new TaskClaimer(api, runner, metrics), timer,
+                properties.idlePullInterval(), metrics);
+      }
+      log.info("Worker '{}' (agent {}) is claiming work: pools {}, {} slot(s)", properties.nodeName(), identity.agentId(),
+          properties.pools(), slots.capacity());
+      started.complete(identity);
+    } catch (RuntimeException e) {
+      if (stopping.get()) {
+        log.debug("Start-up ended by stop(): {}", e.toString());
+      } else if (e instanceof IdentityRejectedException rejected) {
+        fatal(rejected);
+      } else {
+        fatal(new IllegalStateException("the worker could not start: " + e.getMessage(), e));
+      }
+    }
+  }
+
+  /** Resolves the identity, waiting with backoff while mesh-api cannot be reached. Null when stopped meanwhile. */
+  private AgentIdentity enrolWhenReachable(AgentEnrolment enrolment) {
+    List<String> offered = List.copyOf(runtimes.offered());
+    Duration backoff = Duration.ofSeconds(1);
+    while (!stopping.get()) {
+      try {
+        return enrolment.resolve(offered);
+      } catch (ResourceAccessException | MeshUnavailableException e) {
+        log.warn("mesh-api at {} is not reachable yet ({}); trying again in {}", properties.apiBaseUrl(), e.getMessage(), backoff);
+      } catch (MeshApiException e) {
+        if (e.status() < 500 && e.status() != 429) {
+          throw e;
+        }
+        log.warn("mesh-api at {} answered {} at start-up; trying again in {}", properties.apiBaseUrl(), e.getMessage(), backoff);
+      }
+      try {
+        Thread.sleep(backoff);
+      } catch (InterruptedException e) {
+        return null;
+      }
+      backoff = backoff.multipliedBy(2).compareTo(MAX_STARTUP_BACKOFF) > 0 ? MAX_STARTUP_BACKOFF : backoff.multipliedBy(2);
+    }
+    return null;
+  }
+
+  private void agentHeartbeat(GuardedMeshClient api) {
+    try {
+      api.agentHeartbeat(identity.agentId());
+    } catch (MeshUnavailableException e) {
+      log.warn("Agent heartbeat failed: {}", e.getMessage());
+    } catch (MeshApiException e) {
+      if (e.status() != 401) {
+        log.warn("Agent heartbeat refused: {}", e.getMessage());
+      }
+    }
+  }
+
+  private MeshClient client(String token) {
+    return new MeshClient(properties.apiBaseUrl(), token, properties.apiTimeout());
+  }
+
+  /** Something the worker cannot recover from (its identity was refused): stop claiming and say so. */
+  private void fatal(RuntimeException e) {
+    if (!fatal.complete(e)) {
+      return;
+    }
+    log.error("The worker stops: {}", e.getMessage());
+    started.completeExceptionally(e);
+    Thread.ofPlatform().name("worker-fatal-stop").start(this::stop);
+  }
+
+  /** Completes when the worker hit an error it cannot recover from; the owner should exit non-zero. */
+  public CompletableFuture<RuntimeException> fatalFailure() {
+    return fatal;
+  }
+
+  /** Whether the worker has started and claims work (not before enrolment, not after stop). */
+  public boolean claiming() {
+    return started.isDone() && !started.isCompletedExceptionally() && !stopping.get();
+  }
+
+  /** The identity in use, once enrolled. */
+  public Optional<AgentIdentity> identity() {
+    return Optional.ofNullable(identity);
+  }
+
+  /** Attempts claimed and not yet reported. */
+  public int runningAttempts() {
+    AttemptRunner attempts = runner;
+    return attempts == null ? 0 : attempts.running();
+  }
+
+  public WorkerMetrics metrics() {
+    return metrics;
+  }
+
+  public TaskWorkerProperties properties() {
+    return properties;
+  }
+
+  /**
+   * Stops gracefully: no more claims; running attempts get the shutdown grace to finish and report;
+   * what still runs then is cancelled (SIGTERM, SIGKILL after the kill grace) and its task released.
+   */
+  public void stop() {
+    if (!stopping.compareAndSet(false, true)) {
+      stopped.join();
+      return;
+    }
+    try {
+      if (startThread != null) {
+        startThread.interrupt();
+        joinQuietly(startThread);
+      }
+      AttemptRunner attempts = runner;
+      if (attempts != null) {
+        attempts.stopAccepting();
+      }
+      synchronized (loops) {
+        if (dispatch != null) {
+          dispatch.close();
+        }
+      }
+      if (attempts != null) {
+        if (attempts.running() > 0) {
+          log.info("Stopping: no more claims; waiting up to {} for {} running attempt(s)", properties.shutdownGrace(), attempts.running());
+        }
+        if (!attempts.awaitIdle(properties.shutdownGrace())) {
+          attempts.cancelAndRelease(properties.killGrace().plusSeconds(15));
+        }
+      }
+      synchronized (loops) {
+        loops.reversed().forEach(TaskWorker::closeQuietly);
+      }
+      if (launcher != null) {
+        launcher.close();
+      }
+      if (secrets != null) {
+        secrets.close();
+      }
+      if (timer != null) {
+        timer.shutdownNow();
+      }
+      started.completeExceptionally(new IllegalStateException("the worker was stopped"));
+      log.info("Worker '{}' stopped", properties.nodeName());
+    } finally {
+      stopped.complete(null);
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private static void joinQuietly(Thread thread) {
+    try {
+      thread.join(Duration.ofSeconds(60));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      log.warn("Stopping {} failed: {}", closeable, e.toString());
+    }
+  }
+}

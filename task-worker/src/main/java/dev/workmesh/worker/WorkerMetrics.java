@@ -1,0 +1,81 @@
+package dev.workmesh.worker;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * The worker's meters, on {@code /actuator/prometheus} as {@code workmesh_worker_*}:
+ *
+ * <ul>
+ *   <li>{@code workmesh_worker_slots_busy}, {@code _slots_free}: attempts held (claimed, not yet
+ *       reported) and how many more the worker may take
+ *   <li>{@code workmesh_worker_spawns_total{runtime,outcome}}: attempts run, by how they ended
+ *       (succeeded, failed, timed_out, cancelled, launch_failed, lost)
+ *   <li>{@code workmesh_worker_spawn_latency_seconds{runtime}}: from winning a claim to the process running
+ *   <li>{@code workmesh_worker_attempt_duration_seconds{runtime,outcome}}: subagent run time
+ *   <li>{@code workmesh_worker_claims_total{source,result}}: claims by pooled/directed/pull, won or not
+ *   <li>{@code workmesh_worker_reports_total{kind,result}}: complete/fail/release reports, delivered,
+ *       spooled, rejected (409: the claim was lost) or refused (another 4xx)
+ *   <li>{@code workmesh_worker_spool_reports}: reports waiting in the spool
+ *   <li>{@code workmesh_worker_loop_errors_total{loop}}: failed runs of background loops
+ * </ul>
+ */
+public final class WorkerMetrics {
+
+  private final MeterRegistry registry;
+
+  public WorkerMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  public void slotGauges(Supplier<Number> busy, Supplier<Number> free) {
+    Gauge.builder("workmesh.worker.slots.busy", busy).description("Subagent slots in use").register(registry);
+    Gauge.builder("workmesh.worker.slots.free", free).description("Subagent slots free").register(registry);
+  }
+
+  public void spoolGauge(Supplier<Number> size) {
+    Gauge.builder("workmesh.worker.spool.reports", size).description("Reports waiting in the spool to be sent again").register(registry);
+  }
+
+  public void spawned(String runtime, String outcome, Duration ran) {
+    Counter.builder("workmesh.worker.spawns").description("Subagent attempts by runtime and outcome")
+        .tag("runtime", runtime).tag("outcome", outcome).register(registry).increment();
+    if (ran != null) {
+      Timer.builder("workmesh.worker.attempt.duration").description("How long subagents ran")
+          .tag("runtime", runtime).tag("outcome", outcome).register(registry).record(ran);
+    }
+  }
+
+  public void spawnLatency(String runtime, Duration latency) {
+    Timer.builder("workmesh.worker.spawn.latency").description("From a won claim to a running subagent")
+        .tag("runtime", runtime).register(registry).record(latency);
+  }
+
+  public void claimed(String source, boolean won) {
+    Counter.builder("workmesh.worker.claims").description("Claim attempts by source and result")
+        .tag("source", source).tag("result", won ? "won" : "not_claimable").register(registry).increment();
+  }
+
+  public void reported(String kind, String result) {
+    Counter.builder("workmesh.worker.reports").description("Reports to the API by kind and result")
+        .tag("kind", kind).tag("result", result).register(registry).increment();
+  }
+
+  public double reportCount(String kind, String result) {
+    Counter counter = registry.find("workmesh.worker.reports").tag("kind", kind).tag("result", result).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  public void loopError(String loop) {
+    Counter.builder("workmesh.worker.loop.errors").description("Failed runs of background loops")
+        .tag("loop", loop).register(registry).increment();
+  }
+}

@@ -1,0 +1,313 @@
+package dev.workmesh.worker.attempt;
+
+import dev.workmesh.client.MeshApiException;
+import dev.workmesh.client.model.ClaimView;
+import dev.workmesh.client.model.HeartbeatResponse;
+import dev.workmesh.client.model.TaskView;
+import dev.workmesh.worker.WorkerMetrics;
+import dev.workmesh.worker.attempt.RunningAttempt.StopReason;
+import dev.workmesh.worker.dispatch.ClaimIntake;
+import dev.workmesh.worker.dispatch.Slots;
+import dev.workmesh.worker.mesh.GuardedMeshClient;
+import dev.workmesh.worker.mesh.MeshUnavailableException;
+import dev.workmesh.worker.spool.ReportSender;
+import dev.workmesh.worker.subagent.AttemptOutcome;
+import dev.workmesh.worker.subagent.AttemptSpec;
+import dev.workmesh.worker.subagent.RunningSubagent;
+import dev.workmesh.worker.subagent.SubagentLaunchException;
+import dev.workmesh.worker.subagent.SubagentLauncher;
+import dev.workmesh.worker.subagent.SubagentOutcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each won claim as an attempt: picks the runtime (or hands the task back when this worker lacks
+ * it), launches the subagent, renews the lease every heartbeat interval starting at once (which also
+ * marks the task running), and reports the outcome.
+ *
+ * <ul>
+ *   <li>A heartbeat answering {@code cancel_requested} stops the subagent; the report is {@code fail}
+ *       with outcome cancelled.
+ *   <li>A heartbeat answering 409 means the claim was lost (lease lapsed and rescued): the subagent is
+ *       stopped at once and nothing is reported, since the task may already run elsewhere.
+ *   <li>A heartbeat that cannot reach the API is tried again next interval; the subagent keeps going.
+ * </ul>
+ *
+ * The attempt's slot is released when its report is delivered or spooled.
+ */
+public final class AttemptRunner implements ClaimIntake {
+
+  private static final Logger log = LoggerFactory.getLogger(AttemptRunner.class);
+  /** How long a task handed back for want of its runtime is not claimed again from a Kafka record. */
+  static final Duration DECLINE_MEMORY = Duration.ofMinutes(2);
+
+  private final GuardedMeshClient api;
+  private final SubagentLauncher launcher;
+  private final RuntimeChoice runtimes;
+  private final ReportSender reports;
+  private final WorkerMetrics metrics;
+  private final ScheduledExecutorService timer;
+  private final Duration heartbeatInterval;
+  private final String apiUrl;
+  private final Map<UUID, RunningAttempt> attempts = new ConcurrentHashMap<>();
+  private final Map<UUID, Instant> declinedUntil = new ConcurrentHashMap<>();
+  private final AtomicBoolean shortLeaseWarned = new AtomicBoolean();
+  private volatile boolean accepting = true;
+
+  public AttemptRunner(
+      GuardedMeshClient api,
+      SubagentLauncher launcher,
+      RuntimeChoice runtimes,
+      ReportSender reports,
+      WorkerMetrics metrics,
+      ScheduledExecutorService timer,
+      Duration heartbeatInterval,
+      String apiUrl) {
+    this.api = api;
+    this.launcher = launcher;
+    this.runtimes = runtimes;
+    this.reports = reports;
+    this.metrics = metrics;
+    this.timer = timer;
+    this.heartbeatInterval = heartbeatInterval;
+    this.apiUrl = apiUrl;
+  }
+
+  @Override
+  public void accept(ClaimView claim, Slots.Permit slot, String source) {
+    RunningAttempt attempt = new RunningAttempt(claim, slot, source, System.nanoTime());
+    attempts.put(attempt.attemptId(), attempt);
+    warnIfLeaseIsShort(claim);
+    Thread.ofVirtual().name("attempt-" + claim.attemptId()).start(() -> run(attempt));
+  }
+
+  @Override
+  public boolean declined(UUID taskId) {
+    Instant until = declinedUntil.get(taskId);
+    if (until == null) {
+      return false;
+    }
+    if (until.isBefore(Instant.now())) {
+      declinedUntil.remove(taskId, until);
+      return false;
+    }
+    return true;
+  }
+
+  /** Attempts won and not yet reported. */
+  public int running() {
+    return attempts.size();
+  }
+
+  private void run(RunningAttempt attempt) {
+    TaskView task = attempt.claim.task();
+    try {
+      if (!accepting) {
+        handBack(attempt, "the worker is shutting down");
+        return;
+      }
+      Optional<String> runtime = runtimes.runtimeFor(task);
+      if (runtime.isEmpty() || !runtimes.offers(runtime.get())) {
+        declinedUntil.put(task.id(), Instant.now().plus(DECLINE_MEMORY));
+        handBack(attempt, runtime.isEmpty()
+            ? "it names no runtime and this worker offers none of " + RuntimeChoice.AGENT_CLIS + " (set task-worker.default-runtime)"
+            : "its runtime '" + runtime.get() + "' is not available on this worker (it offers " + runtimes.offered() + ")");
+        return;
+      }
+      attempt.runtime(runtime.get());
+      launch(attempt, runtime.get());
+    } catch (RuntimeException e) {
+      log.error("Attempt {} of task {} failed inside the worker", attempt.attemptId(), task.id(), e);
+      finish(attempt, () -> reports.send(AttemptReports.launchFailed(attempt.claim, "the worker failed to run the attempt: " + e)));
+    }
+  }
+
+  private void launch(RunningAttempt attempt, String runtime) {
+    TaskView task = attempt.claim.task();
+    RunningSubagent subagent;
+    try {
+      AttemptSpec spec =
+          new AttemptSpec(
+              task.id(), task.missionId(), attempt.attemptId(), attempt.claim.claimToken(), task.title(),
+              task.description(), runtime, task.input(), timeoutOf(attempt), apiUrl);
+      subagent = launcher.launch(spec);
+    } catch (SubagentLaunchException | IllegalArgumentException e) {
+      log.warn("Attempt {} of task {} could not start: {}", attempt.attemptId(), task.id(), e.getMessage());
+      metrics.spawned(runtime, "launch_failed", null);
+      finish(attempt, () -> reports.send(AttemptReports.launchFailed(attempt.claim, e.getMessage())));
+      return;
+    }
+    metrics.spawnLatency(runtime, Duration.ofNanos(System.nanoTime() - attempt.wonAtNanos));
+    log.info("Running task {} ('{}') as attempt {} with runtime '{}' (claimed via {})", task.id(), task.title(),
+        attempt.attemptId(), runtime, attempt.source);
+    var heartbeats =
+        timer.scheduleWithFixedDelay(() -> heartbeat(attempt), 0, heartbeatInterval.toNanos(), TimeUnit.NANOSECONDS);
+    attempt.started(subagent, heartbeats);
+    subagent.outcome().whenComplete(
+        (outcome, error) -> Thread.ofVirtual().name("report-" + attempt.attemptId()).start(() -> ended(attempt, outcome, error)));
+  }
+
+  private static Duration timeoutOf(RunningAttempt attempt) {
+    try {
+      return TaskTimeouts.parse(attempt.claim.task().timeout());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage() + "; this worker cannot enforce it", e);
+    }
+  }
+
+  private void heartbeat(RunningAttempt attempt) {
+    if (attempt.done.isDone() || !attempt.heartbeatInFlight.compareAndSet(false, true)) {
+      return;
+    }
+    Thread.ofVirtual().name("heartbeat-" + attempt.attemptId()).start(() -> {
+      try {
+        HeartbeatResponse response = api.heartbeat(attempt.taskId(), attempt.claim.claimToken());
+        if (attempt.heartbeatFailing) {
+          attempt.heartbeatFailing = false;
+          log.info("Heartbeats of attempt {} reach mesh-api again", attempt.attemptId());
+        }
+        if (response.cancelRequested() && attempt.stop(StopReason.CANCEL_REQUESTED)) {
+          log.info("Task {} was cancelled; stopping attempt {}", attempt.taskId(), attempt.attemptId());
+        }
+      } catch (MeshApiException e) {
+        if (e.isConflict()) {
+          if (attempt.stop(StopReason.CLAIM_LOST)) {
+            log.warn("Attempt {} of task {} lost its claim (heartbeat got 409: {}); stopping its subagent, not reporting",
+                attempt.attemptId(), attempt.taskId(), e.problem() == null ? e.getMessage() : e.problem().detail());
+          }
+        } else {
+          log.warn("Heartbeat of attempt {} refused: {}", attempt.attemptId(), e.getMessage());
+        }
+      } catch (MeshUnavailableException e) {
+        if (!attempt.heartbeatFailing) {
+          attempt.heartbeatFailing = true;
+          log.warn("Heartbeat of attempt {} failed, trying again every {}: {}", attempt.attemptId(), heartbeatInterval, e.getMessage());
+        }
+      } catch (RuntimeException e) {
+        metrics.loopError("attempt-heartbeat");
+        log.error("Heartbeat of attempt {} failed", attempt.attemptId(), e);
+      } finally {
+        attempt.heartbeatInFlight.set(false);
+      }
+    });
+  }
+
+  private void ended(RunningAttempt attempt, SubagentOutcome outcome, Throwable error) {
+    attempt.stopHeartbeats();
+    StopReason reason = attempt.stopReason();
+    String kind = reason == StopReason.CLAIM_LOST ? "lost" : outcome == null ? "failed" : outcome.outcome().wireName();
+    metrics.spawned(attempt.runtime(), kind, outcome == null ? null : outcome.duration());
+    if (error != null || outcome == null) {
+      log.error("Supervising attempt {} failed", attempt.attemptId(), error);
+      finish(attempt, () -> reports.send(AttemptReports.launchFailed(attempt.claim, "the worker lost track of the subagent: " + error)));
+      return;
+    }
+    if (reason == StopReason.CLAIM_LOST) {
+      finish(attempt, () -> log.info("Attempt {} of task {} ended after its claim was lost; not reporting", attempt.attemptId(), attempt.taskId()));
+      return;
+    }
+    if (reason == StopReason.SHUTDOWN && outcome.outcome() == AttemptOutcome.CANCELLED) {
+      finish(attempt, () -> releaseClaim(attempt, "the worker shut down before it finished"));
+      return;
+    }
+    finish(attempt, () -> reports.send(AttemptReports.of(attempt.claim, outcome)));
+  }
+
+  /** Hands the claim back without running it. */
+  private void handBack(RunningAttempt attempt, String why) {
+    log.info("Handing task {} back ({}): {}", attempt.taskId(), attempt.source, why);
+    finish(attempt, () -> releaseClaim(attempt, why));
+  }
+
+  private void releaseClaim(RunningAttempt attempt, String why) {
+    try {
+      api.release(attempt.taskId(), attempt.claim.claimToken());
+      metrics.reported("release", "delivered");
+      log.info("Released task {} (attempt {}): {}", attempt.taskId(), attempt.attemptId(), why);
+    } catch (MeshApiException e) {
+      metrics.reported("release", e.isConflict() ? "rejected" : "refused");
+      log.info("Release of task {} was not taken ({}); the claim is gone already", attempt.taskId(), e.getMessage());
+    } catch (MeshUnavailableException e) {
+      metrics.reported("release", "failed");
+      log.warn("Could not release task {} ({}); its lease lapses and the mesh rescues it", attempt.taskId(), e.getMessage());
+    }
+  }
+
+  private void finish(RunningAttempt attempt, Runnable report) {
+    try {
+      report.run();
+    } catch (RuntimeException e) {
+      metrics.loopError("attempt-report");
+      log.error("Reporting attempt {} of task {} failed", attempt.attemptId(), attempt.taskId(), e);
+    } finally {
+      attempts.remove(attempt.attemptId(), attempt);
+      attempt.slot.release();
+      attempt.done.complete(null);
+    }
+  }
+
+  private void warnIfLeaseIsShort(ClaimView claim) {
+    if (claim.leaseExpiresAt() == null) {
+      return;
+    }
+    Duration lease = Duration.between(Instant.now(), claim.leaseExpiresAt());
+    if (lease.compareTo(heartbeatInterval.multipliedBy(2)) < 0 && shortLeaseWarned.compareAndSet(false, true)) {
+      log.warn("mesh-api grants leases of about {}, but task-worker.attempt-heartbeat-interval is {}: lower the interval to"
+          + " a third of the lease or claims will be lost", lease, heartbeatInterval);
+    }
+  }
+
+  // --- shutdown ----------------------------------------------------------------------------------------------
+
+  /** From now on every claim that arrives is handed back at once. */
+  public void stopAccepting() {
+    accepting = false;
+  }
+
+  /** Waits until every attempt has reported, at most {@code limit}. Returns whether none is left. */
+  public boolean awaitIdle(Duration limit) {
+    return await(List.copyOf(attempts.values()), limit) && attempts.isEmpty();
+  }
+
+  /**
+   * Stops every attempt still running and hands its task back with {@code release}; waits at most
+   * {@code limit} for that.
+   */
+  public void cancelAndRelease(Duration limit) {
+    List<RunningAttempt> left = List.copyOf(attempts.values());
+    if (left.isEmpty()) {
+      return;
+    }
+    log.info("Stopping {} attempt(s) still running and releasing their tasks", left.size());
+    left.forEach(a -> a.stop(StopReason.SHUTDOWN));
+    if (!await(left, limit)) {
+      log.warn("{} attempt(s) had not ended {} after being stopped", attempts.size(), limit);
+    }
+  }
+
+  private static boolean await(List<RunningAttempt> attempts, Duration limit) {
+    try {
+      CompletableFuture.allOf(attempts.stream().map(a -> a.done).toArray(CompletableFuture[]::new))
+          .get(limit.toNanos(), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException | ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}

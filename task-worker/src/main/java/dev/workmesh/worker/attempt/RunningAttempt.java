@@ -1,0 +1,94 @@
+package dev.workmesh.worker.attempt;
+
+import dev.workmesh.client.model.ClaimView;
+import dev.workmesh.worker.dispatch.Slots;
+import dev.workmesh.worker.subagent.RunningSubagent;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One claim on this worker, from the moment it was won until its report is delivered or spooled (or
+ * it was handed back). Holds the slot and the subagent, and the reasons it may have been stopped.
+ */
+final class RunningAttempt {
+
+  /** Why the worker stopped the subagent itself; null while it runs on its own. */
+  enum StopReason {
+    /** The mesh asked (the task was cancelled): report {@code fail} with outcome cancelled. */
+    CANCEL_REQUESTED,
+    /** A heartbeat got 409: the claim is someone else's now; report nothing. */
+    CLAIM_LOST,
+    /** The worker is shutting down and the grace period ran out: hand the task back with {@code release}. */
+    SHUTDOWN
+  }
+
+  final ClaimView claim;
+  final Slots.Permit slot;
+  final String source;
+  final long wonAtNanos;
+  final CompletableFuture<Void> done = new CompletableFuture<>();
+  final AtomicBoolean heartbeatInFlight = new AtomicBoolean();
+  private volatile String runtime = "unknown";
+  private volatile RunningSubagent subagent;
+  private volatile StopReason stopReason;
+  private volatile ScheduledFuture<?> heartbeats;
+  volatile boolean heartbeatFailing;
+
+  RunningAttempt(ClaimView claim, Slots.Permit slot, String source, long wonAtNanos) {
+    this.claim = claim;
+    this.slot = slot;
+    this.source = source;
+    this.wonAtNanos = wonAtNanos;
+  }
+
+  UUID taskId() {
+    return claim.task().id();
+  }
+
+  UUID attemptId() {
+    return claim.attemptId();
+  }
+
+  String runtime() {
+    return runtime;
+  }
+
+  void runtime(String name) {
+    this.runtime = name;
+  }
+
+  StopReason stopReason() {
+    return stopReason;
+  }
+
+  synchronized void started(RunningSubagent running, ScheduledFuture<?> heartbeatLoop) {
+    this.subagent = running;
+    this.heartbeats = heartbeatLoop;
+    if (stopReason != null) {
+      running.cancel();
+    }
+  }
+
+  /** Stops the subagent for {@code reason}, unless it was already stopped for another. */
+  synchronized boolean stop(StopReason reason) {
+    if (stopReason != null) {
+      return false;
+    }
+    stopReason = reason;
+    if (reason == StopReason.CLAIM_LOST) {
+      stopHeartbeats();
+    }
+    if (subagent != null) {
+      subagent.cancel();
+    }
+    return true;
+  }
+
+  synchronized void stopHeartbeats() {
+    if (heartbeats != null) {
+      heartbeats.cancel(false);
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package dev.workmesh.worker.dispatch;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Competes for one pool's first_claim tasks: a share consumer of {@code mesh.tasks.pooled} in the
+ * pool's share group, on a thread of its own. It polls only while holding a free slot, one record per
+ * poll, and settles every record explicitly:
+ *
+ * <ul>
+ *   <li>ACCEPT when the claim was won, and when the task is not claimable any more (another worker
+ *       has it, it was cancelled): the record was only a hint;
+ *   <li>ACCEPT without claiming a record of another pool (the topic carries every pool; each pool's
+ *       group sees all of them);
+ *   <li>RELEASE only when the API could not be reached, so the hint goes to another member or comes
+ *       back later. RELEASE counts towards the delivery limit and is never used to route;
+ *   <li>REJECT a record that is not a dispatch record.
+ * </ul>
+ */
+final class PoolShareConsumer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(PoolShareConsumer.class);
+  private static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
+  private static final Duration SLOT_WAIT = Duration.ofMillis(500);
+  private static final Duration BACKOFF = Duration.ofSeconds(1);
+
+  private final String pool;
+  private final String topic;
+  private final Map<String, Object> config;
+  private final Slots slots;
+  private final TaskClaimer claimer;
+  private final Runnable onLoopError;
+  private volatile boolean running = true;
+  private volatile KafkaShareConsumer<String, byte[]> consumer;
+  private Thread thread;
+
+  PoolShareConsumer(String pool, String topic, Map<String, Object> config, Slots slots, TaskClaimer claimer, Runnable onLoopError) {
+    this.pool = pool;
+    this.topic = topic;
+    this.config = config;
+    this.slots = slots;
+    this.claimer = claimer;
+    this.onLoopError = onLoopError;
+  }
+
+  void start() {
+    thread = Thread.ofPlatform().name("pool-consumer-" + pool).start(this::run);
+  }
+
+  private void run() {
+    try (KafkaShareConsumer<String, byte[]> shareConsumer = new KafkaShareConsumer<>(config)) {
+      consumer = shareConsumer;
+      shareConsumer.subscribe(List.of(topic));
+      log.info("Consuming {} in share group {} for pool '{}'", topic, config.get("group.id"), pool);
+      while (running) {
+        try {
+          pollOnce(shareConsumer);
+        } catch (WakeupException e) {
+          break;
+        } catch (RuntimeException e) {
+          onLoopError.run();
+          log.error("Share consumer of pool '{}' failed; polling again in {}", pool, BACKOFF, e);
+          pause(BACKOFF);
+        }
+      }
+    } catch (RuntimeException e) {
+      onLoopError.run();
+      log.error("Share consumer of pool '{}' stopped; the worker still pulls tasks from the API", pool, e);
+    } finally {
+      consumer = null;
+    }
+  }
+
+  private void pollOnce(KafkaShareConsumer<String, byte[]> shareConsumer) {
+    if (!claimer.apiAvailable()) {
+      pause(BACKOFF);
+      return;
+    }
+    Optional<Slots.Permit> slot;
+    try {
+      slot = slots.tryAcquire(SLOT_WAIT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+      return;
+    }
+    if (slot.isEmpty()) {
+      return;
+    }
+    ConsumerRecords<String, byte[]> records;
+    try {
+      records = shareConsumer.poll(POLL_TIMEOUT);
+    } catch (RuntimeException e) {
+      slot.get().release();
+      throw e;
+    }
+    Slots.Permit unused = slot.get();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      Slots.Permit forRecord = unused != null ? unused : slots.tryAcquire().orElse(null);
+      unused = null;
+      AcknowledgeType settlement;
+      try {
+        settlement = handle(record, forRecord);
+      } catch (RuntimeException e) {
+        // Every record must be settled before the next poll; this one goes back for another try.
+        onLoopError.run();
+        log.error("Handling task record {}-{} of pool '{}' failed; releasing it", record.partition(), record.offset(), pool, e);
+        settlement = AcknowledgeType.RELEASE;
+      }
+      shareConsumer.acknowledge(record, settlement);
+    }
+    if (unused != null) {
+      unused.release();
+    }
+    if (!records.isEmpty()) {
+      // Send the acknowledgements now: with every slot busy, the next poll may be far away.
+      shareConsumer.commitAsync();
+    }
+  }
+
+  private AcknowledgeType handle(ConsumerRecord<String, byte[]> record, Slots.Permit slot) {
+    Optional<DispatchHint> hint = DispatchHint.parse(record.value());
+    if (hint.isEmpty()) {
+      release(slot);
+      log.warn("Rejected a record on {} at {}-{} that is not a dispatch record", record.topic(), record.partition(), record.offset());
+      return AcknowledgeType.REJECT;
+    }
+    if (!pool.equals(hint.get().pool())) {
+      release(slot);
+      return AcknowledgeType.ACCEPT;
+    }
+    if (slot == null) {
+      // Cannot happen with one record per poll; if the broker ever sends more, the extra goes back.
+      log.warn("Got more records than free slots from share group of pool '{}'; releasing task {}", pool, hint.get().taskId());
+      return AcknowledgeType.RELEASE;
+    }
+    TaskClaimer.Result result = claimer.claim(hint.get().taskId(), slot, "pooled");
+    return result == TaskClaimer.Result.API_UNAVAILABLE ? AcknowledgeType.RELEASE : AcknowledgeType.ACCEPT;
+  }
+
+  private static void release(Slots.Permit slot) {
+    if (slot != null) {
+      slot.release();
+    }
+  }
+
+  private void pause(Duration duration) {
+    try {
+      Thread.sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+
+  /** Stops polling; a record in hand is settled first. Waits for the thread to end. */
+  @Override
+  public void close() {
+    running = false;
+    KafkaShareConsumer<String, byte[]> current = consumer;
+    if (current != null) {
+      current.wakeup();
+    }
+    if (thread != null) {
+      try {
+        thread.join(Duration.ofSeconds(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package dev.workmesh.worker.dispatch;
+
+import dev.workmesh.client.MeshApiException;
+import dev.workmesh.client.model.ClaimView;
+import dev.workmesh.worker.WorkerMetrics;
+import dev.workmesh.worker.mesh.GuardedMeshClient;
+import dev.workmesh.worker.mesh.MeshUnavailableException;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims tasks through the API for the dispatch sources and hands what it wins, with the slot taken
+ * for it, to the {@link ClaimIntake}. A slot not used for a won claim is released here.
+ */
+public final class TaskClaimer {
+
+  private static final Logger log = LoggerFactory.getLogger(TaskClaimer.class);
+
+  /** What became of a claim of one task. */
+  public enum Result {
+    /** Won: the attempt runs and owns the slot. */
+    CLAIMED,
+    /** Someone else has it, it is gone, or this agent may not claim it: drop the hint. */
+    NOT_CLAIMABLE,
+    /** The API could not decide now: the hint is still good. */
+    API_UNAVAILABLE
+  }
+
+  private final GuardedMeshClient api;
+  private final ClaimIntake intake;
+  private final WorkerMetrics metrics;
+
+  public TaskClaimer(GuardedMeshClient api, ClaimIntake intake, WorkerMetrics metrics) {
+    this.api = api;
+    this.intake = intake;
+    this.metrics = metrics;
+  }
+
+  public boolean apiAvailable() {
+    return api.available();
+  }
+
+  /** Claims the task a record points at, using {@code slot}. */
+  public Result claim(UUID taskId, Slots.Permit slot, String source) {
+    if (intake.declined(taskId)) {
+      slot.release();
+      log.debug("Skipping a {} record of task {}: this worker recently handed it back", source, taskId);
+      return Result.NOT_CLAIMABLE;
+    }
+    try {
+      var claim = api.claimTask(taskId);
+      metrics.claimed(source, claim.isPresent());
+      if (claim.isEmpty()) {
+        slot.release();
+        log.debug("Task {} of a {} record is not claimable by this agent any more", taskId, source);
+        return Result.NOT_CLAIMABLE;
+      }
+      intake.accept(claim.get(), slot, source);
+      return Result.CLAIMED;
+    } catch (MeshUnavailableException e) {
+      slot.release();
+      log.warn("Could not claim task {} of a {} record: {}", taskId, source, e.getMessage());
+      return Result.API_UNAVAILABLE;
+    } catch (MeshApiException e) {
+      slot.release();
+      log.warn("mesh-api refused the claim of task {} of a {} record: {}", taskId, source, e.getMessage());
+      return Result.NOT_CLAIMABLE;
+    } catch (RuntimeException e) {
+      slot.release();
+      throw e;
+    }
+  }
+
+  /**
+   * Pulls: claims as many of the best eligible tasks as there are {@code slots}, and releases the
+   * slots it could not use. Returns how many it won.
+   */
+  public int pull(List<Slots.Permit> slots) {
+    if (slots.isEmpty()) {
+      return 0;
+    }
+    List<ClaimView> claims;
+    try {
+      claims = api.claim(slots.size());
+    } catch (RuntimeException e) {
+      slots.forEach(Slots.Permit::release);
+      if (e instanceof MeshUnavailableException || e instanceof MeshApiException) {
+        log.warn("Could not pull tasks: {}", e.getMessage());
+        return 0;
+      }
+      throw e;
+    }
+    for (int i = 0; i < slots.size(); i++) {
+      if (i < claims.size()) {
+        metrics.claimed("pull", true);
+        intake.accept(claims.get(i), slots.get(i), "pull");
+      } else {
+        slots.get(i).release();
+      }
+    }
+    if (!claims.isEmpty()) {
+      log.info("Pulled {} task(s) from the API", claims.size());
+    }
+    return claims.size();
+  }
+}

@@ -1,0 +1,84 @@
+package dev.workmesh.worker.dispatch;
+
+import dev.workmesh.worker.Ticker;
+import dev.workmesh.worker.WorkerMetrics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything that brings work to the worker: a share consumer per pool, the directed consumer, and
+ * the pull ({@code POST /work/claims}) at start-up and on a slow timer, so a backlog that predates the
+ * worker or whose records were lost still gets worked. Closing it stops all claiming.
+ */
+public final class TaskDispatch implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(TaskDispatch.class);
+
+  private final List<AutoCloseable> parts = new ArrayList<>();
+
+  private TaskDispatch() {}
+
+  /**
+   * Starts claiming.
+   *
+   * @param kafkaCommon bootstrap servers and security settings shared by every Kafka client
+   * @param clientIdPrefix prefix of the Kafka client ids, e.g. {@code workmesh-worker-<name>}
+   */
+  public static TaskDispatch start(
+      UUID agentId,
+      List<String> pools,
+      WorkerTopics topics,
+      Map<String, Object> kafkaCommon,
+      String clientIdPrefix,
+      Slots slots,
+      TaskClaimer claimer,
+      ScheduledExecutorService timer,
+      Duration idlePullInterval,
+      WorkerMetrics metrics) {
+    TaskDispatch dispatch = new TaskDispatch();
+    ShareGroupStart.fromEarliest(kafkaCommon, pools.stream().map(topics::poolShareGroup).toList());
+    Runnable pull = () -> {
+      if (claimer.apiAvailable()) {
+        claimer.pull(slots.acquireAllFree());
+      }
+    };
+    // The start-up pull: a backlog waiting since before this worker existed.
+    pull.run();
+    for (String pool : pools) {
+      PoolShareConsumer consumer =
+          new PoolShareConsumer(
+              pool, topics.pooled(),
+              KafkaClientConfigs.shareConsumer(kafkaCommon, topics.poolShareGroup(pool), clientIdPrefix + "-pool-" + pool),
+              slots, claimer, () -> metrics.loopError("pool-consumer"));
+      consumer.start();
+      dispatch.parts.add(consumer);
+    }
+    DirectedConsumer directed =
+        new DirectedConsumer(
+            agentId, topics.directed(),
+            KafkaClientConfigs.directedConsumer(kafkaCommon, topics.directedGroup(agentId), clientIdPrefix + "-directed"),
+            slots, claimer, () -> metrics.loopError("directed-consumer"));
+    directed.start();
+    dispatch.parts.add(directed);
+    dispatch.parts.add(Ticker.start("idle-pull", timer, idlePullInterval, idlePullInterval, pull, metrics));
+    return dispatch;
+  }
+
+  /** Stops every consumer and the pull; nothing is claimed after this returns. */
+  @Override
+  public void close() {
+    for (AutoCloseable part : parts.reversed()) {
+      try {
+        part.close();
+      } catch (Exception e) {
+        log.warn("Stopping {} failed: {}", part.getClass().getSimpleName(), e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.workmesh.worker.mesh;
+
+import dev.workmesh.client.MeshApiException;
+import dev.workmesh.client.MeshClient;
+import dev.workmesh.client.model.AgentView;
+import dev.workmesh.client.model.ClaimRequest;
+import dev.workmesh.client.model.ClaimView;
+import dev.workmesh.client.model.CompleteRequest;
+import dev.workmesh.client.model.FailRequest;
+import dev.workmesh.client.model.HeartbeatResponse;
+import dev.workmesh.client.model.TaskView;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.micrometer.tagged.TaggedRetryMetrics;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.springframework.web.client.ResourceAccessException;
+
+/**
+ * The worker's calls to mesh-api. Claims and reports go through a retry (3 tries, exponential
+ * backoff with jitter from 200ms) inside a circuit breaker that opens when half of the last 10
+ * calls could not reach the API, and lets 2 probes through after 5s. Only "unavailable" counts:
+ * no connection, a timeout, 5xx or 429; a 4xx is an answer, not an outage.
+ *
+ * <p>Heartbeats go straight to the API, neither retried nor held back by an open breaker: they are
+ * periodic anyway, and a lease must be renewed the moment the API is back.
+ *
+ * <p>Every failure that could not reach a decision becomes {@link MeshUnavailableException}; a 401
+ * (this agent's token was revoked) is also handed to the {@code onUnauthorized} listener.
+ */
+public final class GuardedMeshClient {
+
+  private final MeshClient client;
+  private final CircuitBreaker breaker;
+  private final Retry retry;
+  private final Consumer<MeshApiException> onUnauthorized;
+
+  public GuardedMeshClient(MeshClient client, MeterRegistry metrics, Consumer<MeshApiException> onUnauthorized) {
+    this.client = client;
+    this.onUnauthorized = onUnauthorized;
+    CircuitBreakerRegistry breakers =
+        CircuitBreakerRegistry.of(
+            CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(10)
+                .minimumNumberOfCalls(4)
+                .failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(5))
+                .permittedNumberOfCallsInHalfOpenState(2)
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .recordException(GuardedMeshClient::isUnavailable)
+                .build());
+    RetryRegistry retries =
+        RetryRegistry.of(
+            RetryConfig.custom()
+                .maxAttempts(3)
+                .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(200), 2.0, 0.5))
+                .retryOnException(GuardedMeshClient::isUnavailable)
+                .build());
+    this.breaker = breakers.circuitBreaker("mesh-api");
+    this.retry = retries.retry("mesh-api");
+    TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(metrics);
+    TaggedRetryMetrics.ofRetryRegistry(retries).bindTo(metrics);
+  }
+
+  /** False while the circuit breaker is open: claiming now would only fail. */
+  public boolean available() {
+    return breaker.getState() != CircuitBreaker.State.OPEN && breaker.getState() != CircuitBreaker.State.FORCED_OPEN;
+  }
+
+  /** Claims this task; empty when it is no longer claimable by this agent (409, 404). */
+  public Optional<ClaimView> claimTask(UUID taskId) {
+    return guarded("claim task " + taskId, () -> client.claimTask(taskId));
+  }
+
+  /** Claims up to {@code maxTasks} of the best eligible tasks, without waiting. */
+  public List<ClaimView> claim(int maxTasks) {
+    return guarded("claim tasks", () -> client.claim(new ClaimRequest(null, null, maxTasks, 0)));
+  }
+
+  public TaskView complete(UUID taskId, CompleteRequest report) {
+    return guarded("complete task " + taskId, () -> client.complete(taskId, report));
+  }
+
+  public TaskView fail(UUID taskId, FailRequest report) {
+    return guarded("fail task " + taskId, () -> client.fail(taskId, report));
+  }
+
+  public TaskView release(UUID taskId, String claimToken) {
+    return guarded("release task " + taskId, () -> client.release(taskId, claimToken));
+  }
+
+  public HeartbeatResponse heartbeat(UUID taskId, String claimToken) {
+    return direct("heartbeat task " + taskId, () -> client.heartbeat(taskId, claimToken));
+  }
+
+  public AgentView agentHeartbeat(UUID agentId) {
+    return direct("heartbeat agent " + agentId, () -> client.agentHeartbeat(agentId));
+  }
+
+  /** No connection, a timeout, a 5xx or a 429: the API may answer later. */
+  public static boolean isUnavailable(Throwable e) {
+    if (e instanceof ResourceAccessException) {
+      return true;
+    }
+    return e instanceof MeshApiException api && (api.status() >= 500 || api.status() == 429);
+  }
+
+  private <T> T guarded(String what, Supplier<T> call) {
+    try {
+      return Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(breaker, call)).get();
+    } catch (CallNotPermittedException e) {
+      throw new MeshUnavailableException("mesh-api is unavailable (circuit breaker open); did not " + what, e);
+    } catch (RuntimeException e) {
+      throw translate(what, e);
+    }
+  }
+
+  private <T> T direct(String what, Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      throw translate(what, e);
+    }
+  }
+
+  private RuntimeException translate(String what, RuntimeException e) {
+    if (isUnavailable(e)) {
+      return new MeshUnavailableException("mesh-api is unavailable, could not " + what + ": " + e.getMessage(), e);
+    }
+    if (e instanceof MeshApiException api && api.status() == 401) {
+      onUnauthorized.accept(api);
+    }
+    return e;
+  }
+}

@@ -1,0 +1,56 @@
+package dev.workmesh.worker.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.workmesh.core.MeshJson;
+import dev.workmesh.core.outbox.DispatchRecord;
+import dev.workmesh.core.outbox.MeshTopics;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The worker reads mesh-core's dispatch records and topic names without depending on mesh-core: held equal here. */
+class DispatchWireContractTest {
+
+  @Test
+  void aDispatchRecordAsMeshCoreWritesItIsReadWhole() {
+    UUID agent = UUID.randomUUID();
+    DispatchRecord record = new DispatchRecord(UUID.randomUUID(), UUID.randomUUID(), "broadcast", "gpu", 7,
+        List.of("cuda"), List.of(agent), "submitted", Instant.parse("2026-01-02T03:04:05Z"));
+
+    DispatchHint hint = DispatchHint.parse(MeshJson.mapper().writeValueAsBytes(record)).orElseThrow();
+
+    assertThat(hint).usingRecursiveComparison().isEqualTo(record);
+    assertThat(hint.targets(agent)).isTrue();
+    assertThat(hint.targets(UUID.randomUUID())).isFalse();
+  }
+
+  @Test
+  void somethingElseIsNoHint() {
+    assertThat(DispatchHint.parse("not json".getBytes(StandardCharsets.UTF_8))).isEmpty();
+    assertThat(DispatchHint.parse("{\"pool\": \"x\"}".getBytes(StandardCharsets.UTF_8))).isEmpty();
+    assertThat(DispatchHint.parse(null)).isEmpty();
+  }
+
+  @Test
+  void topicAndGroupNamesAreMeshCoresWithThePrefix() {
+    MeshTopics core = new MeshTopics("t1.");
+    WorkerTopics worker = new WorkerTopics("t1.");
+    assertThat(worker.pooled()).isEqualTo(core.pooled());
+    assertThat(worker.directed()).isEqualTo(core.directed());
+    assertThat(worker.poolShareGroup("gpu")).isEqualTo(core.poolShareGroup("gpu"));
+  }
+
+  @Test
+  void aShareConsumerGetsOneRecordPerPollWithExplicitAcknowledgement() {
+    var config = KafkaClientConfigs.shareConsumer(
+        java.util.Map.of("bootstrap.servers", "k:9092", "auto.offset.reset", "latest", "enable.auto.commit", true), "g", "c");
+    assertThat(config).containsEntry("share.acknowledgement.mode", "explicit")
+        .containsEntry("share.acquire.mode", "record_limit")
+        .containsEntry("max.poll.records", 1)
+        .containsEntry("group.id", "g")
+        .doesNotContainKeys("auto.offset.reset", "enable.auto.commit");
+  }
+}
