@@ -85,6 +85,20 @@ class ClaimSelectionTest {
   }
 
   @Test
+  void aTaskWithARuntimeHintGoesOnlyToAgentsOfferingItOrToAgentsThatListNone() {
+    Mission mission = mesh.mission();
+    String pool = "rt-" + UUID.randomUUID().toString().substring(0, 8);
+    UUID task = submit(mission, NewTask.builder("codex job").pool(pool).runtime("codex").build());
+    Agent bashOnly = mesh.core.agents().enrol(new dev.workmesh.core.agent.NewAgent("bash-only", List.of(pool), null,
+        List.of("bash"), 5, null)).agent();
+    Agent model = mesh.core.agents().enrol(new dev.workmesh.core.agent.NewAgent("model", List.of(pool), null,
+        List.of(), 5, null)).agent();
+    assertThat(mesh.core.claims().claimNext(bashOnly.id(), mission.id(), 5)).isEmpty();
+    assertThat(mesh.core.claims().claimNext(model.id(), mission.id(), 5))
+        .extracting(c -> c.task().id()).containsExactly(task);
+  }
+
+  @Test
   void anAssignedTaskIsClaimedOnlyByItsAssignee() {
     Mission mission = mesh.mission();
     Agent assignee = mesh.agent(List.of("elsewhere"), List.of());

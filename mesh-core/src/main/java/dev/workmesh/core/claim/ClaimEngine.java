@@ -32,7 +32,7 @@ public final class ClaimEngine {
    */
   private static final String CLAIM_SQL = """
       WITH me AS (
-        SELECT a.id, a.pools, a.capabilities,
+        SELECT a.id, a.pools, a.capabilities, a.runtimes,
                greatest(0, a.max_concurrency - (SELECT count(*) FROM attempt l WHERE l.agent_id = a.id AND l.outcome IS NULL)) AS room
         FROM agent a WHERE a.id = :agent AND a.status NOT IN ('revoked', 'disconnected')
       ),
@@ -40,7 +40,8 @@ public final class ClaimEngine {
         SELECT t.id, t.priority, t.ready_at, false AS broadcast
         FROM task t, me
         WHERE t.status = 'ready' AND t.claim_policy = 'first_claim'
-          AND t.pool = ANY(me.pools) AND t.required_capabilities <@ me.capabilities %1$s
+          AND t.pool = ANY(me.pools) AND t.required_capabilities <@ me.capabilities
+          AND (t.runtime IS NULL OR cardinality(me.runtimes) = 0 OR t.runtime = ANY(me.runtimes)) %1$s
         ORDER BY t.priority DESC, t.ready_at, t.id
         LIMIT least(:n, (SELECT room FROM me)) FOR UPDATE OF t SKIP LOCKED
       ),
@@ -108,7 +109,8 @@ public final class ClaimEngine {
 
   /**
    * Claims up to {@code maxTasks} of the best tasks this agent may run: first_claim tasks of its pools
-   * whose capabilities it holds, tasks assigned to it, and broadcast tasks that target it; never more
+   * whose capabilities it holds and whose runtime it offers (an agent that lists no runtimes, such as a
+   * model connected over MCP, does the work itself and takes any), tasks assigned to it, and broadcast tasks that target it; never more
    * than its max_concurrency leaves room for. A disconnected agent claims nothing until a heartbeat
    * has made it connected again (its claims would be rescued at once).
    *

@@ -137,11 +137,13 @@ public final class TaskLifecycle {
         .sql("INSERT INTO broadcast_target (task_id, agent_id, status, available_at)"
             + " SELECT :id, a.id, 'ready', :now FROM agent a"
             + " WHERE a.status = 'connected' AND :pool = ANY(a.pools) AND a.capabilities @> :caps"
+            + " AND (CAST(:runtime AS text) IS NULL OR cardinality(a.runtimes) = 0 OR :runtime = ANY(a.runtimes))"
             + " ON CONFLICT (task_id, agent_id) DO NOTHING")
         .param("id", task.id())
         .param("now", MeshDb.ts(db.now()))
         .param("pool", task.pool())
         .param("caps", MeshDb.textArray(task.requiredCapabilities()))
+        .param("runtime", task.runtime())
         .update();
     return db.jdbc()
         .sql("SELECT agent_id FROM broadcast_target WHERE task_id = :id AND status = 'ready' ORDER BY agent_id")
