@@ -33,6 +33,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       EmbeddedPostgres.Builder builder =
           EmbeddedPostgres.builder()
               .setPGStartupWait(Duration.ofSeconds(60))
+              // The owner stops the server, after whatever still uses it; a hook of its own would race that.
+              .setRegisterShutdownHook(false)
               .setServerConfig("max_connections", "300")
               .setServerConfig("fsync", dataDirectory == null ? "off" : "on")
               .setServerConfig("synchronous_commit", dataDirectory == null ? "off" : "on")

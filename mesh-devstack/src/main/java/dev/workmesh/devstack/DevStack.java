@@ -1,0 +1,243 @@
+package dev.workmesh.devstack;
+
+import dev.workmesh.testsupport.embedded.EmbeddedKafkaServer;
+import dev.workmesh.testsupport.embedded.EmbeddedPostgresServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The whole mesh in one JVM: embedded PostgreSQL 17 (its cluster in the data dir, so state survives
+ * restarts), an embedded Kafka broker with share groups on (its log is temporary: records are hints, and
+ * the database is the truth), and every service as its own Spring context on its own port.
+ */
+public final class DevStack implements AutoCloseable {
+
+  static final String DATABASE = "workmesh";
+
+  private final DevOptions options;
+  private final List<AutoCloseable> started = new ArrayList<>();
+  private final Map<String, ConfigurableApplicationContext> services = new LinkedHashMap<>();
+  private EmbeddedPostgresServer postgres;
+  private EmbeddedKafkaServer kafka;
+  private String operatorToken;
+
+  public DevStack(DevOptions options) {
+    this.options = options;
+  }
+
+  /** Starts everything and returns once every service is up. */
+  public DevStack start(Progress progress) {
+    try {
+      prepareDataDir();
+      writeSampleJobs();
+      operatorToken = operatorToken();
+      progress.step("PostgreSQL 17");
+      postgres = EmbeddedPostgresServer.start(options.dataDir().resolve("postgres"), options.postgresPort());
+      started.add(postgres);
+      createDatabase();
+      progress.step("Kafka");
+      kafka = EmbeddedKafkaServer.start(options.kafkaPort());
+      started.add(kafka);
+      for (ServiceSpec service : ServiceSpec.all()) {
+        progress.step(service.name());
+        Map<String, Object> props = new LinkedHashMap<>(common(service));
+        props.putAll(service.properties(this));
+        props.put("spring.config.name", service.configName());
+        // As command-line arguments: they outrank the service's own configuration file.
+        String[] args = props.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+            .toArray(String[]::new);
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(service.application())
+            .logStartupInfo(false)
+            .registerShutdownHook(false)
+            .run(args);
+        services.put(service.name(), context);
+      }
+      writeDevEnv();
+      return this;
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private Map<String, Object> common(ServiceSpec service) {
+    Map<String, Object> props = new LinkedHashMap<>();
+    props.put("spring.main.banner-mode", "off");
+    props.put("spring.datasource.url", postgres.jdbcUrl(DATABASE));
+    props.put("spring.datasource.username", EmbeddedPostgresServer.SUPERUSER);
+    props.put("spring.datasource.password", "");
+    props.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
+    props.put("workmesh.kafka.topic-prefix", "");
+    props.put("spring.jmx.enabled", "false");
+    props.put("logging.level.root", "WARN");
+    props.put("logging.level.dev.workmesh", "INFO");
+    // mesh-api serves the OpenAPI document; the other services share its classpath here but not its API.
+    props.put("springdoc.api-docs.enabled", service.name().equals("mesh-api"));
+    return props;
+  }
+
+  private void prepareDataDir() {
+    Path dir = options.dataDir();
+    try {
+      if (options.fresh() && Files.exists(dir)) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+          for (Path p : walk.sorted(Collections.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
+      }
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the data dir " + dir + ": " + e.getMessage()
+          + " (choose another with --data-dir)", e);
+    }
+  }
+
+  /** A jobs file to start from, written once; the scheduler watches it, so edits apply without a restart. */
+  private void writeSampleJobs() {
+    Path file = options.dataDir().resolve("cron.toml");
+    if (Files.exists(file)) {
+      return;
+    }
+    try (var in = DevStack.class.getResourceAsStream("/devstack-cron.toml")) {
+      Files.write(file, in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  /** The operator token: generated on first start and kept in the data dir, so restarts keep it. */
+  private String operatorToken() {
+    Path file = options.dataDir().resolve("operator-token");
+    try {
+      if (Files.exists(file)) {
+        return Files.readString(file).strip();
+      }
+      byte[] bytes = new byte[24];
+      new SecureRandom().nextBytes(bytes);
+      String token = "wm_op_" + HexFormat.of().formatHex(bytes);
+      writePrivate(file, token + "\n");
+      return token;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot keep the operator token in " + file, e);
+    }
+  }
+
+  private void createDatabase() {
+    try (Connection c = DriverManager.getConnection(postgres.jdbcUrl("postgres"), EmbeddedPostgresServer.SUPERUSER, "");
+        Statement s = c.createStatement()) {
+      var rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'");
+      if (!rs.next()) {
+        s.execute("CREATE DATABASE " + DATABASE);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create the database " + DATABASE + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void writeDevEnv() {
+    String env = "# Written by ./mesh dev; source it to talk to the dev mesh from other shells.\n"
+        + "MESH_API_URL=" + apiUrl() + "\n"
+        + "MESH_MCP_URL=" + mcpUrl() + "\n"
+        + "MESH_OPERATOR_TOKEN=" + operatorToken + "\n"
+        + "MESH_SCHEDULER_URL=http://localhost:" + port("scheduler-service") + "\n";
+    try {
+      writePrivate(devEnvFile(), env);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + devEnvFile(), e);
+    }
+  }
+
+  static void writePrivate(Path file, String content) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(tmp, content);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  int port(String service) {
+    return Integer.parseInt(services.get(service).getEnvironment().getProperty("local.server.port"));
+  }
+
+  public String apiUrl() {
+    return "http://localhost:" + port("mesh-api");
+  }
+
+  public String mcpUrl() {
+    return "http://localhost:" + port("mcp-server") + "/mcp";
+  }
+
+  public String operatorTokenValue() {
+    return operatorToken;
+  }
+
+  public Path devEnvFile() {
+    return options.dataDir().resolve("dev.env");
+  }
+
+  DevOptions options() {
+    return options;
+  }
+
+  String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  /** Stops the services in reverse order, then Kafka, then PostgreSQL. Safe to call more than once. */
+  @Override
+  public synchronized void close() {
+    List<ConfigurableApplicationContext> contexts = new ArrayList<>(services.values());
+    Collections.reverse(contexts);
+    for (ConfigurableApplicationContext context : contexts) {
+      try {
+        context.close();
+      } catch (RuntimeException e) {
+        System.err.println("while stopping " + context.getId() + ": " + e);
+      }
+    }
+    services.clear();
+    List<AutoCloseable> infra = new ArrayList<>(started);
+    Collections.reverse(infra);
+    for (AutoCloseable c : infra) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        System.err.println("while stopping " + c + ": " + e);
+      }
+    }
+    started.clear();
+  }
+
+  /** Reports start-up steps to the person waiting. */
+  public interface Progress {
+    void step(String what);
+
+    static Progress silent() {
+      return what -> { };
+    }
+  }
+
+  static Duration since(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+}

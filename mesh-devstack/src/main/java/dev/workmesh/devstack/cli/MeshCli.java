@@ -1,0 +1,304 @@
+package dev.workmesh.devstack.cli;
+
+import dev.workmesh.client.MeshApiException;
+import dev.workmesh.client.MeshClient;
+import dev.workmesh.client.model.AgentView;
+import dev.workmesh.client.model.AttemptView;
+import dev.workmesh.client.model.MissionView;
+import dev.workmesh.client.model.Page;
+import dev.workmesh.client.model.TaskRequest;
+import dev.workmesh.client.model.TaskView;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The everyday operator commands of {@code ./mesh}, over the REST API. */
+public final class MeshCli {
+
+  static final String USAGE = """
+      usage: ./mesh <command> [options]
+
+        dev [--help]                      start the whole mesh on this machine
+        missions                          list missions
+        mission create NAME [DESCRIPTION] create a mission
+        submit MISSION TITLE [options]    submit a task (MISSION is a name or id; created if missing)
+            --description TEXT   the prompt        --policy first_claim|assigned|broadcast
+            --agent ID           assignee          --pool NAME        --capability NAME (repeatable)
+            --priority N         higher first      --runtime NAME     (bash, exec, fake, claude_code, ...)
+            --command CMD        input.command for the bash runtime
+            --input JSON         the task's input  --timeout 30m      --max-attempts N   --key IDEMPOTENCY_KEY
+        tasks MISSION [--status S]        list a mission's tasks
+        task ID                           show a task and its attempts
+        retry ID | cancel ID              retry a failed task, or cancel one
+        watch MISSION                     stream a mission's events (Ctrl-C to stop)
+        agents                            list agents and their health
+        schedules                         list scheduled jobs and their next fire time
+        bench [--quick]                   run the benchmark (see README)
+
+      Settings come from MESH_API_URL and MESH_OPERATOR_TOKEN, else from the dev.env of ./mesh dev.""";
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  public MeshCli(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  public int run(List<String> argv) {
+    if (argv.isEmpty() || argv.getFirst().equals("help") || argv.getFirst().equals("--help")) {
+      out.println(USAGE);
+      return argv.isEmpty() ? 2 : 0;
+    }
+    List<String> args = new ArrayList<>(argv);
+    String command = args.removeFirst();
+    try {
+      CliConfig config = CliConfig.load(System.getenv());
+      MeshClient mesh = new MeshClient(config.apiUrl(), config.token());
+      return switch (command) {
+        case "missions" -> missions(mesh);
+        case "mission" -> mission(mesh, args);
+        case "submit" -> submit(mesh, args);
+        case "tasks" -> tasks(mesh, args);
+        case "task" -> task(mesh, one(args, "task ID"));
+        case "retry" -> print(mesh.retry(UUID.fromString(one(args, "retry ID"))));
+        case "cancel" -> print(mesh.cancel(UUID.fromString(one(args, "cancel ID"))));
+        case "watch" -> watch(config, mesh, one(args, "watch MISSION"));
+        case "agents" -> agents(mesh);
+        case "schedules" -> schedules(config);
+        default -> {
+          err.println("unknown command '" + command + "'\n\n" + USAGE);
+          yield 2;
+        }
+      };
+    } catch (MeshApiException e) {
+      err.println("error " + e.status() + ": " + (e.problem() == null ? e.getMessage() : e.problem().detail()));
+      return 1;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      err.println(e.getMessage());
+      return 2;
+    } catch (Exception e) {
+      err.println("cannot reach the mesh: " + e.getMessage() + " (is './mesh dev' running?)");
+      return 1;
+    }
+  }
+
+  private int missions(MeshClient mesh) {
+    out.printf("%-36s  %s%n", "ID", "NAME");
+    String cursor = null;
+    do {
+      Page<MissionView> page = mesh.missions(cursor, 200);
+      page.items().forEach(m -> out.printf("%-36s  %s%n", m.id(), m.name()));
+      cursor = page.nextCursor();
+    } while (cursor != null);
+    return 0;
+  }
+
+  private int mission(MeshClient mesh, List<String> args) {
+    if (args.size() < 2 || !args.getFirst().equals("create")) {
+      throw new IllegalArgumentException("usage: ./mesh mission create NAME [DESCRIPTION]");
+    }
+    MissionView m = mesh.createMission(args.get(1), args.size() > 2 ? args.get(2) : "");
+    out.println("created mission " + m.name() + " " + m.id());
+    return 0;
+  }
+
+  private int submit(MeshClient mesh, List<String> args) {
+    if (args.size() < 2) {
+      throw new IllegalArgumentException("usage: ./mesh submit MISSION TITLE [options]; see ./mesh help");
+    }
+    UUID mission = missionId(mesh, args.removeFirst(), true);
+    String title = args.removeFirst();
+    String description = null;
+    String policy = null;
+    UUID agent = null;
+    String pool = null;
+    List<String> caps = new ArrayList<>();
+    Integer priority = null;
+    String runtime = null;
+    ObjectNode input = null;
+    String timeout = null;
+    Integer maxAttempts = null;
+    String key = null;
+    while (!args.isEmpty()) {
+      String flag = args.removeFirst();
+      String value = value(flag, args);
+      switch (flag) {
+        case "--description" -> description = value;
+        case "--policy" -> policy = value;
+        case "--agent" -> agent = UUID.fromString(value);
+        case "--pool" -> pool = value;
+        case "--capability" -> caps.add(value);
+        case "--priority" -> priority = Integer.parseInt(value);
+        case "--runtime" -> runtime = value;
+        case "--command" -> input = (input == null ? MeshClient.JSON.createObjectNode() : input).put("command", value);
+        case "--input" -> {
+          JsonNode parsed = MeshClient.JSON.readTree(value);
+          if (!parsed.isObject()) {
+            throw new IllegalArgumentException("--input must be a JSON object, e.g. '{\"argv\":[\"ls\",\"-l\"]}'");
+          }
+          input = (ObjectNode) parsed;
+        }
+        case "--timeout" -> timeout = value;
+        case "--max-attempts" -> maxAttempts = Integer.parseInt(value);
+        case "--key" -> key = value;
+        default -> throw new IllegalArgumentException("unknown option " + flag + "; see ./mesh help");
+      }
+    }
+    MeshClient.Submitted s = mesh.submit(mission, new TaskRequest(title, description, policy, agent, pool,
+        caps.isEmpty() ? null : caps, priority, runtime, input, maxAttempts, timeout, null, null, null, key));
+    out.println((s.replay() ? "already submitted: " : "submitted: ") + s.task().id() + "  " + s.task().status());
+    return 0;
+  }
+
+  private int tasks(MeshClient mesh, List<String> args) {
+    if (args.isEmpty()) {
+      throw new IllegalArgumentException("usage: ./mesh tasks MISSION [--status STATUS]");
+    }
+    UUID mission = missionId(mesh, args.removeFirst(), false);
+    String status = null;
+    if (args.size() == 2 && args.getFirst().equals("--status")) {
+      status = args.get(1);
+    }
+    out.printf("%-36s  %-10s  %-11s  %3s  %s%n", "ID", "STATUS", "POLICY", "TRY", "TITLE");
+    String cursor = null;
+    do {
+      Page<TaskView> page = mesh.tasks(mission, status, cursor, 200);
+      for (TaskView t : page.items()) {
+        out.printf("%-36s  %-10s  %-11s  %3d  %s%n", t.id(), t.status(), t.claimPolicy(), t.attempt(), t.title());
+      }
+      cursor = page.nextCursor();
+    } while (cursor != null);
+    return 0;
+  }
+
+  private int task(MeshClient mesh, String id) {
+    TaskView t = mesh.task(UUID.fromString(id));
+    out.println(t.title() + "  [" + t.status() + "]  " + t.id());
+    out.println("  mission " + t.missionId() + ", policy " + t.claimPolicy() + ", pool " + t.pool() + ", priority "
+        + t.priority() + (t.runtime() == null ? "" : ", runtime " + t.runtime()));
+    if (t.error() != null) {
+      out.println("  error: " + t.error());
+    }
+    if (t.result() != null && !t.result().isNull()) {
+      out.println("  result: " + (t.result().isString() ? t.result().asString() : t.result().toString()).strip());
+    }
+    for (AttemptView a : t.attempts()) {
+      out.println("  attempt " + a.number() + " by agent " + a.agentId() + ": "
+          + (a.outcome() == null ? "live (lease until " + a.leaseExpiresAt() + ")" : a.outcome())
+          + (a.exitCode() == null ? "" : ", exit " + a.exitCode()));
+      if (a.logTail() != null && !a.logTail().isBlank()) {
+        a.logTail().strip().lines().limit(20).forEach(l -> out.println("      | " + l));
+      }
+    }
+    return 0;
+  }
+
+  private int print(TaskView t) {
+    out.println(t.id() + "  " + t.status());
+    return 0;
+  }
+
+  private int agents(MeshClient mesh) {
+    out.printf("%-36s  %-12s  %-20s  %-24s  %s%n", "ID", "STATUS", "NAME", "POOLS", "LAST HEARTBEAT");
+    for (AgentView a : mesh.agents()) {
+      out.printf("%-36s  %-12s  %-20s  %-24s  %s%n", a.id(), a.status(), a.name(), String.join(",", a.pools()),
+          a.lastHeartbeatAt());
+    }
+    return 0;
+  }
+
+  private int watch(CliConfig config, MeshClient mesh, String missionArg) throws Exception {
+    UUID mission = missionId(mesh, missionArg, false);
+    HttpRequest request = HttpRequest.newBuilder(URI.create(config.apiUrl() + "/work/missions/" + mission + "/events"))
+        .header("Authorization", "Bearer " + config.token()).header("Accept", "text/event-stream").build();
+    HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request,
+        HttpResponse.BodyHandlers.ofInputStream());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("the events stream answered " + response.statusCode());
+    }
+    out.println("watching mission " + missionArg + " (Ctrl-C to stop)");
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (line.startsWith("data:")) {
+          JsonNode e = MeshClient.JSON.readTree(line.substring(5));
+          out.printf("%s  %-22s %s  %s%s%n", e.path("at").asString(Instant.now().toString()), e.path("type").asString(),
+              e.path("task_id").asString(), e.path("status").asString(),
+              e.path("reason").isString() ? "  (" + e.path("reason").asString() + ")" : "");
+        }
+      }
+    }
+    return 0;
+  }
+
+  private int schedules(CliConfig config) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(config.schedulerUrl() + "/schedules"))
+        .header("Authorization", "Bearer " + config.token()).build();
+    HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("the scheduler answered " + response.statusCode() + ": " + response.body());
+    }
+    JsonNode body = MeshClient.JSON.readTree(response.body());
+    JsonNode jobs = body.isArray() ? body : body.path("jobs");
+    out.printf("%-24s  %-20s  %-8s  %s%n", "NAME", "SCHEDULE", "STATE", "NEXT FIRE");
+    for (JsonNode job : jobs) {
+      out.printf("%-24s  %-20s  %-8s  %s%n", job.path("name").asString(), job.path("schedule").asString(),
+          job.path("paused").asBoolean() ? "paused" : job.path("enabled").asBoolean(true) ? "enabled" : "disabled",
+          job.path("next_fire_at").asString(job.path("next_fire").asString("")));
+    }
+    return 0;
+  }
+
+  /** A mission by id or name; with {@code create}, a missing name is created. */
+  private UUID missionId(MeshClient mesh, String nameOrId, boolean create) {
+    try {
+      return UUID.fromString(nameOrId);
+    } catch (IllegalArgumentException notAnId) {
+      String cursor = null;
+      do {
+        Page<MissionView> page = mesh.missions(cursor, 200);
+        for (MissionView m : page.items()) {
+          if (m.name().equals(nameOrId)) {
+            return m.id();
+          }
+        }
+        cursor = page.nextCursor();
+      } while (cursor != null);
+      if (!create) {
+        throw new IllegalArgumentException("no mission named '" + nameOrId + "'; list them with ./mesh missions");
+      }
+      MissionView created = mesh.createMission(nameOrId, "");
+      out.println("created mission " + created.name());
+      return created.id();
+    }
+  }
+
+  private static String one(List<String> args, String usage) {
+    if (args.size() != 1) {
+      throw new IllegalArgumentException("usage: ./mesh " + usage);
+    }
+    return args.getFirst();
+  }
+
+  private static String value(String flag, List<String> args) {
+    if (args.isEmpty()) {
+      throw new IllegalArgumentException(flag + " needs a value");
+    }
+    return args.removeFirst();
+  }
+
+}

@@ -1,0 +1,63 @@
+package dev.workmesh.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.workmesh.client.MeshClient;
+import dev.workmesh.client.model.MissionView;
+import dev.workmesh.client.model.TaskRequest;
+import dev.workmesh.client.model.TaskView;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The main path of {@code ./mesh dev}, end to end: start the whole stack in this JVM, submit over REST, the
+ * task runs on the worker's fake agent, the result is visible; a restart on the same data dir keeps it.
+ */
+class DevStackTest {
+
+  @TempDir Path dataDir;
+
+  @Test
+  void theDevStackRunsASubmittedTaskAndKeepsItsStateAcrossARestart() throws Exception {
+    DevOptions options = DevOptions.parse(List.of("--data-dir", dataDir.toString(), "--api-port", "0",
+        "--mcp-port", "0", "--worker-port", "0", "--scheduler-port", "0", "--watchdog-port", "0",
+        "--postgres-port", "0", "--kafka-port", "0"));
+    UUID taskId;
+    String token;
+    try (DevStack stack = new DevStack(options).start(DevStack.Progress.silent())) {
+      token = stack.operatorTokenValue();
+      String env = Files.readString(stack.devEnvFile());
+      assertThat(env).contains("MESH_API_URL=" + stack.apiUrl()).contains("MESH_MCP_URL=" + stack.mcpUrl())
+          .contains("MESH_OPERATOR_TOKEN=" + token);
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stack.devEnvFile()))).isEqualTo("rw-------");
+
+      MeshClient mesh = new MeshClient(stack.apiUrl(), token);
+      MissionView mission = mesh.createMission("devstack-demo", "");
+      TaskView task = mesh.submit(mission.id(), TaskRequest.of("hello", "say hello").withRuntime("fake",
+          MeshClient.JSON.readTree("{\"fake\":{\"output\":\"hello from the fake agent\"}}"))).task();
+      taskId = task.id();
+      await().atMost(Duration.ofSeconds(60)).until(() -> mesh.task(task.id()).status().equals("succeeded"));
+      TaskView done = mesh.task(task.id());
+      assertThat(done.result().asString()).contains("hello from the fake agent");
+      assertThat(done.attempts()).singleElement().satisfies(a -> assertThat(a.outcome()).isEqualTo("succeeded"));
+      assertThat(mesh.agents()).anySatisfy(a -> {
+        assertThat(a.name()).isEqualTo("dev-worker");
+        assertThat(a.runtimes()).contains("fake", "bash", "exec");
+      });
+    }
+
+    try (DevStack again = new DevStack(options).start(DevStack.Progress.silent())) {
+      assertThat(again.operatorTokenValue()).isEqualTo(token);
+      MeshClient mesh = new MeshClient(again.apiUrl(), token);
+      assertThat(mesh.task(taskId).status()).isEqualTo("succeeded");
+      assertThat(mesh.agents()).filteredOn(a -> a.name().equals("dev-worker")).hasSize(1);
+    }
+  }
+}
