@@ -25,11 +25,12 @@ final class Banner {
           ./mesh submit demo "Say hello" --runtime bash --command 'echo hello from the mesh'
           ./mesh tasks demo
 
-        Connect Claude Code:
-          claude mcp add --transport http mesh %s --header "Authorization: Bearer %s"
+        Connect Claude Code (as an agent of its own):
+          ./mesh enrol my-claude                     # prints the agent's token once
+          claude mcp add --transport http mesh %s --header "Authorization: Bearer <that token>"
 
         Press Ctrl-C to stop; state is kept in %s.
         """.formatted(took.toMillis() / 1000.0, api, stack.mcpUrl(), token, stack.devEnvFile(), api, token,
-        stack.mcpUrl(), token, stack.options().dataDir());
+        stack.mcpUrl(), stack.options().dataDir());
   }
 }

@@ -2,7 +2,9 @@ package dev.workmesh.devstack.cli;
 
 import dev.workmesh.client.MeshApiException;
 import dev.workmesh.client.MeshClient;
+import dev.workmesh.client.model.AgentRequest;
 import dev.workmesh.client.model.AgentView;
+import dev.workmesh.client.model.EnrolledAgent;
 import dev.workmesh.client.model.AttemptView;
 import dev.workmesh.client.model.MissionView;
 import dev.workmesh.client.model.Page;
@@ -45,6 +47,8 @@ public final class MeshCli {
         retry ID | cancel ID              retry a failed task, or cancel one
         watch MISSION                     stream a mission's events (Ctrl-C to stop)
         agents                            list agents and their health
+        enrol NAME [--pool P]... [--capability C]... [--runtime R]... [--max-concurrency N]
+                                          enrol an agent (e.g. for an MCP client); prints its token once
         schedules                         list scheduled jobs and their next fire time
         bench [--quick]                   run the benchmark (see README)
 
@@ -78,6 +82,7 @@ public final class MeshCli {
         case "cancel" -> print(mesh.cancel(UUID.fromString(one(args, "cancel ID"))));
         case "watch" -> watch(config, mesh, one(args, "watch MISSION"));
         case "agents" -> agents(mesh);
+        case "enrol" -> enrol(mesh, args);
         case "schedules" -> schedules(config);
         default -> {
           err.println("unknown command '" + command + "'\n\n" + USAGE);
@@ -218,6 +223,34 @@ public final class MeshCli {
       out.printf("%-36s  %-12s  %-20s  %-24s  %s%n", a.id(), a.status(), a.name(), String.join(",", a.pools()),
           a.lastHeartbeatAt());
     }
+    return 0;
+  }
+
+  private int enrol(MeshClient mesh, List<String> args) {
+    if (args.isEmpty()) {
+      throw new IllegalArgumentException("usage: ./mesh enrol NAME [--pool P]... [--capability C]... [--runtime R]..."
+          + " [--max-concurrency N]");
+    }
+    String name = args.removeFirst();
+    List<String> pools = new ArrayList<>();
+    List<String> caps = new ArrayList<>();
+    List<String> runtimes = new ArrayList<>();
+    Integer max = null;
+    while (!args.isEmpty()) {
+      String flag = args.removeFirst();
+      String value = value(flag, args);
+      switch (flag) {
+        case "--pool" -> pools.add(value);
+        case "--capability" -> caps.add(value);
+        case "--runtime" -> runtimes.add(value);
+        case "--max-concurrency" -> max = Integer.parseInt(value);
+        default -> throw new IllegalArgumentException("unknown option " + flag);
+      }
+    }
+    EnrolledAgent enrolled = mesh.enrol(new AgentRequest(name, pools.isEmpty() ? null : pools, caps, runtimes, max,
+        null));
+    out.println("enrolled agent " + enrolled.agent().name() + " " + enrolled.agent().id());
+    out.println("token (shown once): " + enrolled.token());
     return 0;
   }
 
