@@ -82,9 +82,12 @@ class FleetMetricsTest {
     // A worker claims and dies; its peers keep beating; the running watchdog rescues its claim.
     UUID dying = submit(mission, "default", 3);
     core.claims().claimTask(killed.id(), dying).orElseThrow();
-    clock.advance(Duration.ofSeconds(31));
+    // The peers beat before the killed worker's silence passes the threshold, so the background sweep
+    // never sees them stale, however it is scheduled.
+    clock.advance(Duration.ofSeconds(20));
     core.agents().heartbeat(gpuA.id());
     core.agents().heartbeat(gpuB.id());
+    clock.advance(Duration.ofSeconds(11));
     core.revokeAgent(revoked.id());
     await().atMost(Duration.ofSeconds(15)).until(() -> core.tasks().attempts(dying).getFirst().outcome() != null
         && core.agents().get(killed.id()).status() == AgentStatus.UNHEALTHY);

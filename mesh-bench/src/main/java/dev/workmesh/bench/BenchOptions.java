@@ -1,0 +1,241 @@
+package dev.workmesh.bench;
+
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What one benchmark run does. A profile fixes the sizes; flags override single values.
+ *
+ * @param profile {@code quick} (the whole run in about two minutes), {@code full} (a few minutes) or
+ *     {@code tiny} (the module's own test)
+ * @param workers W: competing claimers in every scenario (threads of the raw loop and of db-scheduler,
+ *     worker loops of Workmesh)
+ * @param rawTasks tasks of each raw SKIP LOCKED run
+ * @param rawBatch tasks per transaction of the batched raw run
+ * @param peerTasks db-scheduler executions
+ * @param meshTasks tasks of each Workmesh throughput run (queue path)
+ * @param subagentTasks tasks of the subagent path (one process each)
+ * @param warmupTasks tasks run through each Workmesh scenario before it is measured (JIT, pools, the
+ *     share group's assignment); audited with the rest
+ * @param submitThreads threads submitting one task per request in the single-submit variant
+ * @param submitBatch tasks per request in the batched variants
+ * @param pullMax {@code max_tasks} of an idle worker's pull
+ * @param pollRecords {@code max.poll.records} of each worker's share consumer
+ * @param pullIntervalMs an idle worker pulls at most this often (task-worker: every 15 s)
+ * @param latencyRate offered submissions per second of the latency run
+ * @param latencySeconds how long the latency run offers that rate
+ * @param out where the JSON results go
+ * @param only scenario keys to run (empty: all)
+ */
+public record BenchOptions(
+    String profile,
+    int workers,
+    int rawTasks,
+    int rawBatch,
+    int peerTasks,
+    int meshTasks,
+    int subagentTasks,
+    int warmupTasks,
+    int submitThreads,
+    int submitBatch,
+    int pullMax,
+    int pollRecords,
+    int pullIntervalMs,
+    int latencyRate,
+    int latencySeconds,
+    Path out,
+    Set<String> only) {
+
+  public static final String USAGE = """
+      usage: mesh-bench [--quick | --full] [--out FILE] [--workers W] [--rate N] [--seconds N]
+                        [--tasks N] [--poll-records N] [--only key,key,...]
+        --quick          the whole run in about two minutes (default: the full profile, a few minutes)
+        --out FILE       JSON results (default mesh-bench/target/bench-results.json, or ./bench-results.json)
+        --workers W      competing claimers in every scenario (default 4)
+        --rate N         offered tasks/s of the latency run (full 1000, quick 400); a second latency run
+                         offers half of what single submits achieved in this run
+        --seconds N      length of the latency run (full 5, quick 2)
+        --tasks N        tasks of each Workmesh queue-path run
+        --poll-records N max.poll.records of the workers' share consumers (default 1, as task-worker)
+        --pull-interval-ms N  an idle worker pulls from the API at most this often (default 1000)
+        --only KEYS      run only these scenarios: raw-single, raw-batched, db-scheduler, queue-single,
+                         queue-batched, queue-drain, subagent, latency, latency-sustainable
+      """;
+
+  public static final List<String> SCENARIOS = List.of("raw-single", "raw-batched", "db-scheduler", "queue-single",
+      "queue-batched", "queue-drain", "subagent", "latency", "latency-sustainable");
+
+  private static final Set<String> VALUE_FLAGS =
+      Set.of("--out", "--workers", "--rate", "--seconds", "--tasks", "--poll-records", "--pull-interval-ms",
+          "--only");
+
+  public BenchOptions {
+    only = Set.copyOf(only);
+    for (String key : only) {
+      if (!SCENARIOS.contains(key)) {
+        throw new IllegalArgumentException("--only: unknown scenario '" + key + "'; known: " + SCENARIOS);
+      }
+    }
+    positive("workers", workers);
+    positive("raw tasks", rawTasks);
+    positive("raw batch", rawBatch);
+    positive("db-scheduler tasks", peerTasks);
+    positive("tasks", meshTasks);
+    positive("subagent tasks", subagentTasks);
+    positive("submit threads", submitThreads);
+    positive("poll-records", pollRecords);
+    positive("pull-interval-ms", pullIntervalMs);
+    positive("rate", latencyRate);
+    positive("seconds", latencySeconds);
+    if (submitBatch < 1 || submitBatch > 1_000) {
+      throw new IllegalArgumentException(
+          "the submit batch must be 1 to 1000 tasks (mesh-api's limit), got " + submitBatch);
+    }
+    if (pullMax < 1 || pullMax > 100) {
+      throw new IllegalArgumentException("the pull size must be 1 to 100 (mesh-api's max_tasks), got " + pullMax);
+    }
+  }
+
+  public static BenchOptions full() {
+    return new BenchOptions("full", 4, 40_000, 100, 20_000, 3_000, 600, 300, 4, 100, 10, 1, 1_000, 1_000, 5,
+        defaultOut(), Set.of());
+  }
+
+  public static BenchOptions quick() {
+    return new BenchOptions("quick", 4, 10_000, 100, 5_000, 400, 80, 80, 4, 100, 10, 1, 1_000, 400, 2,
+        defaultOut(), Set.of());
+  }
+
+  /** The module's test: every scenario, end to end, on a few hundred tasks. */
+  public static BenchOptions tiny(Path out) {
+    return new BenchOptions("tiny", 2, 1_000, 100, 500, 200, 20, 30, 2, 50, 10, 1, 1_000, 100, 2, out, Set.of());
+  }
+
+  public boolean runs(String scenario) {
+    return only.isEmpty() || only.contains(scenario);
+  }
+
+  /** Parses the command line; throws IllegalArgumentException with what to change. */
+  public static BenchOptions parse(String[] args) {
+    BenchOptions o = List.of(args).contains("--quick") ? quick() : full();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--quick") || arg.equals("--full")) {
+        continue;
+      }
+      if (!VALUE_FLAGS.contains(arg)) {
+        throw new IllegalArgumentException("unknown argument '" + arg + "'");
+      }
+      String v = value(args, ++i, arg);
+      switch (arg) {
+        case "--out" -> o = o.withOut(Path.of(v));
+        case "--workers" -> {
+          int n = number(v, arg);
+          o = o.with(w -> w.workers = n);
+        }
+        case "--rate" -> {
+          int n = number(v, arg);
+          o = o.with(w -> w.latencyRate = n);
+        }
+        case "--seconds" -> {
+          int n = number(v, arg);
+          o = o.with(w -> w.latencySeconds = n);
+        }
+        case "--tasks" -> {
+          int n = number(v, arg);
+          o = o.with(w -> w.meshTasks = n);
+        }
+        case "--poll-records" -> {
+          int n = number(v, arg);
+          o = o.with(w -> w.pollRecords = n);
+        }
+        case "--pull-interval-ms" -> {
+          int n = number(v, arg);
+          o = o.with(w -> w.pullIntervalMs = n);
+        }
+        case "--only" -> {
+          Set<String> keys = new LinkedHashSet<>();
+          for (String k : v.split(",")) {
+            if (!k.isBlank()) {
+              keys.add(k.strip().toLowerCase(Locale.ROOT));
+            }
+          }
+          o = o.withOnly(keys);
+        }
+        default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
+      }
+    }
+    return o;
+  }
+
+  public BenchOptions withOut(Path path) {
+    return with(w -> w.out = path);
+  }
+
+  public BenchOptions withOnly(Set<String> keys) {
+    return with(w -> w.only = keys);
+  }
+
+  private static Path defaultOut() {
+    Path target = Path.of("mesh-bench", "target");
+    return (target.toFile().isDirectory() ? target : Path.of(".")).resolve("bench-results.json");
+  }
+
+  private static String value(String[] args, int i, String flag) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(flag + " needs a value");
+    }
+    return args[i];
+  }
+
+  private static int number(String v, String flag) {
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(flag + " takes a whole number, got '" + v + "'");
+    }
+  }
+
+  private static void positive(String name, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1, got " + value);
+    }
+  }
+
+  /** A mutable copy, so that flags can change one value at a time. */
+  private static final class Editable {
+    String profile;
+    int workers, rawTasks, rawBatch, peerTasks, meshTasks, subagentTasks, warmupTasks, submitThreads, submitBatch;
+    int pullMax, pollRecords, pullIntervalMs, latencyRate, latencySeconds;
+    Path out;
+    Set<String> only;
+  }
+
+  private BenchOptions with(java.util.function.Consumer<Editable> change) {
+    Editable e = new Editable();
+    e.profile = profile;
+    e.workers = workers;
+    e.rawTasks = rawTasks;
+    e.rawBatch = rawBatch;
+    e.peerTasks = peerTasks;
+    e.meshTasks = meshTasks;
+    e.subagentTasks = subagentTasks;
+    e.warmupTasks = warmupTasks;
+    e.submitThreads = submitThreads;
+    e.submitBatch = submitBatch;
+    e.pullMax = pullMax;
+    e.pollRecords = pollRecords;
+    e.pullIntervalMs = pullIntervalMs;
+    e.latencyRate = latencyRate;
+    e.latencySeconds = latencySeconds;
+    e.out = out;
+    e.only = only;
+    change.accept(e);
+    return new BenchOptions(e.profile, e.workers, e.rawTasks, e.rawBatch, e.peerTasks, e.meshTasks, e.subagentTasks,
+        e.warmupTasks, e.submitThreads, e.submitBatch, e.pullMax, e.pollRecords, e.pullIntervalMs, e.latencyRate,
+        e.latencySeconds, e.out, e.only);
+  }
+}

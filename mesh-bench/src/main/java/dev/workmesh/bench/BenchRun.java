@@ -1,0 +1,212 @@
+package dev.workmesh.bench;
+
+import dev.workmesh.bench.infra.BenchInfra;
+import dev.workmesh.bench.mesh.WorkmeshScenarios;
+import dev.workmesh.bench.mesh.WorkmeshScenarios.Submission;
+import dev.workmesh.bench.peer.DbSchedulerPeer;
+import dev.workmesh.bench.raw.RawSkipLockedBaseline;
+import dev.workmesh.bench.report.BenchReport;
+import dev.workmesh.bench.report.LatencySummary;
+import dev.workmesh.bench.report.ScenarioResult;
+import dev.workmesh.bench.report.Target;
+import java.lang.management.ManagementFactory;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Runs the scenarios of one benchmark, in one JVM, against one PostgreSQL and one Kafka, and works out
+ * the ratios and the targets. Every figure that is compared is measured in this same run: the machine is
+ * shared, so only ratios carry over from one run to another.
+ */
+public final class BenchRun {
+
+  /** The targets. */
+  static final double TARGET_SHARE_OF_RAW = 0.5;
+  static final double TARGET_OVER_PEER = 1.5;
+  static final double TARGET_P99_MS = 25;
+  static final int TARGET_RATE = 1_000;
+
+  private BenchRun() {}
+
+  public static BenchReport run(BenchOptions o, BenchInfra infra, Consumer<String> progress)
+      throws InterruptedException {
+    Instant startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    double loadBefore = loadAverage();
+    List<ScenarioResult> results = new ArrayList<>();
+    Scenario[] scenarios = {
+        new Scenario("raw-single", () -> RawSkipLockedBaseline.run("raw-single", infra.newDatabase("raw_single"),
+            infra.cpu(), o.rawTasks() / 4, 1, o.workers())),
+        new Scenario("raw-batched", () -> RawSkipLockedBaseline.run("raw-batched", infra.newDatabase("raw_batched"),
+            infra.cpu(), o.rawTasks(), o.rawBatch(), o.workers())),
+        new Scenario("db-scheduler", () -> DbSchedulerPeer.run("db-scheduler", infra.newDatabase("db_scheduler"),
+            infra.cpu(), o.peerTasks(), o.workers())),
+        new Scenario("queue-single", () -> WorkmeshScenarios.queue(infra, o, Submission.SINGLE)),
+        new Scenario("queue-batched", () -> WorkmeshScenarios.queue(infra, o, Submission.BATCHED)),
+        new Scenario("queue-drain", () -> WorkmeshScenarios.queue(infra, o, Submission.PREFILLED)),
+        new Scenario("subagent", () -> WorkmeshScenarios.subagent(infra, o)),
+        new Scenario("latency", () -> WorkmeshScenarios.latency(infra, o, "latency", o.latencyRate(),
+            o.latencySeconds())),
+        new Scenario("latency-sustainable", () -> {
+          // Half of what single submits achieved in this run: latency when the mesh is not saturated.
+          int rate = find(results, "queue-single").map(r -> (int) Math.max(5, r.tasksPerSecond() / 2)).orElse(50);
+          return WorkmeshScenarios.latency(infra, o, "latency-sustainable", rate, Math.max(5, 2 * o.latencySeconds()));
+        }),
+    };
+    for (Scenario s : scenarios) {
+      if (!o.runs(s.key())) {
+        continue;
+      }
+      progress.accept("-> " + s.key() + " ...");
+      long t0 = System.nanoTime();
+      ScenarioResult r = s.body().run();
+      results.add(r);
+      progress.accept(String.format(Locale.ROOT,
+          "   %s: %d tasks in %.2f s = %.0f tasks/s%s; audit %s (scenario took %.0f s)",
+          r.key(), r.tasks(), r.seconds(), r.tasksPerSecond(),
+          r.latency() == null ? "" : String.format(Locale.ROOT, ", p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+              r.latency().p50Ms(), r.latency().p99Ms(), r.latency().maxMs()),
+          r.audit().verdict(), (System.nanoTime() - t0) / 1e9));
+    }
+    // The baseline once more at the end: how much the shared machine drifted during the run.
+    if (o.runs("raw-batched")) {
+      progress.accept("-> raw-batched again (drift check) ...");
+      ScenarioResult again = RawSkipLockedBaseline.run("raw-batched-end", infra.newDatabase("raw_batched_end"),
+          infra.cpu(), o.rawTasks(), o.rawBatch(), o.workers());
+      results.add(new ScenarioResult(again.key(), again.name() + " (again, at the end)", again.tasks(),
+          again.seconds(), again.tasksPerSecond(), null, again.audit(), again.details()));
+    }
+    double loadAfter = loadAverage();
+    return report(o, startedAt, loadBefore, loadAfter, results);
+  }
+
+  private interface Body {
+    ScenarioResult run() throws InterruptedException;
+  }
+
+  private record Scenario(String key, Body body) {}
+
+  static BenchReport report(BenchOptions o, Instant startedAt, double loadBefore, double loadAfter,
+      List<ScenarioResult> results) {
+    Optional<Double> raw = baseline(results);
+    Optional<Double> peer = find(results, "db-scheduler").map(ScenarioResult::tasksPerSecond);
+    Map<String, Map<String, Double>> ratios = new LinkedHashMap<>();
+    for (ScenarioResult r : results) {
+      if (!isWorkmesh(r)) {
+        continue;
+      }
+      Map<String, Double> ratio = new LinkedHashMap<>();
+      raw.ifPresent(v -> ratio.put("raw_batched", significant(r.tasksPerSecond() / v)));
+      peer.ifPresent(v -> ratio.put("db_scheduler", significant(r.tasksPerSecond() / v)));
+      ratios.put(r.key(), ratio);
+    }
+
+    List<Target> targets = new ArrayList<>();
+    Optional<ScenarioResult> queue = find(results, "queue-batched");
+    targets.add(new Target("queue path (batched submit) / raw SKIP LOCKED " + o.rawBatch() + "/tx",
+        ">= " + TARGET_SHARE_OF_RAW,
+        queue.flatMap(q -> raw.map(v -> fmt3(q.tasksPerSecond() / v))).orElse("not run"),
+        queue.flatMap(q -> raw.map(v -> q.tasksPerSecond() / v >= TARGET_SHARE_OF_RAW)).orElse(null)));
+    targets.add(new Target("queue path (batched submit) / db-scheduler", ">= " + TARGET_OVER_PEER + "x",
+        queue.flatMap(q -> peer.map(v -> fmt(q.tasksPerSecond() / v) + "x")).orElse("not run"),
+        queue.flatMap(q -> peer.map(v -> q.tasksPerSecond() / v >= TARGET_OVER_PEER)).orElse(null)));
+    Optional<LatencySummary> latency = find(results, "latency").map(ScenarioResult::latency);
+    boolean atTargetRate = latency.map(l -> l.offeredPerSecond() >= TARGET_RATE).orElse(false);
+    targets.add(new Target("p99 submit-to-claim",
+        "<= " + (int) TARGET_P99_MS + " ms at " + TARGET_RATE + " tasks/s offered",
+        latency.map(l -> fmt(l.p99Ms()) + " ms at " + (int) l.offeredPerSecond() + "/s offered"
+            + (atTargetRate ? "" : " (below the target rate: indicative only)")).orElse("not run"),
+        latency.map(l -> l.p99Ms() <= TARGET_P99_MS && atTargetRate ? Boolean.TRUE
+            : l.p99Ms() > TARGET_P99_MS ? Boolean.FALSE : null).orElse(null)));
+    find(results, "latency-sustainable").map(ScenarioResult::latency).ifPresent(l -> targets.add(new Target(
+        "p99 submit-to-claim, not saturated (half the single-submit rate)", "<= " + (int) TARGET_P99_MS + " ms",
+        fmt(l.p99Ms()) + " ms at " + (int) l.offeredPerSecond() + "/s offered", l.p99Ms() <= TARGET_P99_MS)));
+    long duplicates = results.stream().mapToLong(r -> r.audit().duplicates()).sum();
+    long lost = results.stream().mapToLong(r -> r.audit().lost()).sum();
+    boolean clean = results.stream().allMatch(r -> r.audit().clean());
+    targets.add(new Target("exactly once (every scenario's audit)", "0 duplicates, 0 lost",
+        duplicates + " duplicates, " + lost + " lost" + (clean ? "" : ", see the audits' problems"), clean));
+
+    Map<String, Object> machine = new LinkedHashMap<>();
+    machine.put("cores", Runtime.getRuntime().availableProcessors());
+    machine.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+    machine.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    machine.put("load_average_before", round(loadBefore));
+    machine.put("load_average_after", round(loadAfter));
+    machine.put("shared", "the machine is shared with other builds: compare ratios within a run, not absolute figures"
+        + " across runs");
+
+    Map<String, Object> settings = new LinkedHashMap<>();
+    settings.put("profile", o.profile());
+    settings.put("workers", o.workers());
+    settings.put("raw_tasks", o.rawTasks());
+    settings.put("raw_tasks_per_transaction", o.rawBatch());
+    settings.put("db_scheduler_tasks", o.peerTasks());
+    settings.put("workmesh_tasks", o.meshTasks());
+    settings.put("subagent_tasks", o.subagentTasks());
+    settings.put("warmup_tasks", o.warmupTasks());
+    settings.put("submit_threads", o.submitThreads());
+    settings.put("tasks_per_batch_submit", o.submitBatch());
+    settings.put("pull_max_tasks", o.pullMax());
+    settings.put("max_poll_records", o.pollRecords());
+    settings.put("latency_offered_per_second", o.latencyRate());
+    settings.put("latency_seconds", o.latencySeconds());
+
+    List<String> notes = List.of(
+        "Ratios divide by the batched raw baseline (the mean of its runs at the start and at the end) and by"
+            + " db-scheduler, all measured in this run on the same PostgreSQL.",
+        "raw and db-scheduler drain a pre-filled table; workmesh queue 1 task/submit and batched submit are end to"
+            + " end (REST submit, outbox, relay, Kafka share group, REST claim and complete), the submission running"
+            + " concurrently with the workers; pre-filled drain submits and relays first, then drains.",
+        "Latency is from sending the submit request to winning the claim; the JSON also has it from each send's"
+            + " scheduled time (coordinated omission).",
+        "The embedded PostgreSQL runs with fsync and synchronous_commit off, the same for every scenario.");
+    return new BenchReport(startedAt.toString(), machine, settings, results, ratios, targets, notes);
+  }
+
+  /** Tasks/s of the batched raw baseline: the mean of its runs (start and end of the run). */
+  private static Optional<Double> baseline(List<ScenarioResult> results) {
+    List<Double> runs = results.stream().filter(r -> r.key().startsWith("raw-batched"))
+        .map(ScenarioResult::tasksPerSecond).toList();
+    return runs.isEmpty() ? Optional.empty()
+        : Optional.of(runs.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
+  }
+
+  /** Workmesh's throughput runs; the latency run's tasks/s is its offered rate, so no ratio there. */
+  private static boolean isWorkmesh(ScenarioResult r) {
+    return r.key().startsWith("queue-") || r.key().equals("subagent");
+  }
+
+  private static Optional<ScenarioResult> find(List<ScenarioResult> results, String key) {
+    return results.stream().filter(r -> r.key().equals(key)).findFirst();
+  }
+
+  private static double loadAverage() {
+    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+
+  /** Three significant digits: ratios span from 0.0001 to 10. */
+  private static double significant(double v) {
+    return v == 0 || !Double.isFinite(v) ? v
+        : new java.math.BigDecimal(v).round(new java.math.MathContext(3)).doubleValue();
+  }
+
+  private static String fmt3(double v) {
+    return String.format(Locale.ROOT, "%.3g", v);
+  }
+
+  private static String fmt(double v) {
+    return String.format(Locale.ROOT, "%.2f", v);
+  }
+}

@@ -1,0 +1,189 @@
+package dev.workmesh.bench.infra;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * CPU time spent by each part of the system under test during a measured window: this JVM's threads
+ * grouped by what they do (mesh-api request handling, the outbox relay, the Kafka broker, the
+ * benchmark's own clients, the JVM itself), and the PostgreSQL server's processes. On a shared, noisy
+ * machine, wall-clock throughput depends on how much CPU the run was given; CPU milliseconds per task
+ * do much less, and they say where the time goes.
+ *
+ * <p>PostgreSQL is measured from {@code /proc} (Linux only; elsewhere it reads as 0): the postmaster
+ * found from a backend's parent pid, and its children. Virtual threads (mesh-api's request handlers)
+ * are counted on their carrier threads.
+ */
+public final class CpuMeter {
+
+  /** Thread-name prefixes to groups, first match wins. */
+  private static final List<Map.Entry<String, String>> GROUPS = List.of(
+      Map.entry("ForkJoinPool-", "mesh-api http (virtual-thread carriers)"),
+      Map.entry("http-nio-", "mesh-api http (virtual-thread carriers)"),
+      Map.entry("tomcat-", "mesh-api http (virtual-thread carriers)"),
+      Map.entry("mesh-outbox-relay", "mesh-api outbox relay"),
+      Map.entry("kafka-producer-network-thread | mesh-api", "mesh-api outbox relay"),
+      Map.entry("mesh-pg-listen", "mesh-api outbox relay"),
+      Map.entry("mesh-task-events", "mesh-api events feed"),
+      Map.entry("bench-worker-", "bench worker loops (clients)"),
+      Map.entry("consumer_background_thread", "bench worker loops (clients)"),
+      Map.entry("HttpClient-", "bench worker loops (clients)"),
+      Map.entry("bench-submit-", "bench submitters (clients)"),
+      Map.entry("raw-worker-", "raw loop / db-scheduler (clients)"),
+      Map.entry("db-scheduler", "raw loop / db-scheduler (clients)"),
+      Map.entry("subagent-", "subagent supervision"),
+      Map.entry("process reaper", "subagent supervision"),
+      Map.entry("data-plane-kafka", "kafka broker"),
+      Map.entry("kafka-", "kafka broker"),
+      Map.entry("share-", "kafka broker"),
+      Map.entry("PersisterStateManager", "kafka broker"),
+      Map.entry("broker-", "kafka broker"),
+      Map.entry("controller-", "kafka broker"),
+      Map.entry("quorum", "kafka broker"),
+      Map.entry("group-coordinator", "kafka broker"),
+      Map.entry("ExpirationReaper", "kafka broker"),
+      Map.entry("LogDirFailureHandler", "kafka broker"),
+      Map.entry("C1 ", "jvm (jit, gc)"),
+      Map.entry("C2 ", "jvm (jit, gc)"),
+      Map.entry("G1 ", "jvm (jit, gc)"),
+      Map.entry("GC ", "jvm (jit, gc)"));
+
+  public static final String POSTGRES = "postgresql server";
+
+  /** CPU nanoseconds by group at one instant, and the wall clock. */
+  public record Snapshot(long wallNanos, Map<String, Long> cpuNanos) {}
+
+  private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+  private final long postmasterPid;
+  private final long clockTicksPerSecond;
+
+  /** @param postmasterPid the PostgreSQL server's main process ({@link #parentOf} a backend), or -1 */
+  public CpuMeter(long postmasterPid) {
+    this.postmasterPid = postmasterPid;
+    this.clockTicksPerSecond = 100; // USER_HZ: 100 on every Linux architecture the JDK supports
+  }
+
+  public Snapshot take() {
+    Map<String, Long> cpu = new HashMap<>();
+    long[] ids = threads.getAllThreadIds();
+    ThreadInfo[] infos = threads.getThreadInfo(ids);
+    for (int i = 0; i < ids.length; i++) {
+      if (infos[i] == null) {
+        continue;
+      }
+      long nanos = threads.getThreadCpuTime(ids[i]);
+      if (nanos > 0) {
+        cpu.merge(group(infos[i].getThreadName()), nanos, Long::sum);
+      }
+    }
+    cpu.put(POSTGRES, postgresCpuNanos());
+    return new Snapshot(System.nanoTime(), cpu);
+  }
+
+  /**
+   * CPU milliseconds per task by group between two snapshots, plus {@code total}, and {@code
+   * cores_used}: CPU time over wall time, how much of the machine the window actually got.
+   */
+  public static Map<String, Double> perTask(Snapshot before, Snapshot after, long tasks) {
+    return perTask(before, after, tasks, Map.of());
+  }
+
+  /**
+   * As {@link #perTask(Snapshot, Snapshot, long)}, adding {@code ended}: CPU nanoseconds by group of
+   * threads that started and ended inside the window (a thread's time is gone once it has ended, so
+   * such threads report their own, see {@link #currentThreadCpuNanos}).
+   */
+  public static Map<String, Double> perTask(Snapshot before, Snapshot after, long tasks, Map<String, Long> ended) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    long total = 0;
+    Map<String, Long> deltas = new HashMap<>();
+    for (var e : after.cpuNanos().entrySet()) {
+      long delta = Math.max(0, e.getValue() - before.cpuNanos().getOrDefault(e.getKey(), 0L));
+      deltas.put(e.getKey(), delta);
+      total += delta;
+    }
+    for (var e : ended.entrySet()) {
+      deltas.merge(e.getKey(), e.getValue(), Long::sum);
+      total += e.getValue();
+    }
+    deltas.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .filter(e -> e.getValue() > 0)
+        .forEach(e -> out.put(e.getKey(), round(e.getValue() / 1e6 / tasks)));
+    out.put("total", round(total / 1e6 / tasks));
+    double wall = after.wallNanos() - before.wallNanos();
+    out.put("cores_used", wall <= 0 ? 0 : round(total / wall));
+    return out;
+  }
+
+  /** The calling thread's CPU time so far, for threads that end before the window does. */
+  public static long currentThreadCpuNanos() {
+    return Math.max(0, ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
+  }
+
+  /** The group a thread of this name counts in. */
+  public static String group(String thread) {
+    for (var e : GROUPS) {
+      if (thread.startsWith(e.getKey())) {
+        return e.getValue();
+      }
+    }
+    return "other threads of this jvm";
+  }
+
+  private long postgresCpuNanos() {
+    if (postmasterPid <= 0) {
+      return 0;
+    }
+    long ticks = 0;
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+        long[] stat = stat(p.resolve("stat"));
+        if (stat == null) {
+          continue;
+        }
+        long pid = Long.parseLong(p.getFileName().toString());
+        if (pid == postmasterPid) {
+          ticks += stat[1] + stat[2] + stat[3] + stat[4]; // its own time and its reaped children's
+        } else if (stat[0] == postmasterPid) {
+          ticks += stat[1] + stat[2];
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+    return ticks * 1_000_000_000L / clockTicksPerSecond;
+  }
+
+  /** The parent of a process (of a PostgreSQL backend: the postmaster), or -1 when it cannot be read. */
+  public static long parentOf(long pid) {
+    long[] stat = stat(Path.of("/proc", Long.toString(pid), "stat"));
+    return stat == null ? -1 : stat[0];
+  }
+
+  /** ppid, utime, stime, cutime, cstime from /proc/PID/stat; null if the process is gone. */
+  private static long[] stat(Path file) {
+    try {
+      String s = Files.readString(file);
+      // The command name may hold spaces and parentheses: fields start after the last ')'.
+      String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+      return new long[] {Long.parseLong(f[1]), Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]),
+          Long.parseLong(f[14])};
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}

@@ -1,0 +1,237 @@
+package dev.workmesh.bench.mesh;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.workmesh.bench.BenchOptions;
+import dev.workmesh.bench.infra.BenchDatabase;
+import dev.workmesh.bench.infra.BenchInfra;
+import dev.workmesh.bench.infra.CpuMeter;
+import dev.workmesh.bench.report.Audit;
+import dev.workmesh.client.MeshClient;
+import dev.workmesh.client.model.AgentRequest;
+import dev.workmesh.client.model.EnrolledAgent;
+import dev.workmesh.client.model.TaskRequest;
+import dev.workmesh.client.model.TaskView;
+import dev.workmesh.core.outbox.MeshTopics;
+import dev.workmesh.testsupport.TestKafka;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ExecutionException;
+import java.util.function.IntFunction;
+
+/**
+ * One Workmesh scenario's world: its own database and topic prefix, mesh-api in-process on them, a
+ * mission, W worker loops with their own agents, and the clients' ledger. Closing it stops the loops and
+ * the API.
+ */
+final class MeshStack implements AutoCloseable {
+
+  static final Duration COMPLETION_LIMIT = Duration.ofMinutes(5);
+
+  final BenchDatabase database;
+  final MeshApiInstance api;
+  final MeshClient operator;
+  final UUID missionId;
+  final ClaimLedger ledger = new ClaimLedger();
+  final Set<UUID> submitted = ConcurrentHashMap.newKeySet();
+  private final TestKafka kafka;
+  private final List<WorkerLoop> loops = new ArrayList<>();
+
+  private MeshStack(BenchDatabase database, TestKafka kafka, MeshApiInstance api, String key) {
+    this.database = database;
+    this.kafka = kafka;
+    this.api = api;
+    this.operator = api.operator();
+    this.missionId = operator.createMission("bench-" + key, "mesh-bench scenario " + key).id();
+  }
+
+  static MeshStack open(BenchInfra infra, String key) {
+    BenchDatabase database = infra.newDatabase(key);
+    TestKafka kafka = infra.newKafka(key);
+    MeshApiInstance api = MeshApiInstance.start(database, kafka, Map.of());
+    try {
+      return new MeshStack(database, kafka, api, key);
+    } catch (RuntimeException e) {
+      api.close();
+      throw e;
+    }
+  }
+
+  /** Enrols one agent per loop and starts the loops on the pool's share group (from the earliest record). */
+  void startWorkers(BenchOptions options, TaskWork work) {
+    MeshTopics topics = new MeshTopics(kafka.topicPrefix());
+    String group = topics.poolShareGroup("default");
+    kafka.shareGroupFromEarliest(group);
+    for (int i = 0; i < options.workers(); i++) {
+      EnrolledAgent agent = operator.enrol(new AgentRequest("bench-worker-" + i, List.of("default"), List.of(),
+          List.of("exec"), options.pullMax(), Map.of("bench", "true")));
+      WorkerLoop loop = new WorkerLoop("bench-worker-" + i, new MeshClient(api.url(), agent.token()),
+          kafka.bootstrapServers(), group, topics.pooled(), options.pollRecords(), work, ledger, options.pullMax(),
+          java.time.Duration.ofMillis(options.pullIntervalMs()));
+      loops.add(loop);
+      loop.start();
+    }
+  }
+
+  void pauseWorkers() throws InterruptedException {
+    loops.forEach(WorkerLoop::pause);
+    while (!loops.stream().allMatch(WorkerLoop::isIdle)) {
+      Thread.sleep(5);
+    }
+  }
+
+  void resumeWorkers() {
+    loops.forEach(WorkerLoop::resume);
+  }
+
+  /**
+   * Submits {@code count} tasks from {@code threads} threads, {@code batch} per request (1: one {@code
+   * submit} each; more: {@code submitAll}), recording each task's send time.
+   */
+  void submit(int count, int threads, int batch, IntFunction<TaskRequest> task) throws InterruptedException {
+    ExecutorService pool =
+        Executors.newFixedThreadPool(threads, Thread.ofPlatform().name("bench-submit-", 0).factory());
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int from = (int) ((long) count * t / threads);
+        int to = (int) ((long) count * (t + 1) / threads);
+        futures.add(pool.submit(() -> {
+          for (int i = from; i < to; i += batch) {
+            long sent = System.nanoTime();
+            if (batch == 1) {
+              record(operator.submit(missionId, task.apply(i)).task(), sent);
+            } else {
+              List<TaskRequest> requests = new ArrayList<>(batch);
+              for (int j = i; j < Math.min(to, i + batch); j++) {
+                requests.add(task.apply(j));
+              }
+              operator.submitAll(missionId, requests).forEach(v -> record(v, sent));
+            }
+          }
+          ledger.submitterCpu(CpuMeter.currentThreadCpuNanos());
+          return null;
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("submitting failed: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  void record(TaskView task, long sentAt) {
+    submitted.add(task.id());
+    ledger.submitted(task.id(), sentAt, sentAt);
+  }
+
+  /** Waits until the loops have completed {@code total} tasks since the scenario began. */
+  void awaitCompletions(long total) throws InterruptedException {
+    if (!ledger.awaitCompletions(total, COMPLETION_LIMIT)) {
+      throw new IllegalStateException("workers completed " + ledger.completions() + " of " + total + " tasks within "
+          + COMPLETION_LIMIT + " (errors: " + ledger.errors() + ", first: " + ledger.firstError() + ")");
+    }
+  }
+
+  /** Waits for the relay to publish every outbox row (the last completions' events), then audits. */
+  Audit audit() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    try (HikariDataSource ds = database.newDataSource(1)) {
+      while (unpublished(ds) > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+    }
+    return MeshAudit.run(database, submitted, ledger);
+  }
+
+  /**
+   * Where submit-to-claim time goes, from the database's own timestamps (mesh-api's clock): from the
+   * task's insert to the relay marking its dispatch record published, and from there to the claim.
+   * p50 and p99 in milliseconds over {@code ids}.
+   */
+  Map<String, Map<String, Double>> latencyBreakdown(Set<UUID> ids) {
+    String sql = """
+        WITH d AS (
+          SELECT extract(epoch FROM (o.published_at - t.created_at)) * 1000 AS relayed,
+                 extract(epoch FROM (a.claimed_at - o.published_at)) * 1000 AS claimed
+          FROM task t
+          JOIN attempt a ON a.task_id = t.id
+          JOIN outbox o ON o.topic = 'mesh.tasks.pooled' AND o.message_key = t.id::text
+          WHERE t.id = ANY(?)
+        )
+        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY relayed) AS relayed_p50,
+               percentile_cont(0.99) WITHIN GROUP (ORDER BY relayed) AS relayed_p99,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY claimed) AS claimed_p50,
+               percentile_cont(0.99) WITHIN GROUP (ORDER BY claimed) AS claimed_p99
+        FROM d
+        """;
+    try (HikariDataSource ds = database.newDataSource(1); Connection c = ds.getConnection();
+        java.sql.PreparedStatement s = c.prepareStatement(sql)) {
+      s.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        Map<String, Map<String, Double>> out = new java.util.LinkedHashMap<>();
+        out.put("insert_to_relayed_to_kafka", Map.of("p50_ms", r(rs.getDouble("relayed_p50")),
+            "p99_ms", r(rs.getDouble("relayed_p99"))));
+        out.put("relayed_to_claimed", Map.of("p50_ms", r(rs.getDouble("claimed_p50")),
+            "p99_ms", r(rs.getDouble("claimed_p99"))));
+        return out;
+      }
+    } catch (SQLException e) {
+      return Map.of();
+    }
+  }
+
+  private static double r(double v) {
+    return Math.round(v * 100) / 100.0;
+  }
+
+  /**
+   * Commits made in this scenario's database so far (every autocommit statement is one, so is every
+   * transaction), from the server's statistics, which backends flush at least once a second.
+   */
+  long commits() {
+    try (HikariDataSource ds = database.newDataSource(1); Connection c = ds.getConnection();
+        java.sql.PreparedStatement s = c.prepareStatement(
+            "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = ?")) {
+      s.setString(1, database.name());
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      return -1;
+    }
+  }
+
+  /** Outbox rows not yet published. */
+  long unpublished(HikariDataSource ds) {
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM outbox WHERE published_at IS NULL")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    loops.forEach(WorkerLoop::close);
+    api.close();
+  }
+}

@@ -1,0 +1,258 @@
+package dev.workmesh.bench.mesh;
+
+import dev.workmesh.bench.BenchOptions;
+import dev.workmesh.bench.infra.BenchInfra;
+import dev.workmesh.bench.infra.CpuMeter;
+import dev.workmesh.bench.report.Audit;
+import dev.workmesh.bench.report.LatencySummary;
+import dev.workmesh.bench.report.ScenarioResult;
+import dev.workmesh.client.MeshClient;
+import dev.workmesh.client.model.TaskRequest;
+import dev.workmesh.client.model.TaskView;
+import com.zaxxer.hikari.HikariDataSource;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
+import org.HdrHistogram.Histogram;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Workmesh end to end: tasks submitted over REST with mesh-client, committed with their dispatch records
+ * (outbox), relayed to {@code mesh.tasks.pooled}, delivered by the pool's share group to W competing
+ * worker loops, claimed and completed over REST. Each scenario runs in its own database and topic prefix
+ * with its own mesh-api, after a warm-up (JIT, connection pools, the share group's assignment) whose
+ * tasks are left out of the figures but not out of the audit.
+ */
+public final class WorkmeshScenarios {
+
+  /** How the queue path's tasks arrive. */
+  public enum Submission {
+    /** One task per request, from several threads, while the workers run. */
+    SINGLE("queue-single", "workmesh queue, 1 task/submit"),
+    /** {@code submitAll} batches, from several threads, while the workers run. */
+    BATCHED("queue-batched", "workmesh queue, batched submit"),
+    /**
+     * Everything submitted and relayed to Kafka first, then drained: the same shape as the raw and
+     * db-scheduler runs, so the claim-and-complete path alone is compared.
+     */
+    PREFILLED("queue-drain", "workmesh queue, pre-filled drain");
+
+    public final String key;
+    public final String label;
+
+    Submission(String key, String label) {
+      this.key = key;
+      this.label = label;
+    }
+  }
+
+  private static final Duration OUTBOX_LIMIT = Duration.ofMinutes(2);
+  /** PostgreSQL backends flush their statistics at most once a second, and within a second of going idle. */
+  private static final Duration STATS_FLUSH = Duration.ofMillis(1_200);
+
+  private WorkmeshScenarios() {}
+
+  public static ScenarioResult queue(BenchInfra infra, BenchOptions o, Submission submission)
+      throws InterruptedException {
+    try (MeshStack stack = MeshStack.open(infra, submission.key)) {
+      return throughput(stack, infra.cpu(), o, submission, TaskWork.NO_OP, o.meshTasks(),
+          WorkmeshScenarios::noOpTask, submission.label, submission.key);
+    }
+  }
+
+  /** The subagent path: batched submits, one real {@code /bin/true} process per task. */
+  public static ScenarioResult subagent(BenchInfra infra, BenchOptions o) throws InterruptedException {
+    try (MeshStack stack = MeshStack.open(infra, "subagent"); SubagentWork work = new SubagentWork(stack.api.url())) {
+      return throughput(stack, infra.cpu(), o, Submission.BATCHED, work, o.subagentTasks(),
+          WorkmeshScenarios::trueTask, "workmesh subagent, exec /bin/true", "subagent");
+    }
+  }
+
+  private static ScenarioResult throughput(MeshStack stack, CpuMeter cpu, BenchOptions o, Submission submission,
+      TaskWork work, int tasks, IntFunction<TaskRequest> task, String label, String key) throws InterruptedException {
+    stack.startWorkers(o, work);
+    int warmup = Math.min(o.warmupTasks(), Math.max(tasks / 2, 1));
+    stack.submit(warmup, 1, Math.min(o.submitBatch(), warmup), task);
+    stack.awaitCompletions(warmup);
+
+    long start;
+    Thread.sleep(STATS_FLUSH.toMillis()); // let the backends flush their statistics
+    long commitsBefore = stack.commits();
+    stack.ledger.takeSubmitterCpu();
+    CpuMeter.Snapshot before = cpu.take();
+    long submitStart = System.nanoTime();
+    long submitEnd;
+    double relaySeconds = 0;
+    switch (submission) {
+      case SINGLE, BATCHED -> {
+        start = submitStart;
+        stack.submit(tasks, o.submitThreads(), submission == Submission.SINGLE ? 1 : o.submitBatch(), task);
+        submitEnd = System.nanoTime();
+      }
+      case PREFILLED -> {
+        stack.pauseWorkers();
+        submitStart = System.nanoTime();
+        stack.submit(tasks, o.submitThreads(), o.submitBatch(), task);
+        submitEnd = System.nanoTime();
+        awaitOutboxPublished(stack);
+        relaySeconds = (System.nanoTime() - submitEnd) / 1e9;
+        before = cpu.take();
+        start = System.nanoTime();
+        stack.resumeWorkers();
+      }
+      default -> throw new IllegalArgumentException(submission.toString());
+    }
+    double submitSeconds = (submitEnd - submitStart) / 1e9;
+    stack.awaitCompletions(warmup + (long) tasks);
+    CpuMeter.Snapshot after = cpu.take();
+    Thread.sleep(STATS_FLUSH.toMillis());
+    long commits = stack.commits() - commitsBefore;
+    double seconds = (stack.ledger.lastCompletionAt() - start) / 1e9;
+    Audit audit = stack.audit();
+
+    Map<String, Object> details = details(stack, o);
+    long submitterCpu = stack.ledger.takeSubmitterCpu();
+    details.put("database_commits_per_task", Math.round(100.0 * commits / tasks) / 100.0);
+    details.put("cpu_ms_per_task", CpuMeter.perTask(before, after, tasks,
+        submission == Submission.PREFILLED ? Map.of() : Map.of(CpuMeter.group("bench-submit-"), submitterCpu)));
+    details.put("warmup_tasks", warmup);
+    details.put("submit_threads", o.submitThreads());
+    details.put("tasks_per_submit", submission == Submission.SINGLE ? 1 : o.submitBatch());
+    details.put("submit_seconds", round(submitSeconds));
+    details.put("submit_tasks_per_second", round(tasks / submitSeconds));
+    if (submission == Submission.PREFILLED) {
+      details.put("relay_seconds_after_submit", round(relaySeconds));
+    }
+    return new ScenarioResult(key, label, tasks, seconds, ScenarioResult.rate(tasks, seconds), null, audit, details);
+  }
+
+  /**
+   * Submit-to-claim latency at a fixed offered rate: one task per request, sent on a fixed schedule
+   * (open loop, each on a virtual thread, so a slow answer does not delay the next send). The send time
+   * of each task is recorded by id, the claim time in the worker loop that won it.
+   */
+  public static ScenarioResult latency(BenchInfra infra, BenchOptions o, String key, int rate, int offerSeconds)
+      throws InterruptedException {
+    try (MeshStack stack = MeshStack.open(infra, key)) {
+      stack.startWorkers(o, TaskWork.NO_OP);
+      int warmup = o.warmupTasks();
+      stack.submit(warmup, 1, Math.min(o.submitBatch(), warmup), WorkmeshScenarios::noOpTask);
+      stack.awaitCompletions(warmup);
+
+      int total = rate * offerSeconds;
+      long interval = TimeUnit.SECONDS.toNanos(1) / rate;
+      Set<UUID> measured = ConcurrentHashMap.newKeySet();
+      Semaphore inFlight = new Semaphore(1_000);
+      MeshClient client = stack.operator;
+      CpuMeter.Snapshot before = infra.cpu().take();
+      long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
+      try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int i = 0; i < total; i++) {
+          long scheduled = start + i * interval;
+          long wait;
+          while ((wait = scheduled - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(wait);
+          }
+          inFlight.acquire();
+          int n = i;
+          senders.execute(() -> {
+            try {
+              long sent = System.nanoTime();
+              TaskView task = client.submit(stack.missionId, noOpTask(n)).task();
+              stack.submitted.add(task.id());
+              stack.ledger.submitted(task.id(), scheduled, sent);
+              measured.add(task.id());
+            } catch (RuntimeException e) {
+              stack.ledger.error(e);
+            } finally {
+              inFlight.release();
+            }
+          });
+        }
+      }
+      double offeredFor = (System.nanoTime() - start) / 1e9;
+      stack.awaitCompletions(warmup + (long) total);
+      CpuMeter.Snapshot after = infra.cpu().take();
+      double seconds = (stack.ledger.lastCompletionAt() - start) / 1e9;
+      Audit audit = stack.audit();
+
+      Histogram fromSend = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+      Histogram fromSchedule = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+      for (UUID id : measured) {
+        ClaimLedger.Entry e = stack.ledger.entries().get(id);
+        if (e != null && e.claimedAt != 0) {
+          fromSend.recordValue(Math.max(0, (e.claimedAt - e.sentAt) / 1_000));
+          fromSchedule.recordValue(Math.max(0, (e.claimedAt - e.scheduledAt) / 1_000));
+        }
+      }
+      LatencySummary latency = new LatencySummary(rate, round(total / offeredFor),
+          fromSend.getTotalCount(), ms(fromSend.getValueAtPercentile(50)), ms(fromSend.getValueAtPercentile(90)),
+          ms(fromSend.getValueAtPercentile(99)), ms(fromSend.getMaxValue()), ms(fromSchedule.getValueAtPercentile(99)),
+          ms(fromSchedule.getMaxValue()));
+      Map<String, Object> details = details(stack, o);
+      details.put("warmup_tasks", warmup);
+      details.put("offered_seconds", offerSeconds);
+      details.put("senders", "one virtual thread per submit: their CPU counts with mesh-api's carriers");
+      details.put("latency_breakdown", stack.latencyBreakdown(measured));
+      details.put("cpu_ms_per_task", CpuMeter.perTask(before, after, total));
+      return new ScenarioResult(key, "workmesh latency @ " + rate + "/s offered", total, seconds,
+          ScenarioResult.rate(total, seconds), latency, audit, details);
+    }
+  }
+
+  private static Map<String, Object> details(MeshStack stack, BenchOptions o) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("workers", o.workers());
+    details.put("max_poll_records", o.pollRecords());
+    details.put("claims_from_kafka_records", stack.ledger.kafkaClaims());
+    details.put("claims_from_pulls", stack.ledger.pulledClaims());
+    details.put("pulls", stack.ledger.pulls());
+    details.put("records", stack.ledger.hints());
+    details.put("stale_records", stack.ledger.staleHints());
+    details.put("worker_errors", stack.ledger.errors());
+    details.put("worker_call_timings", stack.ledger.timings());
+    if (stack.ledger.firstError() != null) {
+      details.put("first_worker_error", stack.ledger.firstError());
+    }
+    return details;
+  }
+
+  private static void awaitOutboxPublished(MeshStack stack) throws InterruptedException {
+    long deadline = System.nanoTime() + OUTBOX_LIMIT.toNanos();
+    try (HikariDataSource ds = stack.database.newDataSource(1)) {
+      while (stack.unpublished(ds) > 0) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the outbox relay had not published every row after " + OUTBOX_LIMIT);
+        }
+        Thread.sleep(10);
+      }
+    }
+  }
+
+  static TaskRequest noOpTask(int i) {
+    return TaskRequest.of("bench no-op " + i, "no-op");
+  }
+
+  static TaskRequest trueTask(int i) {
+    ObjectNode input = MeshClient.JSON.createObjectNode();
+    input.putArray("argv").add("/bin/true");
+    return TaskRequest.of("bench /bin/true " + i, "run /bin/true").withRuntime("exec", input);
+  }
+
+  private static double ms(long micros) {
+    return Math.round(micros / 10.0) / 100.0;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}

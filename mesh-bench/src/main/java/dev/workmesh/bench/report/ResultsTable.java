@@ -1,0 +1,51 @@
+package dev.workmesh.bench.report;
+
+import java.util.Locale;
+import java.util.Map;
+
+/** The report as a plain-text table (also valid Markdown), for the terminal and the README. */
+public final class ResultsTable {
+
+  private ResultsTable() {}
+
+  public static String render(BenchReport report) {
+    StringBuilder out = new StringBuilder();
+    out.append("mesh-bench ").append(report.settings().get("profile")).append(" profile, ")
+        .append(report.startedAt()).append(", ").append(report.machine().get("cores")).append(" cores, load ")
+        .append(report.machine().get("load_average_before")).append(" -> ")
+        .append(report.machine().get("load_average_after")).append(", W=").append(report.settings().get("workers"))
+        .append("\n\n");
+    out.append("| scenario | tasks | seconds | tasks/s | / raw 100/tx | / db-scheduler | p50 ms | p99 ms | max ms"
+        + " | audit |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    for (ScenarioResult r : report.results()) {
+      Map<String, Double> ratio = report.ratios().getOrDefault(r.key(), Map.of());
+      LatencySummary l = r.latency();
+      out.append("| ").append(r.name())
+          .append(" | ").append(r.tasks())
+          .append(" | ").append(fmt("%.2f", r.seconds()))
+          .append(" | ").append(fmt("%.0f", r.tasksPerSecond()))
+          .append(" | ").append(ratio.containsKey("raw_batched") ? fmt("%.3g", ratio.get("raw_batched")) : "")
+          .append(" | ").append(ratio.containsKey("db_scheduler") ? fmt("%.3gx", ratio.get("db_scheduler")) : "")
+          .append(" | ").append(l == null ? "" : fmt("%.1f", l.p50Ms()))
+          .append(" | ").append(l == null ? "" : fmt("%.1f", l.p99Ms()))
+          .append(" | ").append(l == null ? "" : fmt("%.1f", l.maxMs()))
+          .append(" | ").append(r.audit().verdict())
+          .append(" |\n");
+    }
+    out.append("\n| target | goal | measured | verdict |\n|---|---|---|---|\n");
+    for (Target t : report.targets()) {
+      out.append("| ").append(t.name()).append(" | ").append(t.goal()).append(" | ").append(t.measured())
+          .append(" | ").append(t.verdict()).append(" |\n");
+    }
+    out.append('\n');
+    for (String note : report.notes()) {
+      out.append("- ").append(note).append('\n');
+    }
+    return out.toString();
+  }
+
+  private static String fmt(String pattern, double v) {
+    return String.format(Locale.ROOT, pattern, v);
+  }
+}

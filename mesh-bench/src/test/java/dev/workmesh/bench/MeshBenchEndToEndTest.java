@@ -1,0 +1,62 @@
+package dev.workmesh.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.workmesh.bench.infra.BenchInfra;
+import dev.workmesh.bench.report.BenchReport;
+import dev.workmesh.bench.report.ResultsJson;
+import dev.workmesh.bench.report.ResultsTable;
+import dev.workmesh.bench.report.ScenarioResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs every scenario of the benchmark end to end on a tiny profile (a few hundred tasks) against real
+ * embedded PostgreSQL and Kafka: the audits find every task run exactly once, every figure is positive,
+ * and the results are written. No timing is asserted: this machine is shared.
+ */
+class MeshBenchEndToEndTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void everyScenarioRunsEveryTaskExactlyOnceAndReportsPositiveFigures() throws Exception {
+    BenchOptions options = BenchOptions.tiny(dir.resolve("bench-results.json"));
+    BenchReport report;
+    try (BenchInfra infra = BenchInfra.start()) {
+      report = BenchRun.run(options, infra, System.out::println);
+    }
+    System.out.print(ResultsTable.render(report));
+
+    assertThat(report.results()).extracting(ScenarioResult::key)
+        .containsAll(BenchOptions.SCENARIOS).contains("raw-batched-end");
+    for (ScenarioResult r : report.results()) {
+      assertThat(r.audit().problems()).as(r.key() + " audit problems").isEmpty();
+      assertThat(r.audit().duplicates()).as(r.key() + " duplicates").isZero();
+      assertThat(r.audit().lost()).as(r.key() + " lost").isZero();
+      assertThat(r.audit().exactlyOnce()).as(r.key() + " tasks run exactly once").isEqualTo(r.audit().expected());
+      assertThat(r.audit().expected()).as(r.key() + " audited tasks").isGreaterThanOrEqualTo(r.tasks()).isPositive();
+      assertThat(r.tasks()).as(r.key() + " tasks").isPositive();
+      assertThat(r.seconds()).as(r.key() + " seconds").isPositive();
+      assertThat(r.tasksPerSecond()).as(r.key() + " tasks/s").isPositive();
+    }
+    for (String key : new String[] {"latency", "latency-sustainable"}) {
+      var latency = report.results().stream().filter(r -> r.key().equals(key)).findFirst().orElseThrow().latency();
+      assertThat(latency.samples()).as(key + " samples").isPositive();
+      assertThat(latency.p50Ms()).as(key + " p50").isPositive();
+      assertThat(latency.p99Ms()).as(key + " p99").isGreaterThanOrEqualTo(latency.p50Ms());
+      assertThat(latency.maxMs()).as(key + " max").isGreaterThanOrEqualTo(latency.p99Ms());
+    }
+    report.ratios().forEach((key, ratios) -> {
+      assertThat(ratios).as(key + " ratios").containsKeys("raw_batched", "db_scheduler");
+      assertThat(ratios.values()).as(key + " ratios").allMatch(v -> v > 0);
+    });
+    assertThat(report.auditsClean()).isTrue();
+
+    ResultsJson.write(report, options.out());
+    assertThat(Files.readString(options.out())).contains("\"results\"", "\"queue-batched\"", "\"p99_ms\"");
+  }
+}
