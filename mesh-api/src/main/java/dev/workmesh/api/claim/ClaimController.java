@@ -88,11 +88,13 @@ class ClaimController {
   ClaimView claimTask(@PathVariable UUID id, @RequestBody(required = false) ClaimRequest request,
       HttpServletRequest http) {
     UUID agentId = actingAgent(BearerAuthFilter.caller(http), request == null ? null : request.agentId());
-    core.tasks().get(id);
     long start = System.nanoTime();
-    Claim claim = core.claims().claimTask(agentId, id).orElseThrow(() -> new ConflictException(
-        "task " + id + " is not claimable by agent " + agentId + ": another agent holds it, it is not ready, or this"
-            + " agent is not eligible (pool, capabilities, assignment, max_concurrency)"));
+    Claim claim = core.claims().claimTask(agentId, id).orElseThrow(() -> {
+      core.tasks().get(id); // a task that does not exist is a 404, not a conflict
+      return new ConflictException("task " + id + " is not claimable by agent " + agentId + ": another agent holds"
+          + " it, it is not ready, or this agent is not eligible (pool, capabilities, runtime, assignment,"
+          + " max_concurrency)");
+    });
     metrics.claimTook(Duration.ofNanos(System.nanoTime() - start));
     metrics.claimed(claim.task().claimPolicy().wire());
     return Views.claim(claim);

@@ -41,7 +41,12 @@ public final class TaskLifecycle {
    * before (locked for the rest of the transaction). In a transaction.
    */
   MeshTask move(UUID taskId, TaskStatus to, String extraSet, Map<String, ?> params) {
-    MeshTask before = lock(taskId);
+    return move(lock(taskId), to, extraSet, params);
+  }
+
+  /** {@link #move} for a task the caller has already locked in this transaction. */
+  private MeshTask move(MeshTask before, TaskStatus to, String extraSet, Map<String, ?> params) {
+    UUID taskId = before.id();
     TaskTransitions.check(taskId, before.status(), to);
     var statement =
         db.jdbc()
@@ -156,7 +161,12 @@ public final class TaskLifecycle {
 
   /** Ends a task successfully and releases its dependents. In a transaction. */
   void succeed(UUID taskId, JsonNode result, UUID agentId, UUID attemptId) {
-    MeshTask before = move(taskId, TaskStatus.SUCCEEDED,
+    succeed(lock(taskId), result, agentId, attemptId);
+  }
+
+  private void succeed(MeshTask locked, JsonNode result, UUID agentId, UUID attemptId) {
+    UUID taskId = locked.id();
+    MeshTask before = move(locked, TaskStatus.SUCCEEDED,
         "result = CAST(:result AS jsonb), error = NULL, finished_at = :now, cancel_requested = false",
         Map.of("result", db.writeJson(result == null ? db.json().nullNode() : result)));
     emit(before, before.status(), TaskStatus.SUCCEEDED, before.attempt(), agentId, attemptId, null);
@@ -165,8 +175,9 @@ public final class TaskLifecycle {
 
   /** A first_claim or assigned attempt succeeded: so does its task, unless it already ended. In a transaction. */
   public void succeedAttempt(UUID taskId, JsonNode result, UUID agentId, UUID attemptId) {
-    if (!lock(taskId).status().isTerminal()) {
-      succeed(taskId, result, agentId, attemptId);
+    MeshTask task = lock(taskId);
+    if (!task.status().isTerminal()) {
+      succeed(task, result, agentId, attemptId);
     }
   }
 
