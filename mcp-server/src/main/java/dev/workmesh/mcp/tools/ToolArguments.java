@@ -69,7 +69,11 @@ public final class ToolArguments {
       return null;
     }
     if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-      return Math.toIntExact(n.longValue());
+      if (n.doubleValue() < Integer.MIN_VALUE || n.doubleValue() > Integer.MAX_VALUE) {
+        throw new InvalidArgumentException(name, "must be between " + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE
+            + ", got " + value);
+      }
+      return n.intValue();
     }
     throw new InvalidArgumentException(name, "must be an integer, got " + value);
   }

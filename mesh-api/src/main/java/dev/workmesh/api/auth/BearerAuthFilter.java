@@ -54,7 +54,15 @@ public class BearerAuthFilter extends OncePerRequestFilter {
   @Override
   protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    Optional<Caller> caller = authenticate(request.getHeader("Authorization"));
+    Optional<Caller> caller;
+    try {
+      caller = authenticate(request.getHeader("Authorization"));
+    } catch (org.springframework.dao.DataAccessException e) {
+      response.setHeader("Retry-After", "5");
+      problems.write(response, 503, "Service unavailable", dev.workmesh.api.web.ProblemHandler.UNAVAILABLE,
+          request.getRequestURI());
+      return;
+    }
     if (caller.isEmpty()) {
       response.setHeader("WWW-Authenticate", "Bearer realm=\"workmesh\"");
       problems.write(response, 401, "Unauthorized",

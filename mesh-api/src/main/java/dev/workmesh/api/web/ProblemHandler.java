@@ -73,6 +73,22 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         request);
   }
 
+  /** The database is unreachable or failing over: a 503 the caller may retry, never a 500 with a trace. */
+  @ExceptionHandler({org.springframework.dao.DataAccessResourceFailureException.class,
+      org.springframework.jdbc.CannotGetJdbcConnectionException.class,
+      org.springframework.dao.TransientDataAccessException.class,
+      org.springframework.transaction.CannotCreateTransactionException.class})
+  ResponseEntity<ProblemDetail> databaseUnavailable(Exception e, HttpServletRequest request) {
+    log.warn("database unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
+    ProblemDetail problem = Problems.of(503, "Service unavailable", UNAVAILABLE);
+    problem.setInstance(URI.create(request.getRequestURI()));
+    return ResponseEntity.status(503).header(HttpHeaders.RETRY_AFTER, "5").body(problem);
+  }
+
+  public static final String UNAVAILABLE =
+      "the mesh's database is not reachable right now; nothing was changed. Retry after a few seconds"
+          + " (with the same idempotency_key for a submission).";
+
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
     log.error("unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);

@@ -73,6 +73,10 @@ public final class AttemptReports {
 
   /** Ends the attempt succeeded; the task succeeds (broadcast: when every target has). */
   public void complete(UUID taskId, String claimToken, UUID agentId, Completion report) {
+    if (dev.workmesh.core.task.TaskValidator.containsNul(report.result())) {
+      throw dev.workmesh.core.ValidationException.of("result",
+          "must not contain the NUL character (\\u0000) in any key or value");
+    }
     db.inTransaction(() -> {
       Live live = lockLive(taskId, claimToken, agentId);
       finishAttempt(live.id(), AttemptOutcome.SUCCEEDED, report.result(), null, report.exitCode(), report.logTail());

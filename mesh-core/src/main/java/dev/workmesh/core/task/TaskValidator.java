@@ -26,6 +26,8 @@ public final class TaskValidator {
   public static final Duration MAX_TIMEOUT = Duration.ofDays(7);
   public static final String DEFAULT_POOL = "default";
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
+  static final java.time.Instant EARLIEST = java.time.Instant.parse("0001-01-01T00:00:00Z");
+  static final java.time.Instant LATEST = java.time.Instant.parse("9999-12-31T23:59:59Z");
 
   /** Pools, capabilities and runtimes: short names, no spaces or punctuation beyond {@code . _ - :}. */
   public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
@@ -103,6 +105,8 @@ public final class TaskValidator {
       out.add(new Violation(path + "input", "must be a JSON object, for example {\"command\": \"make test\"}"));
     } else if (input != null && input.toString().length() > MAX_INPUT_BYTES) {
       out.add(new Violation(path + "input", "must serialize to at most " + MAX_INPUT_BYTES + " bytes"));
+    } else if (input != null && containsNul(input)) {
+      out.add(new Violation(path + "input", "must not contain the NUL character (\\u0000) in any key or value"));
     }
     int maxAttempts = t.maxAttempts() == null ? DEFAULT_MAX_ATTEMPTS : t.maxAttempts();
     if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS) {
@@ -111,6 +115,10 @@ public final class TaskValidator {
     if (t.timeout() != null && (t.timeout().isNegative() || t.timeout().isZero()
         || t.timeout().compareTo(MAX_TIMEOUT) > 0)) {
       out.add(new Violation(path + "timeout", "must be positive and at most 7 days, e.g. \"30m\" or \"PT2H\""));
+    }
+    if (t.notBefore() != null && (t.notBefore().isBefore(EARLIEST) || t.notBefore().isAfter(LATEST))) {
+      out.add(new Violation(path + "not_before", "must be a timestamp between the years 1 and 9999, e.g."
+          + " 2026-11-21T09:30:00Z"));
     }
     List<java.util.UUID> deps = t.dependsOn() == null ? List.of() : t.dependsOn();
     if (deps.size() > MAX_DEPENDENCIES) {
@@ -146,6 +154,11 @@ public final class TaskValidator {
       out.add(new Violation(field, "must be 1 to 64 characters of letters, digits, '.', '_', ':' or '-',"
           + " starting with a letter or digit"));
     }
+  }
+
+  /** Whether a JSON document holds NUL in a key or a value: PostgreSQL's jsonb refuses it. */
+  public static boolean containsNul(JsonNode json) {
+    return json != null && json.toString().contains("\\u0000");
   }
 
   /** PostgreSQL text cannot hold NUL; say so instead of failing in the driver. */

@@ -50,14 +50,6 @@ class KnownDefectsTest {
   static final String EMBEDDED_KAFKA_PORT = "D3";
   /** mcp-server: {@code tools/call} whose {@code arguments} is not an object gets HTTP 500 with Tomcat internals. */
   static final String MCP_ARGUMENTS_NOT_OBJECT = "D4";
-  /** mcp-server: an {@code exit_code} outside int range is an internal error. */
-  static final String MCP_INT_RANGE = "D5";
-  /** mesh-core: U+0000 inside a task's {@code input} or a completion's {@code result} is a 500 (jsonb). */
-  static final String API_NUL_IN_JSON = "D6";
-  /** mesh-core: a {@code not_before} past PostgreSQL's timestamp range is a 500. */
-  static final String API_INSTANT_RANGE = "D7";
-  /** mesh-api: while PostgreSQL is down requests get 500 (a Boot error body from the auth filter), not 503. */
-  static final String API_DATABASE_DOWN_500 = "D8";
   /** task-worker: a heartbeat that crosses the attempt's own completion logs "lost its claim". */
   static final String WORKER_FALSE_LOST_CLAIM = "D9";
 
@@ -122,29 +114,6 @@ class KnownDefectsTest {
     try (EmbeddedKafkaServer kafka = EmbeddedKafkaServer.start(port)) {
       assertThat(kafka.bootstrapServers()).as("EmbeddedKafkaServer.start(%d) (and ./mesh dev --kafka-port)", port)
           .endsWith(":" + port);
-    }
-  }
-
-  /** D8. */
-  @Test
-  void whileTheDatabaseIsDownTheApiAnswers503ProblemsNot500() throws Exception {
-    stack = FaultStack.start(dir, FaultLedger.unlisted(API_DATABASE_DOWN_500));
-    FaultStack.Service api = stack.startApi("mesh-api", Map.of());
-    MeshClient operator = FaultStack.operator(api.url());
-    EnrolledAgent agent = operator.enrol(new AgentRequest("d8", List.of("d8"), List.of(), List.of(), 1, Map.of()));
-    MissionView mission = operator.createMission("d8", "");
-    stack.stopPostgres();
-    HttpClient http = HttpClient.newHttpClient();
-    for (String token : List.of(agent.token(), FaultStack.OPERATOR_TOKEN)) {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-              URI.create(api.url() + "/work/missions/" + mission.id() + "/tasks"))
-          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"while the database is down\"}")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      String who = token.equals(FaultStack.OPERATOR_TOKEN) ? "operator" : "agent";
-      assertThat(response.statusCode()).as("%s: %s", who, response.body()).isEqualTo(503);
-      assertThat(response.headers().firstValue("Content-Type").orElse("")).as(who).startsWith("application/problem+json");
-      assertThat(response.headers().firstValue("Retry-After")).as(who).isPresent();
     }
   }
 
