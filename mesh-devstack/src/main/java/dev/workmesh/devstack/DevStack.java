@@ -159,7 +159,8 @@ public final class DevStack implements AutoCloseable {
         + "MESH_API_URL=" + apiUrl() + "\n"
         + "MESH_MCP_URL=" + mcpUrl() + "\n"
         + "MESH_OPERATOR_TOKEN=" + operatorToken + "\n"
-        + "MESH_SCHEDULER_URL=http://localhost:" + port("scheduler-service") + "\n";
+        + "MESH_SCHEDULER_URL=http://localhost:" + port("scheduler-service") + "\n"
+        + "MESH_KAFKA_BOOTSTRAP=" + kafka.bootstrapServers() + "\n";
     try {
       writePrivate(devEnvFile(), env);
     } catch (IOException e) {
