@@ -77,12 +77,28 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
   @ExceptionHandler({org.springframework.dao.DataAccessResourceFailureException.class,
       org.springframework.jdbc.CannotGetJdbcConnectionException.class,
       org.springframework.dao.TransientDataAccessException.class,
-      org.springframework.transaction.CannotCreateTransactionException.class})
+      org.springframework.transaction.CannotCreateTransactionException.class,
+      org.springframework.transaction.TransactionSystemException.class})
   ResponseEntity<ProblemDetail> databaseUnavailable(Exception e, HttpServletRequest request) {
     log.warn("database unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(), e.getMessage());
     ProblemDetail problem = Problems.of(503, "Service unavailable", UNAVAILABLE);
     problem.setInstance(URI.create(request.getRequestURI()));
     return ResponseEntity.status(503).header(HttpHeaders.RETRY_AFTER, "5").body(problem);
+  }
+
+  /**
+   * Whether an error comes from losing the database connection (SQLState class 08, or 57P: the server
+   * shutting down), however Spring wrapped it. (A transaction whose connection died fails its rollback:
+   * that is a TransactionSystemException, handled above.)
+   */
+  static boolean databaseConnectionLost(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public static final String UNAVAILABLE =
@@ -91,6 +107,9 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+    if (databaseConnectionLost(e)) {
+      return databaseUnavailable(e, request);
+    }
     log.error("unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
     return respond(Problems.of(500, "Internal error",
         "the mesh could not handle this request; it has been logged. Try again, and report it if it persists."),
