@@ -11,6 +11,8 @@ import dev.workmesh.client.model.CompleteRequest;
 import dev.workmesh.client.model.EnrolledAgent;
 import dev.workmesh.client.model.FailRequest;
 import dev.workmesh.client.model.MissionView;
+import dev.workmesh.client.model.ReportRequest;
+import dev.workmesh.client.model.ReportsResponse;
 import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.client.model.TaskView;
 import java.time.Duration;
@@ -102,6 +104,54 @@ class ClaimApiTest extends ApiTestBase {
     assertThatThrownBy(() -> as(holder.token()).complete(task.id(), new CompleteRequest(claim.claimToken(), null, 0, null)))
         .isInstanceOfSatisfying(MeshApiException.class, e -> assertThat(e.status()).isEqualTo(409));
     assertThat(operator().task(task.id()).status()).isEqualTo("ready");
+  }
+
+  @Test
+  void aWorkerClaimsNamedTasksAndReportsOnThemInOneRequestEach() {
+    String pool = pool();
+    MissionView mission = newMission();
+    EnrolledAgent agent = enrol(pool);
+    EnrolledAgent other = enrol(pool);
+    MeshClient me = as(agent.token());
+    List<TaskView> tasks = List.of(submitIn(mission, pool), submitIn(mission, pool), submitIn(mission, pool));
+    ClaimView theirs = as(other.token()).claimTask(tasks.get(2).id()).orElseThrow();
+
+    List<ClaimView> claims = me.claimTasks(tasks.stream().map(TaskView::id).toList());
+    assertThat(claims).extracting(c -> c.task().id()).containsExactlyInAnyOrder(tasks.get(0).id(), tasks.get(1).id());
+
+    ClaimView first = claims.stream().filter(c -> c.task().id().equals(tasks.get(0).id())).findFirst().orElseThrow();
+    ClaimView second = claims.stream().filter(c -> c.task().id().equals(tasks.get(1).id())).findFirst().orElseThrow();
+    List<ReportsResponse.Result> results = me.report(List.of(
+        ReportRequest.succeeded(first.task().id(), first.claimToken(),
+            JsonNodeFactory.instance.objectNode().put("answer", 1), 0, "ok"),
+        ReportRequest.failed(second.task().id(), new FailRequest(second.claimToken(), "no luck", null, false, 3, null)),
+        ReportRequest.succeeded(theirs.task().id(), theirs.claimToken(), null, 0, null)));
+
+    assertThat(results).extracting(ReportsResponse.Result::accepted).containsExactly(true, true, false);
+    assertThat(results.get(2).status()).isEqualTo(403);
+    assertThat(results.get(2).detail()).contains(theirs.task().id().toString());
+    assertThat(operator().task(first.task().id()).status()).isEqualTo("succeeded");
+    assertThat(operator().task(first.task().id()).result().get("answer").asInt()).isEqualTo(1);
+    assertThat(operator().task(second.task().id()).status()).isEqualTo("failed");
+    assertThat(operator().task(theirs.task().id()).status()).isEqualTo("claimed");
+
+    // a report again on an ended claim is refused as stale (409), in a 200 answer
+    assertThat(me.report(List.of(ReportRequest.succeeded(first.task().id(), first.claimToken(), null, 0, null))))
+        .singleElement().satisfies(r -> {
+          assertThat(r.accepted()).isFalse();
+          assertThat(r.status()).isEqualTo(409);
+        });
+    // bad input refuses the whole batch with a field error, and nothing is written
+    assertThatThrownBy(() -> me.report(List.of(
+        new ReportRequest(theirs.task().id(), theirs.claimToken(), "exploded", null, null, null, null, null))))
+        .isInstanceOfSatisfying(MeshApiException.class, e -> {
+          assertThat(e.status()).isEqualTo(400);
+          assertThat(e.problem().detail()).contains("reports[0].outcome");
+        });
+    assertThatThrownBy(() -> me.claim(new ClaimRequest(null, null, 5, null, List.of(tasks.get(0).id()))))
+        .isInstanceOfSatisfying(MeshApiException.class, e -> assertThat(e.status()).isEqualTo(400));
+    assertThatThrownBy(() -> me.claimTasks(List.of()))
+        .isInstanceOfSatisfying(MeshApiException.class, e -> assertThat(e.status()).isEqualTo(400));
   }
 
   @Test

@@ -67,6 +67,62 @@ class HostileInputTest extends ApiTestBase {
   }
 
   @Test
+  void everyBadValueInABatchOfReportsOrOfNamedClaimsIsA4xxProblemAndChangesNothing() throws Exception {
+    MissionView mission = newMission();
+    EnrolledAgent holder = enrol("default");
+    TaskView task = operator().submit(mission.id(), TaskRequest.of("batched", "")).task();
+    ClaimView claim = as(holder.token()).claimTask(task.id()).orElseThrow();
+    Map<String, String> valid = new LinkedHashMap<>();
+    valid.put("task_id", "\"" + task.id() + "\"");
+    // Well formed but not the live claim's token: a probe that happens to be valid input is refused as
+    // stale, in a 200 answer, so no probe can change the task.
+    valid.put("claim_token", "\"wm_claim_" + "0".repeat(64) + "\"");
+    valid.put("outcome", "\"failed\"");
+    valid.put("error", "\"e\"");
+    valid.put("retryable", "true");
+    valid.put("exit_code", "1");
+    valid.put("log_tail", "\"t\"");
+    for (String field : List.of("reports", "reports[0]", "task_id", "claim_token", "outcome", "result", "error",
+        "retryable", "exit_code", "log_tail")) {
+      for (String value : BAD_VALUES) {
+        String body;
+        if (field.equals("reports")) {
+          body = "{\"reports\":" + value + "}";
+        } else if (field.equals("reports[0]")) {
+          body = "{\"reports\":[" + value + "]}";
+        } else {
+          Map<String, String> report = new LinkedHashMap<>(valid);
+          report.put(field, value);
+          body = "{\"reports\":[{" + report.entrySet().stream().map(e -> "\"" + e.getKey() + "\":" + e.getValue())
+              .reduce((a, b) -> a + "," + b).orElseThrow() + "}]}";
+        }
+        HttpResponse<String> r = raw("POST", "/work/reports", holder.token(), body);
+        assertThat(r.statusCode()).as(field + " = " + abbreviate(value) + " -> " + abbreviate(r.body()))
+            .isNotEqualTo(500).isBetween(200, 499);
+        if (r.statusCode() == 200) {
+          assertThat(r.body()).as(field + " = " + abbreviate(value)).contains("\"accepted\":false")
+              .doesNotContain("\"accepted\":true");
+        } else {
+          assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        }
+      }
+    }
+    EnrolledAgent loner = enrol("p-" + UUID.randomUUID()); // a pool of its own: an ordinary claim finds nothing
+    for (String value : BAD_VALUES) {
+      HttpResponse<String> r = raw("POST", "/work/claims", loner.token(), "{\"task_ids\":" + value + "}");
+      assertThat(r.statusCode()).as("task_ids = " + abbreviate(value) + " -> " + abbreviate(r.body()))
+          .isNotEqualTo(500).isBetween(200, 499);
+      if (r.statusCode() == 200) {
+        assertThat(r.body()).isEqualTo("{\"claims\":[]}"); // no task_ids, or a uuid of no task
+      }
+    }
+    TaskView after = operator().task(task.id());
+    assertThat(after.status()).isEqualTo("claimed");
+    assertThat(after.attempts()).singleElement().satisfies(a -> assertThat(a.outcome()).isNull());
+    assertHealthy();
+  }
+
+  @Test
   void hostileButValidTextIsStoredByteForByteAndReachesNoShellOrSql() {
     MissionView mission = newMission();
     TaskView task = operator().submit(mission.id(), new TaskRequest(HOSTILE_TEXT, HOSTILE_TEXT, null, null, null, null,
@@ -103,6 +159,8 @@ class HostileInputTest extends ApiTestBase {
         new String[] {"POST", "/work/tasks/" + task.id() + "/complete", token},
         new String[] {"POST", "/work/tasks/" + task.id() + "/fail", token},
         new String[] {"POST", "/work/tasks/" + task.id() + "/release", token},
+        new String[] {"POST", "/work/reports", "{\"reports\":[{\"task_id\":\"" + task.id() + "\",\"claim_token\":\""
+            + claim.claimToken() + "\",\"outcome\":\"succeeded\"}]}"},
         new String[] {"POST", "/work/tasks/" + task.id() + "/retry", null},
         new String[] {"POST", "/work/tasks/" + task.id() + "/cancel", null},
         new String[] {"POST", "/work/agents", "{\"name\":\"x\"}"},
@@ -126,6 +184,10 @@ class HostileInputTest extends ApiTestBase {
       assertThat(raw("POST", "/work/tasks/" + task.id() + "/" + action, other.token(), token).statusCode())
           .as(action).isEqualTo(403);
     }
+    HttpResponse<String> foreignReport = raw("POST", "/work/reports", other.token(), "{\"reports\":[{\"task_id\":\""
+        + task.id() + "\",\"claim_token\":\"" + claim.claimToken() + "\",\"outcome\":\"succeeded\"}]}");
+    assertThat(foreignReport.statusCode()).isEqualTo(200);
+    assertThat(foreignReport.body()).contains("\"accepted\":false").contains("\"status\":403");
     assertThat(raw("DELETE", "/work/agents/" + holder.agent().id(), other.token(), null).statusCode()).isEqualTo(403);
     assertThat(raw("POST", "/work/tasks/" + task.id() + "/cancel", other.token(), null).statusCode()).isEqualTo(403);
     TaskView after = operator().task(task.id());

@@ -14,6 +14,9 @@ import dev.workmesh.client.model.MissionRequest;
 import dev.workmesh.client.model.MissionView;
 import dev.workmesh.client.model.Page;
 import dev.workmesh.client.model.Problem;
+import dev.workmesh.client.model.ReportRequest;
+import dev.workmesh.client.model.ReportsRequest;
+import dev.workmesh.client.model.ReportsResponse;
 import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.client.model.TaskView;
 import java.io.IOException;
@@ -160,6 +163,19 @@ public final class MeshClient {
       }
       throw e;
     }
+  }
+
+  /** Claims, in one request, those of these tasks (up to 100) the caller can still claim. */
+  public List<ClaimView> claimTasks(List<UUID> taskIds) {
+    return claim(ClaimRequest.theseTasks(taskIds));
+  }
+
+  /**
+   * Reports on up to 100 claims in one request and one transaction; each report is fenced by its own
+   * claim token and accepted or refused on its own.
+   */
+  public List<ReportsResponse.Result> report(List<ReportRequest> reports) {
+    return post("/work/reports", new ReportsRequest(reports), ReportsResponse.class).results();
   }
 
   public HeartbeatResponse heartbeat(UUID taskId, String claimToken) {

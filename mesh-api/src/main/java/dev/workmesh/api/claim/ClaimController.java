@@ -13,17 +13,25 @@ import dev.workmesh.client.model.ClaimsResponse;
 import dev.workmesh.client.model.CompleteRequest;
 import dev.workmesh.client.model.FailRequest;
 import dev.workmesh.client.model.HeartbeatResponse;
+import dev.workmesh.client.model.ReportRequest;
+import dev.workmesh.client.model.ReportsRequest;
+import dev.workmesh.client.model.ReportsResponse;
 import dev.workmesh.client.model.TaskView;
 import dev.workmesh.core.ConflictException;
 import dev.workmesh.core.MeshCore;
+import dev.workmesh.core.NotFoundException;
 import dev.workmesh.core.ValidationException;
 import dev.workmesh.core.claim.AttemptReports.Completion;
 import dev.workmesh.core.claim.AttemptReports.Failure;
 import dev.workmesh.core.claim.AttemptReports.HeartbeatAck;
+import dev.workmesh.core.claim.AttemptReports.Report;
+import dev.workmesh.core.claim.AttemptReports.Reported;
 import dev.workmesh.core.claim.Claim;
+import dev.workmesh.core.claim.NotYourClaimException;
 import dev.workmesh.core.task.AttemptOutcome;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -68,6 +76,9 @@ class ClaimController {
     if (waitSeconds < 0 || waitSeconds > maxWait.toSeconds()) {
       throw ValidationException.of("wait_seconds", "must be between 0 and " + maxWait.toSeconds());
     }
+    if (r.taskIds() != null) {
+      return new ClaimsResponse(claimThese(agentId, r).stream().map(Views::claim).toList());
+    }
     if (r.missionId() != null) {
       core.missions().get(r.missionId());
     }
@@ -81,6 +92,22 @@ class ClaimController {
       }
       ready.awaitAfter(seen, Duration.ofNanos(Math.min(left, BACKSTOP.toNanos())));
     }
+  }
+
+  /** Those of the listed tasks still claimable by the agent (a worker reacting to a batch of records). */
+  private List<Claim> claimThese(UUID agentId, ClaimRequest r) {
+    if (r.taskIds().isEmpty() || r.taskIds().size() > MAX_TASKS || r.taskIds().contains(null)) {
+      throw ValidationException.of("task_ids", "must list between 1 and " + MAX_TASKS + " task ids");
+    }
+    if (r.missionId() != null || r.maxTasks() != null || (r.waitSeconds() != null && r.waitSeconds() > 0)) {
+      throw ValidationException.of("task_ids", "claims exactly the listed tasks: leave out mission_id, max_tasks"
+          + " and wait_seconds");
+    }
+    long start = System.nanoTime();
+    List<Claim> claims = core.claims().claimTasks(agentId, r.taskIds());
+    metrics.claimTook(Duration.ofNanos(System.nanoTime() - start));
+    claims.forEach(c -> metrics.claimed(c.task().claimPolicy().wire()));
+    return claims;
   }
 
   /** Claims this task (a worker reacting to a dispatch record): 200 with the claim, or 409. */
@@ -126,13 +153,72 @@ class ClaimController {
     if (body == null) {
       throw ValidationException.of("claim_token", "is required: the token returned by the claim");
     }
-    AttemptOutcome outcome = outcome(body.outcome());
+    AttemptOutcome outcome = outcome(body.outcome(), "outcome", false);
     core.reports().fail(id, token(body.claimToken()), BearerAuthFilter.caller(http).agentId(),
         new Failure(outcome, body.error(), body.retryable() == null || body.retryable(), body.exitCode(),
             body.logTail()));
     TaskView task = Views.task(core.tasks().get(id));
     metrics.reported(task.claimPolicy(), outcome.wire());
     return task;
+  }
+
+  /**
+   * Up to 100 reports on the caller's claims in one request and one transaction, each fenced by its own
+   * claim token: 200 with one result per report (accepted, or refused with the status a single report
+   * would have had); 400 refuses the whole batch before anything is written.
+   */
+  @PostMapping("/work/reports")
+  ReportsResponse report(@RequestBody(required = false) ReportsRequest body, HttpServletRequest http) {
+    if (body == null || body.reports() == null) {
+      throw ValidationException.of("reports", "is required: a list of reports on your claims");
+    }
+    List<Report> reports = new ArrayList<>(body.reports().size());
+    for (int i = 0; i < body.reports().size(); i++) {
+      reports.add(report(body.reports().get(i), "reports[" + i + "]."));
+    }
+    List<Reported> answers = core.reports().reportAll(BearerAuthFilter.caller(http).agentId(), reports);
+    List<ReportsResponse.Result> results = new ArrayList<>(answers.size());
+    for (int i = 0; i < answers.size(); i++) {
+      Reported a = answers.get(i);
+      if (a.accepted()) {
+        Report r = reports.get(i);
+        metrics.reported(a.claimPolicy(), r.completion() != null ? "succeeded" : r.failure().outcome().wire());
+        results.add(new ReportsResponse.Result(a.taskId(), true, null, null));
+      } else {
+        results.add(new ReportsResponse.Result(a.taskId(), false, refusalStatus(a.refusal()), a.refusal().getMessage()));
+      }
+    }
+    return new ReportsResponse(results);
+  }
+
+  private static Report report(ReportRequest r, String at) {
+    if (r == null) {
+      throw ValidationException.of(at.substring(0, at.length() - 1), "must be a report object");
+    }
+    if (r.taskId() == null) {
+      throw ValidationException.of(at + "task_id", "is required");
+    }
+    String token = r.claimToken();
+    if (token == null || token.isBlank() || token.length() > 200) {
+      throw ValidationException.of(at + "claim_token", "is required: the token returned by the claim");
+    }
+    if (r.outcome() != null && r.outcome().strip().equalsIgnoreCase("succeeded")) {
+      return Report.completed(r.taskId(), token, new Completion(r.result(), r.exitCode(), r.logTail()));
+    }
+    if (r.result() != null && !r.result().isNull()) {
+      throw ValidationException.of(at + "result", "is for outcome succeeded only");
+    }
+    return Report.failed(r.taskId(), token, new Failure(outcome(r.outcome(), at + "outcome", true), r.error(),
+        r.retryable() == null || r.retryable(), r.exitCode(), r.logTail()));
+  }
+
+  private static int refusalStatus(RuntimeException refusal) {
+    return switch (refusal) {
+      case NotYourClaimException e -> 403;
+      case NotFoundException e -> 404;
+      case ValidationException e -> 400;
+      default -> 409;
+    };
   }
 
   @PostMapping("/work/tasks/{id}/release")
@@ -177,15 +263,19 @@ class ClaimController {
     return claimToken;
   }
 
-  private static AttemptOutcome outcome(String outcome) {
+  private static AttemptOutcome outcome(String outcome, String field, boolean succeededAllowed) {
     if (outcome == null) {
+      if (succeededAllowed) {
+        throw ValidationException.of(field, "is required: succeeded, failed, timed_out or cancelled");
+      }
       return AttemptOutcome.FAILED;
     }
     return switch (outcome.strip().toLowerCase(Locale.ROOT)) {
       case "failed" -> AttemptOutcome.FAILED;
       case "timed_out" -> AttemptOutcome.TIMED_OUT;
       case "cancelled" -> AttemptOutcome.CANCELLED;
-      default -> throw ValidationException.of("outcome", "must be failed, timed_out or cancelled");
+      default -> throw ValidationException.of(field,
+          "must be " + (succeededAllowed ? "succeeded, " : "") + "failed, timed_out or cancelled");
     };
   }
 }

@@ -1,12 +1,25 @@
 package dev.workmesh.core.claim;
 
 import dev.workmesh.core.Ids;
+import dev.workmesh.core.MeshException;
+import dev.workmesh.core.ValidationException;
 import dev.workmesh.core.db.MeshDb;
 import dev.workmesh.core.task.AttemptOutcome;
 import dev.workmesh.core.task.TaskLifecycle;
+import dev.workmesh.core.task.TaskStatus;
+import dev.workmesh.core.task.TaskTransitions;
+import dev.workmesh.core.task.TaskValidator;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.support.SqlArrayValue;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -29,6 +42,32 @@ public final class AttemptReports {
    * @param retryable false when retrying cannot help (the task then fails at once)
    */
   public record Failure(AttemptOutcome outcome, String error, boolean retryable, Integer exitCode, String logTail) {}
+
+  /** One report of a batch: exactly one of {@code completion} and {@code failure}. */
+  public record Report(UUID taskId, String claimToken, Completion completion, Failure failure) {
+
+    public static Report completed(UUID taskId, String claimToken, Completion completion) {
+      return new Report(taskId, claimToken, completion, null);
+    }
+
+    public static Report failed(UUID taskId, String claimToken, Failure failure) {
+      return new Report(taskId, claimToken, null, failure);
+    }
+  }
+
+  /**
+   * What became of one report of a batch: accepted (with its task's claim policy, for metrics), or
+   * refused for the reason given.
+   */
+  public record Reported(UUID taskId, String claimPolicy, MeshException refusal) {
+
+    public boolean accepted() {
+      return refusal == null;
+    }
+  }
+
+  /** The most reports one batch may carry. */
+  public static final int MAX_BATCH = 100;
 
   public static final int MAX_LOG_TAIL = 65_536;
   public static final int MAX_ERROR = 10_000;
@@ -73,36 +112,199 @@ public final class AttemptReports {
 
   /** Ends the attempt succeeded; the task succeeds (broadcast: when every target has). */
   public void complete(UUID taskId, String claimToken, UUID agentId, Completion report) {
-    if (dev.workmesh.core.task.TaskValidator.containsNul(report.result())) {
-      throw dev.workmesh.core.ValidationException.of("result",
-          "must not contain the NUL character (\\u0000) in any key or value");
+    checkResult("result", report.result());
+    db.inTransaction(() -> completeIn(taskId, claimToken, agentId, report));
+  }
+
+  private void completeIn(UUID taskId, String claimToken, UUID agentId, Completion report) {
+    Live live = lockLive(taskId, claimToken, agentId);
+    finishAttempt(live.id(), AttemptOutcome.SUCCEEDED, report.result(), null, report.exitCode(), report.logTail());
+    if (live.broadcast()) {
+      lifecycle.afterTargetAttempt(taskId, live.agentId(), AttemptOutcome.SUCCEEDED, report.result(), null, false);
+    } else {
+      lifecycle.succeedAttempt(taskId, report.result(), live.agentId(), live.id());
     }
-    db.inTransaction(() -> {
-      Live live = lockLive(taskId, claimToken, agentId);
-      finishAttempt(live.id(), AttemptOutcome.SUCCEEDED, report.result(), null, report.exitCode(), report.logTail());
-      if (live.broadcast()) {
-        lifecycle.afterTargetAttempt(taskId, live.agentId(), AttemptOutcome.SUCCEEDED, report.result(), null, false);
-      } else {
-        lifecycle.succeedAttempt(taskId, report.result(), live.agentId(), live.id());
-      }
-    });
   }
 
   /** Ends the attempt failed, timed out or cancelled; the task is retried, cancelled or failed. */
   public void fail(UUID taskId, String claimToken, UUID agentId, Failure report) {
-    if (report.outcome() == AttemptOutcome.SUCCEEDED || report.outcome() == AttemptOutcome.LOST) {
-      throw dev.workmesh.core.ValidationException.of("outcome", "must be failed, timed_out or cancelled");
+    checkOutcome("outcome", report);
+    db.inTransaction(() -> failIn(taskId, claimToken, agentId, report));
+  }
+
+  private void failIn(UUID taskId, String claimToken, UUID agentId, Failure report) {
+    Live live = lockLive(taskId, claimToken, agentId);
+    finishAttempt(live.id(), report.outcome(), null, report.error(), report.exitCode(), report.logTail());
+    if (live.broadcast()) {
+      lifecycle.afterTargetAttempt(taskId, live.agentId(), report.outcome(), null, report.error(), report.retryable());
+    } else {
+      lifecycle.afterBadAttempt(taskId, report.outcome(), report.error(), report.retryable(), live.agentId(),
+          live.id());
     }
-    db.inTransaction(() -> {
-      Live live = lockLive(taskId, claimToken, agentId);
-      finishAttempt(live.id(), report.outcome(), null, report.error(), report.exitCode(), report.logTail());
-      if (live.broadcast()) {
-        lifecycle.afterTargetAttempt(taskId, live.agentId(), report.outcome(), null, report.error(), report.retryable());
-      } else {
-        lifecycle.afterBadAttempt(taskId, report.outcome(), report.error(), report.retryable(), live.agentId(),
-            live.id());
+  }
+
+  /**
+   * Applies a batch of reports in one transaction. Each is fenced by its own claim token and judged on
+   * its own: a stale one is refused (in the answer) and the others stand. Completions of first_claim and
+   * assigned attempts, the common case, are written by one statement for the whole batch; the rest go
+   * one by one, each behind a savepoint. Invalid input (a missing token, a bad outcome, a task twice)
+   * refuses the whole batch with a {@link ValidationException} before anything is written.
+   *
+   * @param agentId the reporting agent, or null for an operator
+   * @return one answer per report, in the order given
+   */
+  public List<Reported> reportAll(UUID agentId, List<Report> reports) {
+    validateBatch(reports);
+    return db.inTransaction(() -> {
+      Map<UUID, Reported> answers =
+          completeTogether(agentId, reports.stream().filter(r -> r.completion() != null).toList());
+      for (Report r : reports) {
+        if (answers.containsKey(r.taskId())) {
+          continue;
+        }
+        try {
+          String policy = db.inSavepoint(() -> {
+            if (r.completion() != null) {
+              completeIn(r.taskId(), r.claimToken(), agentId, r.completion());
+            } else {
+              failIn(r.taskId(), r.claimToken(), agentId, r.failure());
+            }
+            return db.jdbc().sql("SELECT claim_policy FROM task WHERE id = :id").param("id", r.taskId())
+                .query(String.class).single();
+          });
+          answers.put(r.taskId(), new Reported(r.taskId(), policy, null));
+        } catch (MeshException refused) {
+          answers.put(r.taskId(), new Reported(r.taskId(), null, refused));
+        }
       }
+      return reports.stream().map(r -> answers.get(r.taskId())).toList();
     });
+  }
+
+  /**
+   * One statement for the live, non-broadcast attempts among these completions: ends the attempts
+   * succeeded and moves their tasks to succeeded (unless a task already ended, as {@link
+   * TaskLifecycle#succeedAttempt} leaves it). Returns the tasks it handled; the others (stale, someone
+   * else's, broadcast) are left for the one-by-one path, which says why. In a transaction.
+   */
+  private Map<UUID, Reported> completeTogether(UUID agentId, List<Report> completions) {
+    Map<UUID, Reported> handled = new HashMap<>();
+    if (completions.isEmpty()) {
+      return handled;
+    }
+    int n = completions.size();
+    UUID[] tasks = new UUID[n];
+    byte[][] hashes = new byte[n][];
+    String[] results = new String[n];
+    Integer[] exits = new Integer[n];
+    String[] tails = new String[n];
+    for (int i = 0; i < n; i++) {
+      Report r = completions.get(i);
+      tasks[i] = r.taskId();
+      hashes[i] = Ids.sha256(r.claimToken());
+      results[i] = db.writeJson(r.completion().result());
+      exits[i] = r.completion().exitCode();
+      tails[i] = tail(r.completion().logTail());
+    }
+    String fromStates = TaskTransitions.from(TaskStatus.SUCCEEDED).stream()
+        .map(st -> "'" + st.wire() + "'").collect(Collectors.joining(", "));
+    List<TaskLifecycle.Succeeded> moved = new ArrayList<>();
+    db.jdbc()
+        .sql(COMPLETE_TOGETHER_SQL.formatted(fromStates))
+        .param("tasks", new SqlArrayValue("uuid", (Object[]) tasks))
+        .param("hashes", new SqlArrayValue("bytea", (Object[]) hashes))
+        .param("results", new SqlArrayValue("text", (Object[]) results))
+        .param("exits", new SqlArrayValue("int4", (Object[]) exits))
+        .param("tails", new SqlArrayValue("text", (Object[]) tails))
+        .param("agent", agentId, java.sql.Types.OTHER)
+        .param("now", MeshDb.ts(db.now()))
+        .query((rs, i) -> {
+          UUID taskId = MeshDb.uuid(rs, "task_id");
+          handled.put(taskId, new Reported(taskId, rs.getString("claim_policy"), null));
+          if (rs.getBoolean("moved")) {
+            moved.add(new TaskLifecycle.Succeeded(taskId, MeshDb.uuid(rs, "mission_id"),
+                TaskStatus.fromWire(rs.getString("previous")), rs.getInt("attempt"), MeshDb.uuid(rs, "agent_id"),
+                MeshDb.uuid(rs, "attempt_id")));
+          }
+          return taskId;
+        })
+        .list();
+    lifecycle.succeededTogether(moved);
+    return handled;
+  }
+
+  /** {@code %1$s}: the task states from which succeeded may be reached. */
+  private static final String COMPLETE_TOGETHER_SQL = """
+      WITH report AS (
+        SELECT * FROM unnest(CAST(:tasks AS uuid[]), CAST(:hashes AS bytea[]), CAST(:results AS text[]),
+                             CAST(:exits AS int[]), CAST(:tails AS text[]))
+          AS r(task_id, hash, result, exit_code, log_tail)
+      ),
+      live AS (
+        SELECT a.id, a.task_id, a.agent_id, r.result, r.exit_code, r.log_tail
+        FROM attempt a JOIN report r ON a.task_id = r.task_id AND a.claim_token_hash = r.hash
+        WHERE a.outcome IS NULL AND NOT a.broadcast AND (CAST(:agent AS uuid) IS NULL OR a.agent_id = :agent)
+        FOR UPDATE OF a
+      ),
+      before AS (
+        SELECT t.id, t.mission_id, t.status, t.attempt, t.claim_policy
+        FROM task t JOIN live l ON t.id = l.task_id FOR UPDATE OF t
+      ),
+      ended AS (
+        UPDATE attempt a SET outcome = 'succeeded', finished_at = :now, result = CAST(l.result AS jsonb),
+               error = NULL, exit_code = l.exit_code, log_tail = l.log_tail
+        FROM live l WHERE a.id = l.id
+        RETURNING a.id, a.task_id, a.agent_id
+      ),
+      moved AS (
+        UPDATE task t SET status = 'succeeded', updated_at = :now, result = COALESCE(CAST(l.result AS jsonb), 'null'),
+               error = NULL, finished_at = :now, cancel_requested = false
+        FROM live l, before b WHERE t.id = l.task_id AND b.id = t.id AND b.status IN (%1$s)
+        RETURNING t.id
+      )
+      SELECT e.id AS attempt_id, e.task_id, e.agent_id, b.mission_id, b.status AS previous, b.attempt,
+             b.claim_policy, m.id IS NOT NULL AS moved
+      FROM ended e JOIN before b ON b.id = e.task_id LEFT JOIN moved m ON m.id = e.task_id
+      """;
+
+  private static void validateBatch(List<Report> reports) {
+    if (reports.isEmpty() || reports.size() > MAX_BATCH) {
+      throw ValidationException.of("reports", "must hold between 1 and " + MAX_BATCH + " reports");
+    }
+    Set<UUID> seen = new HashSet<>();
+    for (int i = 0; i < reports.size(); i++) {
+      Report r = reports.get(i);
+      String at = "reports[" + i + "]";
+      if (r.taskId() == null) {
+        throw ValidationException.of(at + ".task_id", "is required");
+      }
+      if (!seen.add(r.taskId())) {
+        throw ValidationException.of(at + ".task_id", "names task " + r.taskId() + " a second time in this batch");
+      }
+      if (r.claimToken() == null || r.claimToken().isBlank()) {
+        throw ValidationException.of(at + ".claim_token", "is required: the token returned by the claim");
+      }
+      if ((r.completion() == null) == (r.failure() == null)) {
+        throw ValidationException.of(at, "must be either a completion or a failure");
+      }
+      if (r.completion() != null) {
+        checkResult(at + ".result", r.completion().result());
+      } else {
+        checkOutcome(at + ".outcome", r.failure());
+      }
+    }
+  }
+
+  private static void checkResult(String field, JsonNode result) {
+    if (TaskValidator.containsNul(result)) {
+      throw ValidationException.of(field, "must not contain the NUL character (\\u0000) in any key or value");
+    }
+  }
+
+  private static void checkOutcome(String field, Failure report) {
+    if (report.outcome() == AttemptOutcome.SUCCEEDED || report.outcome() == AttemptOutcome.LOST) {
+      throw ValidationException.of(field, "must be failed, timed_out or cancelled");
+    }
   }
 
   /** Gives the claim back without it counting as an attempt: the task is claimable again at once. */

@@ -89,7 +89,7 @@ public final class ClaimEngine {
 
   private static final String NEXT_SQL = CLAIM_SQL.formatted("");
   private static final String NEXT_IN_MISSION_SQL = CLAIM_SQL.formatted("AND t.mission_id = :mission");
-  private static final String THIS_TASK_SQL = CLAIM_SQL.formatted("AND t.id = :task");
+  private static final String THESE_TASKS_SQL = CLAIM_SQL.formatted("AND t.id = ANY(:tasks)");
 
   private final MeshDb db;
   private final TaskStore store;
@@ -126,7 +126,20 @@ public final class ClaimEngine {
    * Empty when someone else won, it is no longer ready, or this agent may not claim it.
    */
   public Optional<Claim> claimTask(UUID agentId, UUID taskId) {
-    return claim(THIS_TASK_SQL, agentId, 1, Map.of("task", taskId)).stream().findFirst();
+    return claimTasks(agentId, List.of(taskId)).stream().findFirst();
+  }
+
+  /**
+   * Claims, in one statement, those of these tasks that are still claimable by the agent (a worker
+   * reacting to a batch of Kafka records); the others are left alone. Never more than max_concurrency
+   * leaves room for; best first.
+   */
+  public List<Claim> claimTasks(UUID agentId, List<UUID> taskIds) {
+    if (taskIds.isEmpty()) {
+      return List.of();
+    }
+    List<UUID> distinct = taskIds.stream().distinct().toList();
+    return claim(THESE_TASKS_SQL, agentId, distinct.size(), Map.of("tasks", MeshDb.uuidArray(distinct)));
   }
 
   private record Took(UUID taskId, int number, boolean broadcast, UUID attemptId, String token) {}

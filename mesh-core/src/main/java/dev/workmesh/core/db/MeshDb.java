@@ -17,6 +17,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.SqlArrayValue;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,6 +31,7 @@ public final class MeshDb {
   private final DataSource dataSource;
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
+  private final TransactionTemplate savepoint;
   private final Clock clock;
   private final JsonMapper json;
 
@@ -37,6 +39,8 @@ public final class MeshDb {
     this.dataSource = dataSource;
     this.jdbc = JdbcClient.create(dataSource);
     this.tx = new TransactionTemplate(transactions);
+    this.savepoint = new TransactionTemplate(transactions);
+    this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
     this.clock = clock;
     this.json = json;
   }
@@ -72,6 +76,15 @@ public final class MeshDb {
 
   public void inTransaction(Runnable work) {
     tx.executeWithoutResult(status -> work.run());
+  }
+
+  /**
+   * Runs {@code work} inside the caller's transaction behind a savepoint: if it throws, only its own
+   * changes are undone and the caller's transaction goes on (one refused item of a batch does not undo
+   * the others). In a transaction.
+   */
+  public <T> T inSavepoint(Supplier<T> work) {
+    return savepoint.execute(status -> work.get());
   }
 
   // --- conversions -------------------------------------------------------------------------------

@@ -170,7 +170,7 @@ public final class TaskLifecycle {
         "result = CAST(:result AS jsonb), error = NULL, finished_at = :now, cancel_requested = false",
         Map.of("result", db.writeJson(result == null ? db.json().nullNode() : result)));
     emit(before, before.status(), TaskStatus.SUCCEEDED, before.attempt(), agentId, attemptId, null);
-    releaseDependents(taskId);
+    releaseDependents(List.of(taskId));
   }
 
   /** A first_claim or assigned attempt succeeded: so does its task, unless it already ended. In a transaction. */
@@ -179,6 +179,25 @@ public final class TaskLifecycle {
     if (!task.status().isTerminal()) {
       succeed(task, result, agentId, attemptId);
     }
+  }
+
+  /** A task that a set-based statement moved to succeeded, as it was before: what its event says. */
+  public record Succeeded(UUID taskId, UUID missionId, TaskStatus previous, int attempt, UUID agentId,
+      UUID attemptId) {}
+
+  /**
+   * What follows when one statement has moved several tasks to succeeded (their WHERE clause restricted
+   * to {@link TaskTransitions#from}): their events and their released dependents. In a transaction.
+   */
+  public void succeededTogether(List<Succeeded> tasks) {
+    if (tasks.isEmpty()) {
+      return;
+    }
+    outbox.append(tasks.stream()
+        .map(t -> OutboxWriter.taskEvent(event(t.taskId(), t.missionId(), "task." + TaskStatus.SUCCEEDED.wire(),
+            TaskStatus.SUCCEEDED, t.previous(), t.attempt(), t.agentId(), t.attemptId(), null)))
+        .toList());
+    releaseDependents(tasks.stream().map(Succeeded::taskId).toList());
   }
 
   /** Publishes that an attempt was lost, before its task is retried or failed. In a transaction. */
@@ -233,14 +252,15 @@ public final class TaskLifecycle {
 
   // --- dependencies -------------------------------------------------------------------------------
 
-  private void releaseDependents(UUID taskId) {
+  /** Makes ready the pending dependents of these succeeded tasks whose every dependency has succeeded. */
+  private void releaseDependents(List<UUID> succeeded) {
     List<UUID> ready =
         db.jdbc()
-            .sql("SELECT t.id FROM task t WHERE t.status = 'pending' AND t.depends_on @> ARRAY[CAST(:id AS uuid)]"
+            .sql("SELECT t.id FROM task t WHERE t.status = 'pending' AND t.depends_on && :ids"
                 + " AND t.available_at <= :now"
                 + " AND NOT EXISTS (SELECT 1 FROM task d WHERE d.id = ANY(t.depends_on) AND d.status <> 'succeeded')"
                 + " ORDER BY t.id")
-            .param("id", taskId)
+            .param("ids", MeshDb.uuidArray(succeeded))
             .param("now", MeshDb.ts(db.now()))
             .query(UUID.class)
             .list();

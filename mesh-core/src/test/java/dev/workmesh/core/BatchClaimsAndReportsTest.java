@@ -1,0 +1,221 @@
+package dev.workmesh.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.workmesh.core.agent.Agent;
+import dev.workmesh.core.claim.AttemptReports.Completion;
+import dev.workmesh.core.claim.AttemptReports.Failure;
+import dev.workmesh.core.claim.AttemptReports.Report;
+import dev.workmesh.core.claim.AttemptReports.Reported;
+import dev.workmesh.core.claim.Claim;
+import dev.workmesh.core.claim.NotYourClaimException;
+import dev.workmesh.core.claim.StaleClaimException;
+import dev.workmesh.core.mission.Mission;
+import dev.workmesh.core.task.AttemptOutcome;
+import dev.workmesh.core.task.Attempt;
+import dev.workmesh.core.task.ClaimPolicy;
+import dev.workmesh.core.task.MeshTask;
+import dev.workmesh.core.task.NewTask;
+import dev.workmesh.core.task.RetryBackoff;
+import dev.workmesh.core.task.TaskStatus;
+import dev.workmesh.testsupport.MeshIntegrationTest;
+import dev.workmesh.testsupport.TestDatabase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Claims of several named tasks in one statement, and batches of reports in one transaction: each
+ * report fenced by its own token and judged on its own (invariant 2), and a batched completion leaves
+ * exactly the rows and events a single one does.
+ */
+@MeshIntegrationTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BatchClaimsAndReportsTest {
+
+  private static final Duration LEASE = Duration.ofSeconds(30);
+  private CoreHarness mesh;
+
+  @BeforeAll
+  void start(TestDatabase database) {
+    mesh = new CoreHarness(database, LEASE, new RetryBackoff(Duration.ZERO, Duration.ZERO, new Random(3)));
+  }
+
+  @AfterAll
+  void stop() {
+    mesh.close();
+  }
+
+  private UUID submit(Mission mission, NewTask task) {
+    return mesh.core.submitter().submit(mission.id(), task, "operator").task().id();
+  }
+
+  private JsonNode json(String text) {
+    return mesh.core.db().json().readTree(text);
+  }
+
+  private long events(UUID taskId, String type) {
+    return mesh.core.db().jdbc()
+        .sql("SELECT count(*) FROM outbox WHERE topic = 'mesh.task-events' AND message_key = :k"
+            + " AND payload->>'type' = :type")
+        .param("k", taskId.toString()).param("type", type).query(Long.class).single();
+  }
+
+  @Test
+  void claimingNamedTasksTakesOnlyThoseStillClaimableByThisAgent() {
+    Mission mission = mesh.mission();
+    Agent me = mesh.agent();
+    Agent other = mesh.agent();
+    UUID free1 = submit(mission, NewTask.of("free 1", ""));
+    UUID free2 = submit(mission, NewTask.of("free 2", ""));
+    UUID taken = submit(mission, NewTask.of("taken", ""));
+    UUID elsewhere = submit(mission, NewTask.builder("other pool").pool("gpu").build());
+    UUID unlisted = submit(mission, NewTask.of("not listed", ""));
+    mesh.core.claims().claimTask(other.id(), taken).orElseThrow();
+
+    List<Claim> claims = mesh.core.claims()
+        .claimTasks(me.id(), List.of(free1, taken, elsewhere, UUID.randomUUID(), free2, free1));
+
+    assertThat(claims).extracting(c -> c.task().id()).containsExactlyInAnyOrder(free1, free2);
+    assertThat(claims).allSatisfy(c -> {
+      assertThat(c.task().status()).isEqualTo(TaskStatus.CLAIMED);
+      assertThat(c.claimToken()).startsWith("wm_claim_");
+    });
+    assertThat(mesh.core.tasks().get(unlisted).status()).isEqualTo(TaskStatus.READY);
+    assertThat(mesh.core.tasks().get(elsewhere).status()).isEqualTo(TaskStatus.READY);
+    assertThat(mesh.core.tasks().attempts(taken)).singleElement()
+        .satisfies(a -> assertThat(a.agentId()).isEqualTo(other.id()));
+    assertThat(events(free1, "task.claimed")).isEqualTo(1);
+  }
+
+  @Test
+  void aBatchOfReportsIsJudgedReportByReportAndAcceptedOnesAreApplied() {
+    Mission mission = mesh.mission();
+    Agent me = mesh.agent();
+    Agent other = mesh.agent();
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(submit(mission, NewTask.builder("t" + i).maxAttempts(3).build()));
+    }
+    UUID theirs = submit(mission, NewTask.of("theirs", ""));
+    List<Claim> mine = mesh.core.claims().claimTasks(me.id(), ids);
+    assertThat(mine).hasSize(5);
+    Claim theirClaim = mesh.core.claims().claimTask(other.id(), theirs).orElseThrow();
+    Claim c0 = byTask(mine, ids.get(0));
+    Claim c1 = byTask(mine, ids.get(1));
+    Claim c2 = byTask(mine, ids.get(2));
+    Claim c3 = byTask(mine, ids.get(3));
+    Claim c4 = byTask(mine, ids.get(4));
+    mesh.core.reports().heartbeat(c1.task().id(), c1.claimToken(), me.id()); // c1 is running, the others claimed
+
+    List<Reported> answers = mesh.core.reports().reportAll(me.id(), List.of(
+        Report.completed(ids.get(0), c0.claimToken(), new Completion(json("{\"n\":0}"), 0, "log 0")),
+        Report.completed(ids.get(1), c1.claimToken(), new Completion(json("[1]"), 0, null)),
+        Report.failed(ids.get(2), c2.claimToken(), new Failure(AttemptOutcome.FAILED, "boom", true, 2, "tail")),
+        Report.completed(ids.get(3), "wm_claim_not-the-token", new Completion(null, 0, null)),
+        Report.completed(theirs, theirClaim.claimToken(), new Completion(null, 0, null)),
+        Report.completed(ids.get(4), c4.claimToken(), new Completion(null, null, null))));
+
+    assertThat(answers).extracting(Reported::taskId)
+        .containsExactly(ids.get(0), ids.get(1), ids.get(2), ids.get(3), theirs, ids.get(4));
+    assertThat(answers).extracting(Reported::accepted).containsExactly(true, true, true, false, false, true);
+    assertThat(answers.get(3).refusal()).isInstanceOf(StaleClaimException.class);
+    assertThat(answers.get(4).refusal()).isInstanceOf(NotYourClaimException.class);
+    assertThat(answers.get(0).claimPolicy()).isEqualTo("first_claim");
+    assertThat(answers.get(2).claimPolicy()).isEqualTo("first_claim");
+
+    MeshTask t0 = mesh.core.tasks().get(ids.get(0));
+    assertThat(t0.status()).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(t0.result()).isEqualTo(json("{\"n\":0}"));
+    assertThat(t0.finishedAt()).isNotNull();
+    Attempt a0 = mesh.core.tasks().attempts(ids.get(0)).getFirst();
+    assertThat(a0.outcome()).isEqualTo(AttemptOutcome.SUCCEEDED);
+    assertThat(a0.logTail()).isEqualTo("log 0");
+    assertThat(a0.exitCode()).isZero();
+    assertThat(mesh.core.tasks().get(ids.get(1)).result()).isEqualTo(json("[1]"));
+    assertThat(mesh.core.tasks().get(ids.get(4)).result().isNull()).isTrue();
+    assertThat(mesh.core.tasks().attempts(ids.get(4)).getFirst().result()).isNull();
+    // the failure went the one-by-one way: retried at once (no backoff here)
+    assertThat(mesh.core.tasks().get(ids.get(2)).status()).isEqualTo(TaskStatus.READY);
+    assertThat(mesh.core.tasks().attempts(ids.get(2)).getFirst().error()).isEqualTo("boom");
+    // the refused ones changed nothing
+    assertThat(mesh.core.tasks().get(ids.get(3)).status()).isEqualTo(TaskStatus.CLAIMED);
+    assertThat(mesh.core.tasks().attempts(ids.get(3)).getFirst().live()).isTrue();
+    assertThat(mesh.core.tasks().get(theirs).status()).isEqualTo(TaskStatus.CLAIMED);
+    // one event per accepted success, saying where the task came from
+    assertThat(events(ids.get(0), "task.succeeded")).isEqualTo(1);
+    assertThat(events(ids.get(3), "task.succeeded")).isZero();
+    assertThat(previousOfSucceeded(ids.get(0))).isEqualTo("claimed");
+    assertThat(previousOfSucceeded(ids.get(1))).isEqualTo("running");
+
+    // the same reports again: every one is stale now, and nothing changes twice
+    List<Reported> again = mesh.core.reports().reportAll(me.id(), List.of(
+        Report.completed(ids.get(0), c0.claimToken(), new Completion(json("{\"n\":9}"), 0, null))));
+    assertThat(again.getFirst().refusal()).isInstanceOf(StaleClaimException.class)
+        .hasMessageContaining("already ended succeeded");
+    assertThat(mesh.core.tasks().get(ids.get(0)).result()).isEqualTo(json("{\"n\":0}"));
+    assertThat(events(ids.get(0), "task.succeeded")).isEqualTo(1);
+  }
+
+  @Test
+  void aBatchedSuccessReleasesDependentsAndBroadcastTargetsStillSettle() {
+    Mission mission = mesh.mission();
+    Agent me = mesh.agent(List.of("solo-" + UUID.randomUUID()), List.of());
+    UUID first = submit(mission, NewTask.builder("first").pool(me.pools().getFirst()).build());
+    UUID then = submit(mission, NewTask.builder("then").pool(me.pools().getFirst()).dependsOn(List.of(first)).build());
+    UUID everyone = submit(mission,
+        NewTask.builder("everyone").pool(me.pools().getFirst()).claimPolicy(ClaimPolicy.BROADCAST).build());
+    List<Claim> claims = mesh.core.claims().claimTasks(me.id(), List.of(first, everyone));
+    assertThat(claims).hasSize(2);
+    assertThat(mesh.core.tasks().get(then).status()).isEqualTo(TaskStatus.PENDING);
+
+    List<Reported> answers = mesh.core.reports().reportAll(me.id(), List.of(
+        Report.completed(first, byTask(claims, first).claimToken(), new Completion(json("1"), 0, null)),
+        Report.completed(everyone, byTask(claims, everyone).claimToken(), new Completion(json("2"), 0, null))));
+
+    assertThat(answers).allSatisfy(a -> assertThat(a.accepted()).isTrue());
+    assertThat(answers.get(1).claimPolicy()).isEqualTo("broadcast");
+    assertThat(mesh.core.tasks().get(then).status()).isEqualTo(TaskStatus.READY);
+    MeshTask broadcast = mesh.core.tasks().get(everyone);
+    assertThat(broadcast.status()).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(broadcast.result().get(me.id().toString())).isEqualTo(json("2"));
+  }
+
+  @Test
+  void invalidInputRefusesTheWholeBatchBeforeAnythingIsWritten() {
+    Mission mission = mesh.mission();
+    Agent me = mesh.agent();
+    UUID id = submit(mission, NewTask.of("one", ""));
+    Claim claim = mesh.core.claims().claimTask(me.id(), id).orElseThrow();
+    Report ok = Report.completed(id, claim.claimToken(), new Completion(null, 0, null));
+
+    assertThatThrownBy(() -> mesh.core.reports().reportAll(me.id(), List.of(ok, ok)))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("reports[1].task_id");
+    assertThatThrownBy(() -> mesh.core.reports().reportAll(me.id(), List.of(ok,
+        Report.completed(UUID.randomUUID(), "t", new Completion(json("{\"k\":\"a\\u0000b\"}"), 0, null)))))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("reports[1].result");
+    assertThatThrownBy(() -> mesh.core.reports().reportAll(me.id(), List.of()))
+        .isInstanceOf(ValidationException.class).hasMessageContaining("reports");
+
+    assertThat(mesh.core.tasks().get(id).status()).isEqualTo(TaskStatus.CLAIMED);
+    assertThat(mesh.core.tasks().attempts(id).getFirst().live()).isTrue();
+  }
+
+  private String previousOfSucceeded(UUID taskId) {
+    return mesh.core.db().jdbc()
+        .sql("SELECT payload->>'previous_status' FROM outbox WHERE message_key = :k AND payload->>'type' = 'task.succeeded'")
+        .param("k", taskId.toString()).query(String.class).single();
+  }
+
+  private static Claim byTask(List<Claim> claims, UUID taskId) {
+    return claims.stream().filter(c -> c.task().id().equals(taskId)).findFirst().orElseThrow();
+  }
+}
