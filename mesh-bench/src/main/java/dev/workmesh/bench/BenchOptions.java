@@ -23,7 +23,8 @@ import java.util.Set;
  * @param submitThreads threads submitting one task per request in the single-submit variant
  * @param submitBatch tasks per request in the batched variants
  * @param pullMax {@code max_tasks} of an idle worker's pull
- * @param pollRecords {@code max.poll.records} of each worker's share consumer
+ * @param pollRecords {@code max.poll.records} of each worker's share consumer when it claims in batches
+ *     (the per-task scenario polls one record at a time, as task-worker)
  * @param pullIntervalMs an idle worker pulls at most this often (task-worker: every 15 s)
  * @param latencyRate offered submissions per second of the latency run
  * @param latencySeconds how long the latency run offers that rate
@@ -59,14 +60,15 @@ public record BenchOptions(
                          offers half of what single submits achieved in this run
         --seconds N      length of the latency run (full 5, quick 2)
         --tasks N        tasks of each Workmesh queue-path run
-        --poll-records N max.poll.records of the workers' share consumers (default 1, as task-worker)
+        --poll-records N max.poll.records of the batch-claiming workers' share consumers (default 100)
         --pull-interval-ms N  an idle worker pulls from the API at most this often (default 1000)
         --only KEYS      run only these scenarios: raw-single, raw-batched, db-scheduler, queue-single,
-                         queue-batched, queue-drain, subagent, latency, latency-sustainable
+                         queue-batched, queue-drain, queue-drain-per-task, subagent, latency,
+                         latency-sustainable
       """;
 
   public static final List<String> SCENARIOS = List.of("raw-single", "raw-batched", "db-scheduler", "queue-single",
-      "queue-batched", "queue-drain", "subagent", "latency", "latency-sustainable");
+      "queue-batched", "queue-drain", "queue-drain-per-task", "subagent", "latency", "latency-sustainable");
 
   private static final Set<String> VALUE_FLAGS =
       Set.of("--out", "--workers", "--rate", "--seconds", "--tasks", "--poll-records", "--pull-interval-ms",
@@ -100,18 +102,18 @@ public record BenchOptions(
   }
 
   public static BenchOptions full() {
-    return new BenchOptions("full", 4, 40_000, 100, 20_000, 3_000, 600, 300, 4, 100, 10, 1, 1_000, 1_000, 5,
+    return new BenchOptions("full", 4, 40_000, 100, 20_000, 3_000, 600, 300, 4, 100, 10, 100, 1_000, 1_000, 5,
         defaultOut(), Set.of());
   }
 
   public static BenchOptions quick() {
-    return new BenchOptions("quick", 4, 10_000, 100, 5_000, 400, 80, 80, 4, 100, 10, 1, 1_000, 400, 2,
+    return new BenchOptions("quick", 4, 10_000, 100, 5_000, 400, 80, 80, 4, 100, 10, 100, 1_000, 400, 2,
         defaultOut(), Set.of());
   }
 
   /** The module's test: every scenario, end to end, on a few hundred tasks. */
   public static BenchOptions tiny(Path out) {
-    return new BenchOptions("tiny", 2, 1_000, 100, 500, 200, 20, 30, 2, 50, 10, 1, 1_000, 100, 2, out, Set.of());
+    return new BenchOptions("tiny", 2, 1_000, 100, 500, 200, 20, 30, 2, 50, 10, 100, 1_000, 100, 2, out, Set.of());
   }
 
   public boolean runs(String scenario) {

@@ -50,6 +50,7 @@ public final class BenchRun {
         new Scenario("queue-single", () -> WorkmeshScenarios.queue(infra, o, Submission.SINGLE)),
         new Scenario("queue-batched", () -> WorkmeshScenarios.queue(infra, o, Submission.BATCHED)),
         new Scenario("queue-drain", () -> WorkmeshScenarios.queue(infra, o, Submission.PREFILLED)),
+        new Scenario("queue-drain-per-task", () -> WorkmeshScenarios.queue(infra, o, Submission.PREFILLED_PER_TASK)),
         new Scenario("subagent", () -> WorkmeshScenarios.subagent(infra, o)),
         new Scenario("latency", () -> WorkmeshScenarios.latency(infra, o, "latency", o.latencyRate(),
             o.latencySeconds())),
@@ -163,8 +164,10 @@ public final class BenchRun {
         "Ratios divide by the batched raw baseline (the mean of its runs at the start and at the end) and by"
             + " db-scheduler, all measured in this run on the same PostgreSQL.",
         "raw and db-scheduler drain a pre-filled table; workmesh queue 1 task/submit and batched submit are end to"
-            + " end (REST submit, outbox, relay, Kafka share group, REST claim and complete), the submission running"
+            + " end (REST submit, outbox, relay, Kafka share group, REST claims and reports), the submission running"
             + " concurrently with the workers; pre-filled drain submits and relays first, then drains.",
+        "Workers claim the tasks of each poll's records in one request and report them in one request;"
+            + " queue-drain-per-task makes one claim and one report request per record, as task-worker does.",
         "Latency is from sending the submit request to winning the claim; the JSON also has it from each send's"
             + " scheduled time (coordinated omission).",
         "The embedded PostgreSQL runs with fsync and synchronous_commit off, the same for every scenario.");

@@ -69,15 +69,15 @@ final class MeshStack implements AutoCloseable {
   }
 
   /** Enrols one agent per loop and starts the loops on the pool's share group (from the earliest record). */
-  void startWorkers(BenchOptions options, TaskWork work) {
+  void startWorkers(BenchOptions options, TaskWork work, WorkerLoop.Claiming claiming) {
     MeshTopics topics = new MeshTopics(kafka.topicPrefix());
     String group = topics.poolShareGroup("default");
     kafka.shareGroupFromEarliest(group);
     for (int i = 0; i < options.workers(); i++) {
       EnrolledAgent agent = operator.enrol(new AgentRequest("bench-worker-" + i, List.of("default"), List.of(),
-          List.of("exec"), options.pullMax(), Map.of("bench", "true")));
+          List.of("exec"), Math.max(options.pullMax(), options.pollRecords()), Map.of("bench", "true")));
       WorkerLoop loop = new WorkerLoop("bench-worker-" + i, new MeshClient(api.url(), agent.token()),
-          kafka.bootstrapServers(), group, topics.pooled(), options.pollRecords(), work, ledger, options.pullMax(),
+          kafka.bootstrapServers(), group, topics.pooled(), options.pollRecords(), work, claiming, ledger, options.pullMax(),
           java.time.Duration.ofMillis(options.pullIntervalMs()));
       loops.add(loop);
       loop.start();

@@ -5,12 +5,16 @@ import dev.workmesh.client.model.ClaimRequest;
 import dev.workmesh.client.model.ClaimView;
 import dev.workmesh.client.model.CompleteRequest;
 import dev.workmesh.client.model.FailRequest;
+import dev.workmesh.client.model.ReportRequest;
+import dev.workmesh.client.model.ReportsResponse;
 import dev.workmesh.worker.dispatch.DispatchHint;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
@@ -25,12 +29,18 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * One competing claimer, shaped like a task-worker slot but without the worker's process management: its
  * own enrolled agent, its own share consumer of {@code mesh.tasks.pooled} in the pool's share group
- * (explicit acknowledgement, {@code record_limit} acquisition), and for each record a claim of that task
- * through the API, the work, then {@code complete}. When a poll brings nothing it pulls with {@code POST
- * /work/claims}, at most once per pull interval, as an idle task-worker does on its idle-pull timer. Every
- * record is accepted: records are hints, the claim decides.
+ * (explicit acknowledgement, {@code record_limit} acquisition). {@link Claiming#PER_TASK}: for each
+ * record a claim of that task through the API, the work, then {@code complete}, as task-worker does.
+ * {@link Claiming#BATCHED}: the tasks of all records of a poll claimed in one request ({@code POST
+ * /work/claims} with {@code task_ids}), worked, and reported in one request ({@code POST
+ * /work/reports}). When a poll brings nothing it pulls with {@code POST /work/claims}, at most once per
+ * pull interval, as an idle task-worker does on its idle-pull timer. Every record is accepted: records are
+ * hints, the claim decides.
  */
 final class WorkerLoop implements AutoCloseable {
+
+  /** How a loop claims and reports. */
+  enum Claiming { PER_TASK, BATCHED }
 
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
 
@@ -39,6 +49,7 @@ final class WorkerLoop implements AutoCloseable {
   private final Map<String, Object> consumerConfig;
   private final String topic;
   private final TaskWork work;
+  private final Claiming claiming;
   private final ClaimLedger ledger;
   private final int pullMax;
   private final long pullEveryNanos;
@@ -50,11 +61,12 @@ final class WorkerLoop implements AutoCloseable {
   private volatile KafkaShareConsumer<String, byte[]> consumer;
 
   WorkerLoop(String name, MeshClient client, String bootstrapServers, String shareGroup, String topic, int pollRecords,
-      TaskWork work, ClaimLedger ledger, int pullMax, Duration pullEvery) {
+      TaskWork work, Claiming claiming, ClaimLedger ledger, int pullMax, Duration pullEvery) {
     this.name = name;
     this.client = client;
     this.topic = topic;
     this.work = work;
+    this.claiming = claiming;
     this.ledger = ledger;
     this.pullMax = pullMax;
     this.pullEveryNanos = pullEvery.toNanos();
@@ -67,7 +79,7 @@ final class WorkerLoop implements AutoCloseable {
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     config.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
     config.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
-    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, pollRecords);
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, claiming == Claiming.PER_TASK ? 1 : pollRecords);
     this.consumerConfig = config;
   }
 
@@ -103,8 +115,13 @@ final class WorkerLoop implements AutoCloseable {
           long polled = System.nanoTime();
           ConsumerRecords<String, byte[]> records = shareConsumer.poll(POLL_TIMEOUT);
           ledger.timed(records.isEmpty() ? "poll_empty" : "poll_records", polled);
+          if (claiming == Claiming.BATCHED) {
+            handleAll(records);
+          }
           for (ConsumerRecord<String, byte[]> record : records) {
-            handle(record);
+            if (claiming == Claiming.PER_TASK) {
+              handle(record);
+            }
             shareConsumer.acknowledge(record, AcknowledgeType.ACCEPT);
           }
           if (records.isEmpty() && running && !paused && System.nanoTime() - lastPull >= pullEveryNanos) {
@@ -143,12 +160,67 @@ final class WorkerLoop implements AutoCloseable {
     }
   }
 
+  private void handleAll(ConsumerRecords<String, byte[]> records) {
+    List<UUID> taskIds = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      DispatchHint.parse(record.value()).ifPresent(h -> taskIds.add(h.taskId()));
+    }
+    if (taskIds.isEmpty()) {
+      return;
+    }
+    try {
+      long started = System.nanoTime();
+      List<ClaimView> claims = client.claimTasks(taskIds);
+      ledger.timed(claims.isEmpty() ? "claim_tasks_stale" : "claim_tasks", started);
+      for (int i = 0; i < taskIds.size(); i++) {
+        ledger.hint(i >= claims.size());
+      }
+      executeAll(claims, false);
+    } catch (RuntimeException e) {
+      // The tasks stay ready (or claimed until their leases lapse); an idle loop's pull picks them up.
+      ledger.error(e);
+    }
+  }
+
+  /** Works every claim, then reports them all in one request. */
+  private void executeAll(List<ClaimView> claims, boolean pulled) {
+    if (claims.isEmpty()) {
+      return;
+    }
+    List<ReportRequest> reports = new ArrayList<>(claims.size());
+    for (ClaimView claim : claims) {
+      ledger.claimed(claim.task().id(), System.nanoTime(), pulled);
+      long started = System.nanoTime();
+      TaskWork.Done done = work.run(claim);
+      ledger.timed("work", started);
+      reports.add(done.ok()
+          ? ReportRequest.succeeded(claim.task().id(), claim.claimToken(), null, done.exitCode(), null)
+          : ReportRequest.failed(claim.task().id(),
+              new FailRequest(claim.claimToken(), done.error(), "failed", false, done.exitCode(), null)));
+    }
+    long started = System.nanoTime();
+    List<ReportsResponse.Result> results = client.report(reports);
+    ledger.timed("report", started);
+    long now = System.nanoTime();
+    for (ReportsResponse.Result r : results) {
+      if (r.accepted()) {
+        ledger.completed(r.taskId(), now);
+      } else {
+        ledger.error(new IllegalStateException("report on " + r.taskId() + " refused: " + r.status() + " " + r.detail()));
+      }
+    }
+  }
+
   private void pull() {
     lastPull = System.nanoTime();
     ledger.pulled();
     long started = System.nanoTime();
     List<ClaimView> claims = client.claim(new ClaimRequest(null, null, pullMax, 0));
     ledger.timed(claims.isEmpty() ? "pull_empty" : "pull_claims", started);
+    if (claiming == Claiming.BATCHED) {
+      executeAll(claims, true);
+      return;
+    }
     for (ClaimView claim : claims) {
       execute(claim, true);
     }

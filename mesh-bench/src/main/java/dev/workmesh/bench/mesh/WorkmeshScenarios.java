@@ -34,24 +34,33 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class WorkmeshScenarios {
 
-  /** How the queue path's tasks arrive. */
+  /** How the queue path's tasks arrive, and how the workers claim and report them. */
   public enum Submission {
     /** One task per request, from several threads, while the workers run. */
-    SINGLE("queue-single", "workmesh queue, 1 task/submit"),
+    SINGLE("queue-single", "workmesh queue, 1 task/submit", WorkerLoop.Claiming.BATCHED),
     /** {@code submitAll} batches, from several threads, while the workers run. */
-    BATCHED("queue-batched", "workmesh queue, batched submit"),
+    BATCHED("queue-batched", "workmesh queue, batched submit", WorkerLoop.Claiming.BATCHED),
     /**
      * Everything submitted and relayed to Kafka first, then drained: the same shape as the raw and
      * db-scheduler runs, so the claim-and-complete path alone is compared.
      */
-    PREFILLED("queue-drain", "workmesh queue, pre-filled drain");
+    PREFILLED("queue-drain", "workmesh queue, pre-filled drain", WorkerLoop.Claiming.BATCHED),
+    /** The pre-filled drain with one claim and one report request per task: what batching saves. */
+    PREFILLED_PER_TASK("queue-drain-per-task", "workmesh queue, pre-filled drain, per-task claims",
+        WorkerLoop.Claiming.PER_TASK);
 
     public final String key;
     public final String label;
+    final WorkerLoop.Claiming claiming;
 
-    Submission(String key, String label) {
+    Submission(String key, String label, WorkerLoop.Claiming claiming) {
       this.key = key;
       this.label = label;
+      this.claiming = claiming;
+    }
+
+    boolean prefilled() {
+      return this == PREFILLED || this == PREFILLED_PER_TASK;
     }
   }
 
@@ -79,7 +88,7 @@ public final class WorkmeshScenarios {
 
   private static ScenarioResult throughput(MeshStack stack, CpuMeter cpu, BenchOptions o, Submission submission,
       TaskWork work, int tasks, IntFunction<TaskRequest> task, String label, String key) throws InterruptedException {
-    stack.startWorkers(o, work);
+    stack.startWorkers(o, work, submission.claiming);
     int warmup = Math.min(o.warmupTasks(), Math.max(tasks / 2, 1));
     stack.submit(warmup, 1, Math.min(o.submitBatch(), warmup), task);
     stack.awaitCompletions(warmup);
@@ -98,7 +107,7 @@ public final class WorkmeshScenarios {
         stack.submit(tasks, o.submitThreads(), submission == Submission.SINGLE ? 1 : o.submitBatch(), task);
         submitEnd = System.nanoTime();
       }
-      case PREFILLED -> {
+      case PREFILLED, PREFILLED_PER_TASK -> {
         stack.pauseWorkers();
         submitStart = System.nanoTime();
         stack.submit(tasks, o.submitThreads(), o.submitBatch(), task);
@@ -123,13 +132,16 @@ public final class WorkmeshScenarios {
     long submitterCpu = stack.ledger.takeSubmitterCpu();
     details.put("database_commits_per_task", Math.round(100.0 * commits / tasks) / 100.0);
     details.put("cpu_ms_per_task", CpuMeter.perTask(before, after, tasks,
-        submission == Submission.PREFILLED ? Map.of() : Map.of(CpuMeter.group("bench-submit-"), submitterCpu)));
+        submission.prefilled() ? Map.of() : Map.of(CpuMeter.group("bench-submit-"), submitterCpu)));
     details.put("warmup_tasks", warmup);
     details.put("submit_threads", o.submitThreads());
     details.put("tasks_per_submit", submission == Submission.SINGLE ? 1 : o.submitBatch());
     details.put("submit_seconds", round(submitSeconds));
     details.put("submit_tasks_per_second", round(tasks / submitSeconds));
-    if (submission == Submission.PREFILLED) {
+    details.put("claiming", submission.claiming == WorkerLoop.Claiming.BATCHED
+        ? "the tasks of each poll's records claimed in one request, reported in one request"
+        : "one claim and one report request per record (max.poll.records=1)");
+    if (submission.prefilled()) {
       details.put("relay_seconds_after_submit", round(relaySeconds));
     }
     return new ScenarioResult(key, label, tasks, seconds, ScenarioResult.rate(tasks, seconds), null, audit, details);
@@ -143,7 +155,7 @@ public final class WorkmeshScenarios {
   public static ScenarioResult latency(BenchInfra infra, BenchOptions o, String key, int rate, int offerSeconds)
       throws InterruptedException {
     try (MeshStack stack = MeshStack.open(infra, key)) {
-      stack.startWorkers(o, TaskWork.NO_OP);
+      stack.startWorkers(o, TaskWork.NO_OP, WorkerLoop.Claiming.BATCHED);
       int warmup = o.warmupTasks();
       stack.submit(warmup, 1, Math.min(o.submitBatch(), warmup), WorkmeshScenarios::noOpTask);
       stack.awaitCompletions(warmup);

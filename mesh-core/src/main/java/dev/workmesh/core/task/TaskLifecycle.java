@@ -128,9 +128,11 @@ public final class TaskLifecycle {
     } else if (task.claimPolicy() == ClaimPolicy.ASSIGNED) {
       targets = List.of(task.assignedAgent());
     }
-    emit(task, previous, TaskStatus.READY, task.attempt(), null, null, reason);
-    outbox.append(OutboxWriter.dispatch(new DispatchRecord(task.id(), task.missionId(), task.claimPolicy().wire(),
-        task.pool(), task.priority(), task.requiredCapabilities(), targets, reason, db.now())));
+    outbox.append(List.of(
+        OutboxWriter.taskEvent(event(task.id(), task.missionId(), "task." + TaskStatus.READY.wire(), TaskStatus.READY,
+            previous, task.attempt(), null, null, reason)),
+        OutboxWriter.dispatch(new DispatchRecord(task.id(), task.missionId(), task.claimPolicy().wire(), task.pool(),
+            task.priority(), task.requiredCapabilities(), targets, reason, db.now()))));
   }
 
   private List<UUID> fixBroadcastTargets(MeshTask task) {

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -33,7 +34,8 @@ public final class TaskSubmitter {
           + " VALUES (:id, :mission, :title, :description, :policy, :assigned, :pool, :caps, :priority, :runtime,"
           + " CAST(:input AS jsonb), :maxAttempts, :maxAttempts, :timeoutMs, :notBefore, :deps, :parent, :key, :status,"
           + " :error, :availableAt, :submittedBy, :now, :readyAt, :readyAt, :finishedAt, :now)"
-          + " ON CONFLICT (mission_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING";
+          + " ON CONFLICT (mission_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING"
+          + " RETURNING " + TaskStore.COLUMNS;
 
   private final MeshDb db;
   private final TaskStore store;
@@ -101,7 +103,7 @@ public final class TaskSubmitter {
     TaskStatus initial = failedDependency != null ? TaskStatus.FAILED
         : dependenciesDone && timeCame ? TaskStatus.READY : TaskStatus.PENDING;
     Instant availableAt = timeCame ? now : v.notBefore();
-    int inserted =
+    Optional<MeshTask> inserted =
         db.jdbc()
             .sql(INSERT)
             .param("id", id)
@@ -128,8 +130,9 @@ public final class TaskSubmitter {
             .param("now", MeshDb.ts(now))
             .param("readyAt", initial == TaskStatus.READY ? MeshDb.ts(now) : null)
             .param("finishedAt", initial == TaskStatus.FAILED ? MeshDb.ts(now) : null)
-            .update();
-    if (inserted == 0) {
+            .query((rs, i) -> TaskStore.mapTask(db, rs))
+            .optional();
+    if (inserted.isEmpty()) {
       UUID existing =
           db.jdbc()
               .sql("SELECT id FROM task WHERE mission_id = :mission AND idempotency_key = :key")
@@ -139,14 +142,15 @@ public final class TaskSubmitter {
               .single();
       return new Submitted(store.get(existing), true);
     }
-    MeshTask task = store.get(id);
+    MeshTask task = inserted.get();
     switch (initial) {
       case READY -> lifecycle.announceReady(task, null, "submitted");
       case FAILED -> lifecycle.emit(task, null, TaskStatus.FAILED, 0, null, null, failedDependency);
       default -> lifecycle.emit(task, null, TaskStatus.PENDING, 0, null, null,
           dependenciesDone ? "waiting until " + v.notBefore() : "waiting for dependencies");
     }
-    return new Submitted(store.get(id), false);
+    // A broadcast task with no one to broadcast to has failed already; other tasks are as inserted.
+    return new Submitted(task.claimPolicy() == ClaimPolicy.BROADCAST ? store.get(id) : task, false);
   }
 
   /** Status of every task named in depends_on or parent_task_id. */
