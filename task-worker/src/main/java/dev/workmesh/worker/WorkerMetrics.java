@@ -22,6 +22,8 @@ import java.util.function.Supplier;
  *       spooled, rejected (409: the claim was lost) or refused (another 4xx)
  *   <li>{@code workmesh_worker_spool_reports}: reports waiting in the spool
  *   <li>{@code workmesh_worker_loop_errors_total{loop}}: failed runs of background loops
+ *   <li>{@code workmesh_worker_consumer_replacements_total{consumer}}: Kafka consumers closed and created
+ *       anew after an error they cannot recover from (the broker lost their share group)
  * </ul>
  */
 public final class WorkerMetrics {
@@ -77,5 +79,11 @@ public final class WorkerMetrics {
   public void loopError(String loop) {
     Counter.builder("workmesh.worker.loop.errors").description("Failed runs of background loops")
         .tag("loop", loop).register(registry).increment();
+  }
+
+  public void consumerReplaced(String consumer) {
+    Counter.builder("workmesh.worker.consumer.replacements")
+        .description("Kafka consumers replaced after an error they cannot recover from")
+        .tag("consumer", consumer).register(registry).increment();
   }
 }

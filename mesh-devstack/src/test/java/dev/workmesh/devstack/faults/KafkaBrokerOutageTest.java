@@ -58,7 +58,7 @@ class KafkaBrokerOutageTest {
     for (int i = 0; i < WORKERS; i++) {
       Map<String, Object> settings = stack.workerSettings(api.url(), "bulk-" + i, "bulk", SLOTS);
       // Pulls every second: while the broker is down they are the only way work arrives, and after it came
-      // back too, until the share consumers recover (known defect D2: today they do not).
+      // back, until the share consumers have replaced their members of the lost share groups.
       settings.put("idle-pull-interval", System.getProperty("fault.kafka.pull", "1s"));
       workers.add(stack.startWorker(settings));
     }

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -114,9 +113,9 @@ class TaskFieldsNeverReachAShellTest {
     runs.put("codex", run("codex", "t", dashed));
     expected.put("codex", List.of("exec", "--", dashed));
     runs.put("gemini", run("gemini", "t", description));
-    expected.put("gemini", List.of("-p", description));
+    expected.put("gemini", List.of("--prompt=" + description));
     runs.put("goose", run("goose", "t", description));
-    expected.put("goose", List.of("run", "-t", description));
+    expected.put("goose", List.of("run", "--text=" + description));
 
     for (Map.Entry<String, TaskView> run : runs.entrySet()) {
       TaskView task = run.getValue();
@@ -134,13 +133,12 @@ class TaskFieldsNeverReachAShellTest {
   }
 
   /**
-   * D10 (task-worker, BuiltInRuntimes): gemini and goose get the prompt as the value after {@code -p} /
-   * {@code -t} with no {@code --}; a prompt that starts with {@code -} is then read by their option parsers
-   * (yargs, clap) as an option, e.g. {@code --yolo}, which turns off gemini's approvals. The prompt must be
-   * out of the option parser's reach: after {@code --}, or attached ({@code --prompt=<prompt>}).
+   * A prompt that starts with {@code -} is out of the CLIs' option parsers' reach: after {@code --}, or
+   * attached to its option ({@code --prompt=<prompt>}). gemini and goose once took it as the value after
+   * {@code -p} / {@code -t}, where yargs read {@code -p --yolo} as an empty prompt plus {@code --yolo},
+   * which turns off gemini's approvals (D10).
    */
   @Test
-  @Tag(KnownDefectsTest.TAG)
   void aPromptThatStartsWithADashIsNeverWhereAnOptionParserReadsOptions() throws Exception {
     for (String runtime : List.of("claude_code", "codex", "gemini", "goose")) {
       String prompt = "--yolo " + hostile("");

@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A heartbeat answering {@code cancel_requested} stops the subagent; the report is {@code fail}
  *       with outcome cancelled.
  *   <li>A heartbeat answering 409 means the claim was lost (lease lapsed and rescued): the subagent is
- *       stopped at once and nothing is reported, since the task may already run elsewhere.
+ *       stopped at once and nothing is reported, since the task may already run elsewhere. Once the
+ *       subagent has ended and the attempt reports, a 409 means only that a heartbeat in flight
+ *       crossed that report; were the claim lost, the report gets 409 too and says so.
  *   <li>A heartbeat that cannot reach the API is tried again next interval; the subagent keeps going.
  * </ul>
  *
@@ -169,7 +171,7 @@ public final class AttemptRunner implements ClaimIntake {
   }
 
   private void heartbeat(RunningAttempt attempt) {
-    if (attempt.done.isDone() || !attempt.heartbeatInFlight.compareAndSet(false, true)) {
+    if (attempt.done.isDone() || attempt.ended() || !attempt.heartbeatInFlight.compareAndSet(false, true)) {
       return;
     }
     Thread.ofVirtual().name("heartbeat-" + attempt.attemptId()).start(() -> {
@@ -187,6 +189,8 @@ public final class AttemptRunner implements ClaimIntake {
           if (attempt.stop(StopReason.CLAIM_LOST)) {
             log.warn("Attempt {} of task {} lost its claim (heartbeat got 409: {}); stopping its subagent, not reporting",
                 attempt.attemptId(), attempt.taskId(), e.problem() == null ? e.getMessage() : e.problem().detail());
+          } else if (attempt.ended()) {
+            log.debug("A heartbeat of attempt {} crossed the attempt's own report and got 409", attempt.attemptId());
           }
         } else {
           log.warn("Heartbeat of attempt {} refused: {}", attempt.attemptId(), e.getMessage());
@@ -206,8 +210,7 @@ public final class AttemptRunner implements ClaimIntake {
   }
 
   private void ended(RunningAttempt attempt, SubagentOutcome outcome, Throwable error) {
-    attempt.stopHeartbeats();
-    StopReason reason = attempt.stopReason();
+    StopReason reason = attempt.end();
     String kind = reason == StopReason.CLAIM_LOST ? "lost" : outcome == null ? "failed" : outcome.outcome().wireName();
     metrics.spawned(attempt.runtime(), kind, outcome == null ? null : outcome.duration());
     if (error != null || outcome == null) {

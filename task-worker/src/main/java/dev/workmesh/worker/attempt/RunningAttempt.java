@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One claim on this worker, from the moment it was won until its report is delivered or spooled (or
- * it was handed back). Holds the slot and the subagent, and the reasons it may have been stopped.
+ * it was handed back). Holds the slot and the subagent, the reason it may have been stopped, and
+ * whether it has ended.
  */
 final class RunningAttempt {
 
@@ -34,6 +35,7 @@ final class RunningAttempt {
   private volatile RunningSubagent subagent;
   private volatile StopReason stopReason;
   private volatile ScheduledFuture<?> heartbeats;
+  private volatile boolean ended;
   volatile boolean heartbeatFailing;
 
   RunningAttempt(ClaimView claim, Slots.Permit slot, String source, long wonAtNanos) {
@@ -59,10 +61,6 @@ final class RunningAttempt {
     this.runtime = name;
   }
 
-  StopReason stopReason() {
-    return stopReason;
-  }
-
   synchronized void started(RunningSubagent running, ScheduledFuture<?> heartbeatLoop) {
     this.subagent = running;
     this.heartbeats = heartbeatLoop;
@@ -71,9 +69,9 @@ final class RunningAttempt {
     }
   }
 
-  /** Stops the subagent for {@code reason}, unless it was already stopped for another. */
+  /** Stops the subagent for {@code reason}, unless it was already stopped for another or has ended. */
   synchronized boolean stop(StopReason reason) {
-    if (stopReason != null) {
+    if (stopReason != null || ended) {
       return false;
     }
     stopReason = reason;
@@ -86,7 +84,23 @@ final class RunningAttempt {
     return true;
   }
 
-  synchronized void stopHeartbeats() {
+  /**
+   * The subagent has ended and the attempt is about to report: heartbeats stop, and a later {@link
+   * #stop} does nothing. A heartbeat still in flight may reach the API after the report and get 409,
+   * which does not mean that the claim was lost. Returns why the worker stopped the subagent, if it did.
+   */
+  synchronized StopReason end() {
+    ended = true;
+    stopHeartbeats();
+    return stopReason;
+  }
+
+  /** Whether {@link #end()} was called: the attempt's own report is sent or on its way. */
+  boolean ended() {
+    return ended;
+  }
+
+  private synchronized void stopHeartbeats() {
     if (heartbeats != null) {
       heartbeats.cancel(false);
     }

@@ -1,13 +1,20 @@
 package dev.workmesh.worker.dispatch;
 
+import dev.workmesh.worker.WorkerMetrics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.InvalidRecordStateException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +33,12 @@ import org.slf4j.LoggerFactory;
  *       back later. RELEASE counts towards the delivery limit and is never used to route;
  *   <li>REJECT a record that is not a dispatch record.
  * </ul>
+ *
+ * <p>A Kafka error the consumer cannot recover from ends that consumer: when the broker lost the share
+ * group (replaced, or its data lost), its member is fenced for good ({@code GroupIdNotFoundException})
+ * and every later poll returns nothing. The consumer is then closed and, after a backoff that doubles
+ * while it keeps breaking, replaced by a new one, which joins the group the broker has now; the group
+ * is set to start from the earliest record again, as the broker lost that setting with the group.
  */
 final class PoolShareConsumer implements AutoCloseable {
 
@@ -33,24 +46,35 @@ final class PoolShareConsumer implements AutoCloseable {
   private static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
   private static final Duration SLOT_WAIT = Duration.ofMillis(500);
   private static final Duration BACKOFF = Duration.ofSeconds(1);
+  private static final Duration MAX_REPLACEMENT_BACKOFF = Duration.ofSeconds(30);
 
   private final String pool;
   private final String topic;
   private final Map<String, Object> config;
+  private final Runnable groupStart;
   private final Slots slots;
   private final TaskClaimer claimer;
-  private final Runnable onLoopError;
+  private final WorkerMetrics metrics;
+  private final CountDownLatch closing = new CountDownLatch(1);
   private volatile boolean running = true;
   private volatile KafkaShareConsumer<String, byte[]> consumer;
   private Thread thread;
 
-  PoolShareConsumer(String pool, String topic, Map<String, Object> config, Slots slots, TaskClaimer claimer, Runnable onLoopError) {
+  /**
+   * @param config the share consumer's configuration, {@link KafkaClientConfigs#shareConsumer}
+   * @param groupStart makes the share group start from the earliest record; run before a new consumer
+   *     replaces a broken one
+   */
+  PoolShareConsumer(
+      String pool, String topic, Map<String, Object> config, Runnable groupStart, Slots slots, TaskClaimer claimer,
+      WorkerMetrics metrics) {
     this.pool = pool;
     this.topic = topic;
     this.config = config;
+    this.groupStart = groupStart;
     this.slots = slots;
     this.claimer = claimer;
-    this.onLoopError = onLoopError;
+    this.metrics = metrics;
   }
 
   void start() {
@@ -58,6 +82,34 @@ final class PoolShareConsumer implements AutoCloseable {
   }
 
   private void run() {
+    Duration backoff = BACKOFF;
+    while (running) {
+      long started = System.nanoTime();
+      KafkaException broken = consumeUntilBroken();
+      if (broken == null || !running) {
+        return;
+      }
+      metrics.loopError("pool-consumer");
+      metrics.consumerReplaced("pool-consumer");
+      // One that served a while before it broke is replaced soon; one that breaks at once, later and later.
+      if (Duration.ofNanos(System.nanoTime() - started).compareTo(MAX_REPLACEMENT_BACKOFF) > 0) {
+        backoff = BACKOFF;
+      }
+      log.warn("Share consumer of pool '{}' cannot recover ({}); a new one joins share group {} in {}",
+          pool, broken.toString(), config.get("group.id"), backoff);
+      pause(backoff);
+      backoff = backoff.multipliedBy(2).compareTo(MAX_REPLACEMENT_BACKOFF) > 0 ? MAX_REPLACEMENT_BACKOFF : backoff.multipliedBy(2);
+      if (running) {
+        groupStart.run();
+      }
+    }
+  }
+
+  /**
+   * Consumes with a new share consumer until {@link #close()} (returns null) or until the consumer hits
+   * an error it cannot recover from (returns it, the consumer closed).
+   */
+  private KafkaException consumeUntilBroken() {
     try (KafkaShareConsumer<String, byte[]> shareConsumer = new KafkaShareConsumer<>(config)) {
       consumer = shareConsumer;
       shareConsumer.subscribe(List.of(topic));
@@ -65,20 +117,37 @@ final class PoolShareConsumer implements AutoCloseable {
       while (running) {
         try {
           pollOnce(shareConsumer);
-        } catch (WakeupException e) {
-          break;
+        } catch (WakeupException | InterruptException e) {
+          return null;
+        } catch (KafkaException e) {
+          if (!recoverable(e)) {
+            return e;
+          }
+          loopFailed(e);
         } catch (RuntimeException e) {
-          onLoopError.run();
-          log.error("Share consumer of pool '{}' failed; polling again in {}", pool, BACKOFF, e);
-          pause(BACKOFF);
+          loopFailed(e);
         }
       }
-    } catch (RuntimeException e) {
-      onLoopError.run();
-      log.error("Share consumer of pool '{}' stopped; the worker still pulls tasks from the API", pool, e);
+      return null;
+    } catch (KafkaException e) {
+      return e; // it could not be created, or closing it failed: a new one may fare better
     } finally {
       consumer = null;
     }
+  }
+
+  /**
+   * Whether the same consumer may poll again: the client retries retriable errors itself, and a
+   * record whose acquisition lock ran out before its acknowledgement simply went back to the group.
+   */
+  private static boolean recoverable(KafkaException e) {
+    return e instanceof RetriableException || e instanceof InvalidRecordStateException;
+  }
+
+  private void loopFailed(RuntimeException e) {
+    metrics.loopError("pool-consumer");
+    log.error("Share consumer of pool '{}' failed; polling again in {}", pool, BACKOFF, e);
+    pause(BACKOFF);
   }
 
   private void pollOnce(KafkaShareConsumer<String, byte[]> shareConsumer) {
@@ -113,7 +182,7 @@ final class PoolShareConsumer implements AutoCloseable {
         settlement = handle(record, forRecord);
       } catch (RuntimeException e) {
         // Every record must be settled before the next poll; this one goes back for another try.
-        onLoopError.run();
+        metrics.loopError("pool-consumer");
         log.error("Handling task record {}-{} of pool '{}' failed; releasing it", record.partition(), record.offset(), pool, e);
         settlement = AcknowledgeType.RELEASE;
       }
@@ -154,9 +223,10 @@ final class PoolShareConsumer implements AutoCloseable {
     }
   }
 
+  /** Waits for {@code duration}, or until {@link #close()}. */
   private void pause(Duration duration) {
     try {
-      Thread.sleep(duration);
+      closing.await(duration.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       running = false;
@@ -167,6 +237,7 @@ final class PoolShareConsumer implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    closing.countDown();
     KafkaShareConsumer<String, byte[]> current = consumer;
     if (current != null) {
       current.wakeup();

@@ -51,11 +51,11 @@ public final class TaskDispatch implements AutoCloseable {
     // The start-up pull: a backlog waiting since before this worker existed.
     pull.run();
     for (String pool : pools) {
+      String group = topics.poolShareGroup(pool);
       PoolShareConsumer consumer =
           new PoolShareConsumer(
-              pool, topics.pooled(),
-              KafkaClientConfigs.shareConsumer(kafkaCommon, topics.poolShareGroup(pool), clientIdPrefix + "-pool-" + pool),
-              slots, claimer, () -> metrics.loopError("pool-consumer"));
+              pool, topics.pooled(), KafkaClientConfigs.shareConsumer(kafkaCommon, group, clientIdPrefix + "-pool-" + pool),
+              () -> ShareGroupStart.fromEarliest(kafkaCommon, List.of(group)), slots, claimer, metrics);
       consumer.start();
       dispatch.parts.add(consumer);
     }

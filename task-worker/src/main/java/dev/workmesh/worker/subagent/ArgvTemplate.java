@@ -3,14 +3,17 @@ package dev.workmesh.worker.subagent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Turns a runtime's argument template and an attempt into an argv. An element that is exactly a
- * known placeholder is replaced by one element (or, for {@code {argv}}, by the task's list);
- * everything else is passed as written.
+ * Turns a runtime's argument template and an attempt into an argv. An element that is a known
+ * placeholder, alone or after a literal prefix ({@code --prompt={prompt}}), becomes one element: the
+ * prefix followed by the value. {@code {argv}} stands alone and is replaced by the task's list. Every
+ * other element is passed as written. A value is never searched for placeholders, so a task field
+ * cannot add or split arguments.
  *
  * <ul>
  *   <li>{@code {prompt}}: the description, or the title when the description is blank
@@ -19,12 +22,17 @@ import tools.jackson.databind.json.JsonMapper;
  *   <li>{@code {command}}: {@code input.command}, a string (for {@code bash -c})
  *   <li>{@code {argv}}: {@code input.argv}, a non-empty array of strings, spliced in
  * </ul>
+ *
+ * <p>The prefixed form keeps a value that starts with {@code -} out of an option parser's reach where
+ * the CLI does not honour {@code --}: {@code --prompt=--yolo} is a prompt, {@code -p --yolo} an option.
  */
 final class ArgvTemplate {
 
   static final Set<String> PLACEHOLDERS =
       Set.of("{prompt}", "{title}", "{description}", "{task_id}", "{mission_id}", "{attempt_id}", "{input}", "{command}", "{argv}");
-  private static final Pattern PLACEHOLDER_SHAPE = Pattern.compile("\\{[a-z_]+\\}");
+  private static final String SPLICED = "{argv}";
+  /** A literal prefix without braces, then one placeholder ending the element. */
+  private static final Pattern PLACEHOLDER_SHAPE = Pattern.compile("(?<prefix>[^{}]*)(?<placeholder>\\{[a-z_]+\\})");
 
   private ArgvTemplate() {}
 
@@ -33,12 +41,22 @@ final class ArgvTemplate {
       if (arg == null) {
         throw new IllegalArgumentException("runtime '" + runtime + "' has a null argument; remove it or give it a value");
       }
-      if (PLACEHOLDER_SHAPE.matcher(arg).matches() && !PLACEHOLDERS.contains(arg)) {
+      Matcher shape = PLACEHOLDER_SHAPE.matcher(arg);
+      if (!shape.matches()) {
+        continue;
+      }
+      String placeholder = shape.group("placeholder");
+      if (!PLACEHOLDERS.contains(placeholder)) {
         throw new IllegalArgumentException(
-            "runtime '%s' uses unknown placeholder %s; known placeholders: %s".formatted(runtime, arg, PLACEHOLDERS));
+            "runtime '%s' uses unknown placeholder %s; known placeholders: %s".formatted(runtime, placeholder, PLACEHOLDERS));
+      }
+      if (placeholder.equals(SPLICED) && !shape.group("prefix").isEmpty()) {
+        throw new IllegalArgumentException(
+            "runtime '%s' has '%s': %s stands alone as an argument, since it becomes the task's whole argument list"
+                .formatted(runtime, arg, SPLICED));
       }
     }
-    if (binary == null && (args.isEmpty() || !args.getFirst().equals("{argv}"))) {
+    if (binary == null && (args.isEmpty() || !args.getFirst().equals(SPLICED))) {
       throw new IllegalArgumentException(
           "runtime '" + runtime + "' has no binary: give it one, or start its arguments with {argv} to run the task's input.argv");
     }
@@ -51,20 +69,30 @@ final class ArgvTemplate {
       argv.add(binary);
     }
     for (String arg : args) {
-      switch (arg) {
-        case "{prompt}" -> argv.add(prompt(runtime, spec));
-        case "{title}" -> argv.add(spec.title());
-        case "{description}" -> argv.add(spec.description());
-        case "{task_id}" -> argv.add(spec.taskId().toString());
-        case "{mission_id}" -> argv.add(spec.missionId().toString());
-        case "{attempt_id}" -> argv.add(spec.attemptId().toString());
-        case "{input}" -> argv.add(JsonMapper.shared().writeValueAsString(spec.input()));
-        case "{command}" -> argv.add(command(runtime, spec));
-        case "{argv}" -> argv.addAll(inputArgv(runtime, spec));
-        default -> argv.add(arg);
+      Matcher shape = PLACEHOLDER_SHAPE.matcher(arg);
+      if (!shape.matches() || !PLACEHOLDERS.contains(shape.group("placeholder"))) {
+        argv.add(arg);
+      } else if (arg.equals(SPLICED)) {
+        argv.addAll(inputArgv(runtime, spec));
+      } else {
+        argv.add(shape.group("prefix") + value(shape.group("placeholder"), runtime, spec));
       }
     }
     return argv;
+  }
+
+  private static String value(String placeholder, String runtime, AttemptSpec spec) {
+    return switch (placeholder) {
+      case "{prompt}" -> prompt(runtime, spec);
+      case "{title}" -> spec.title();
+      case "{description}" -> spec.description();
+      case "{task_id}" -> spec.taskId().toString();
+      case "{mission_id}" -> spec.missionId().toString();
+      case "{attempt_id}" -> spec.attemptId().toString();
+      case "{input}" -> JsonMapper.shared().writeValueAsString(spec.input());
+      case "{command}" -> command(runtime, spec);
+      default -> throw new IllegalArgumentException("runtime '" + runtime + "': " + placeholder + " has no single value");
+    };
   }
 
   private static String prompt(String runtime, AttemptSpec spec) {

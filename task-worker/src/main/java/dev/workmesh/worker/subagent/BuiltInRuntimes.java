@@ -14,8 +14,10 @@ import java.util.stream.Collectors;
  * name replaces a built-in; {@code binaries} in {@link SubagentSettings} can point one at another
  * binary.
  *
- * <p>The prompt goes after {@code --} where the CLI's parser is known to honour it (claude's
- * commander, codex's clap), so a prompt that starts with {@code -} cannot be read as an option.
+ * <p>A prompt that starts with {@code -} must never be read as an option. It goes after {@code --}
+ * where the CLI takes it as a positional argument (claude's commander, codex's clap), and is attached
+ * to its option where the CLI takes it only as an option's value (gemini's yargs reads {@code -p
+ * --yolo} as an empty prompt plus {@code --yolo}; goose's {@code run -t} likewise).
  */
 public final class BuiltInRuntimes {
 
@@ -25,8 +27,8 @@ public final class BuiltInRuntimes {
     return List.of(
         new RuntimeDefinition("claude_code", "claude", List.of("-p", "--", "{prompt}")),
         new RuntimeDefinition("codex", "codex", List.of("exec", "--", "{prompt}")),
-        new RuntimeDefinition("gemini", "gemini", List.of("-p", "{prompt}")),
-        new RuntimeDefinition("goose", "goose", List.of("run", "-t", "{prompt}")),
+        new RuntimeDefinition("gemini", "gemini", List.of("--prompt={prompt}")),
+        new RuntimeDefinition("goose", "goose", List.of("run", "--text={prompt}")),
         new RuntimeDefinition("exec", null, List.of("{argv}")),
         new RuntimeDefinition("bash", "bash", List.of("-c", "{command}")),
         fake());

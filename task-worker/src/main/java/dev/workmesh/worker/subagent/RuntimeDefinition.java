@@ -4,11 +4,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A way to run a task: a binary and the arguments after it. Each argument is either literal or a
- * whole-element placeholder ({@code {prompt}}, {@code {title}}, {@code {task_id}}, … see {@link
- * ArgvTemplate}) that becomes exactly one argument, or for {@code {argv}} the task's own argument
- * list. No substring is ever substituted and no shell is involved, so a task field cannot change
- * the shape of the command line.
+ * A way to run a task: a binary and the arguments after it. Each argument is literal, or a
+ * placeholder ({@code {prompt}}, {@code {title}}, {@code {task_id}}, … see {@link ArgvTemplate}),
+ * alone or after a literal prefix such as {@code --prompt=}, that becomes exactly one argument, or
+ * {@code {argv}} alone, the task's own argument list. A value is never searched for placeholders and
+ * no shell is involved, so a task field cannot change the shape of the command line.
  *
  * @param name the runtime name a task asks for, e.g. {@code claude_code}
  * @param binary a command name looked up on PATH, or a path; null only when the arguments start

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,27 +52,53 @@ class RuntimeCatalogTest {
 
     assertThat(byName.get("claude_code").args()).containsExactly("-p", "--", "{prompt}");
     assertThat(byName.get("codex").args()).containsExactly("exec", "--", "{prompt}");
-    assertThat(byName.get("gemini").args()).containsExactly("-p", "{prompt}");
-    assertThat(byName.get("goose").args()).containsExactly("run", "-t", "{prompt}");
+    assertThat(byName.get("gemini").args()).containsExactly("--prompt={prompt}");
+    assertThat(byName.get("goose").args()).containsExactly("run", "--text={prompt}");
     assertThat(byName.get("bash").args()).containsExactly("-c", "{command}");
     assertThat(byName.get("exec").binary()).isNull();
     assertThat(byName.get("fake").args()).contains(FakeAgent.class.getName());
   }
 
   @Test
-  void placeholdersAreWholeElementsOnly() {
-    AttemptSpec spec = TestAttempts.prompted("x", "say {title} and $(id)");
+  void aPlaceholderAloneOrAfterALiteralPrefixBecomesExactlyOneArgument() {
+    AttemptSpec spec = TestAttempts.prompted("x", "say {title} and $(id)\n--yolo");
     List<String> argv =
         ArgvTemplate.render(
-            "tool", List.of("--prompt={prompt}", "{prompt}", "{}", "{title}", "{mission_id}"), "x", spec);
+            "tool",
+            List.of("--prompt={prompt}", "{prompt}", "{}", "{title}", "--mission={mission_id}", "a {title} b", "{title}{title}"),
+            "x", spec);
 
-    assertThat(argv).containsExactly("tool", "--prompt={prompt}", "say {title} and $(id)", "{}", "title", spec.missionId().toString());
+    assertThat(argv).containsExactly(
+        "tool", "--prompt=say {title} and $(id)\n--yolo", "say {title} and $(id)\n--yolo", "{}", "title",
+        "--mission=" + spec.missionId(), "a {title} b", "{title}{title}");
+  }
+
+  @Test
+  void aPromptThatStartsWithADashIsNeverWhereAnOptionParserReadsOptions() {
+    String prompt = "--yolo -p x";
+    Map<String, List<String>> expected = Map.of(
+        "claude_code", List.of("claude", "-p", "--", prompt),
+        "codex", List.of("codex", "exec", "--", prompt),
+        "gemini", List.of("gemini", "--prompt=" + prompt),
+        "goose", List.of("goose", "run", "--text=" + prompt));
+
+    Map<String, RuntimeDefinition> builtIns =
+        BuiltInRuntimes.all().stream().collect(Collectors.toMap(RuntimeDefinition::name, d -> d));
+    expected.forEach((name, argv) -> {
+      RuntimeDefinition builtIn = builtIns.get(name);
+      assertThat(ArgvTemplate.render(builtIn.binary(), builtIn.args(), name, TestAttempts.prompted(name, prompt)))
+          .as(name).isEqualTo(argv);
+    });
   }
 
   @Test
   void configurationMistakesSayWhatToFix() {
     assertThatThrownBy(() -> new RuntimeDefinition("mine", "tool", List.of("{promt}")))
         .hasMessageContaining("unknown placeholder {promt}");
+    assertThatThrownBy(() -> new RuntimeDefinition("mine", "tool", List.of("--prompt={promt}")))
+        .hasMessageContaining("unknown placeholder {promt}");
+    assertThatThrownBy(() -> new RuntimeDefinition("mine", "tool", List.of("--args={argv}")))
+        .hasMessageContaining("{argv} stands alone");
     assertThatThrownBy(() -> new RuntimeDefinition("Mine!", "tool", List.of()))
         .hasMessageContaining("must be lower case");
     assertThatThrownBy(() -> new RuntimeDefinition("mine", null, List.of("x")))
