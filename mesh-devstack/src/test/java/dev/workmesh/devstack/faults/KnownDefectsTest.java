@@ -11,7 +11,7 @@ import dev.workmesh.client.model.AgentRequest;
 import dev.workmesh.client.model.EnrolledAgent;
 import dev.workmesh.client.model.MissionView;
 import dev.workmesh.client.model.TaskRequest;
-import dev.workmesh.testsupport.embedded.EmbeddedKafkaServer;
+import dev.workmesh.testsupport.TcpProxy;
 import dev.workmesh.worker.TaskWorker;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,8 +46,6 @@ class KnownDefectsTest {
   static final String API_TOPICS_AFTER_BROKER_LOSS = "D1";
   /** task-worker: a pool share consumer whose share group the broker lost never consumes again. */
   static final String WORKER_SHARE_CONSUMER_FATAL = "D2";
-  /** mesh-test-support: {@code EmbeddedKafkaServer.start(port)} ignores the port. */
-  static final String EMBEDDED_KAFKA_PORT = "D3";
   /** mcp-server: {@code tools/call} whose {@code arguments} is not an object gets HTTP 500 with Tomcat internals. */
   static final String MCP_ARGUMENTS_NOT_OBJECT = "D4";
   /** task-worker: a heartbeat that crosses the attempt's own completion logs "lost its claim". */
@@ -105,16 +103,6 @@ class KnownDefectsTest {
     await("records bring work again after the broker lost the share group").atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(500)).until(() -> db.openTasks(mission.id()) == 0);
     assertThat(KafkaBrokerOutageTest.claims(List.of(worker), "pooled")).isGreaterThan(before);
-  }
-
-  /** D3. */
-  @Test
-  void theEmbeddedKafkaServerListensOnTheRequestedPort() {
-    int port = FaultStack.freePort();
-    try (EmbeddedKafkaServer kafka = EmbeddedKafkaServer.start(port)) {
-      assertThat(kafka.bootstrapServers()).as("EmbeddedKafkaServer.start(%d) (and ./mesh dev --kafka-port)", port)
-          .endsWith(":" + port);
-    }
   }
 
   /** D9. */
