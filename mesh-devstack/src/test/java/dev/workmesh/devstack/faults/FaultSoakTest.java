@@ -84,7 +84,7 @@ class FaultSoakTest {
       stack.stopKafka();
       pause(Duration.ofSeconds(5));
       stack.startKafka();
-      stack.recreateMeshTopics(3); // a broker restarting on its own log keeps them (known defect D1)
+      stack.recreateMeshTopics(3); // a broker restarting on its own log keeps them
     });
     faults.add(() -> {
       stack.stopPostgres();

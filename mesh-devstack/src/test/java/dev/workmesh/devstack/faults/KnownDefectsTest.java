@@ -42,8 +42,6 @@ class KnownDefectsTest {
 
   static final String TAG = "known-defect";
 
-  /** mesh-api: the mesh topics are created at start-up only; after a broker lost them the outbox never drains. */
-  static final String API_TOPICS_AFTER_BROKER_LOSS = "D1";
   /** task-worker: a pool share consumer whose share group the broker lost never consumes again. */
   static final String WORKER_SHARE_CONSUMER_FATAL = "D2";
   /** mcp-server: {@code tools/call} whose {@code arguments} is not an object gets HTTP 500 with Tomcat internals. */
@@ -59,24 +57,6 @@ class KnownDefectsTest {
     if (stack != null) {
       stack.close();
     }
-  }
-
-  /** D1. */
-  @Test
-  void aBrokerThatLostTheMeshTopicsGetsThemBackAndTheOutboxDrains() throws Exception {
-    stack = FaultStack.start(dir, FaultLedger.unlisted(API_TOPICS_AFTER_BROKER_LOSS));
-    FaultStack.Service api = stack.startApi("mesh-api", Map.of());
-    MeshClient mesh = FaultStack.operator(api.url());
-    MissionView mission = mesh.createMission("d1", "");
-    MeshDatabase db = stack.database();
-    await().atMost(Duration.ofSeconds(30)).until(() -> db.unpublishedOutbox() == 0);
-
-    stack.stopKafka();
-    stack.startKafka(); // a fresh broker: the mesh topics are gone
-    mesh.submit(mission.id(), TaskRequest.of("after the broker loss", ""));
-
-    await("the outbox drains on a broker that lost the topics").atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(500)).until(() -> db.unpublishedOutbox() == 0);
   }
 
   /** D2. */
