@@ -31,8 +31,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Defects the fault suite found in other modules, one failing test each (the corpus defects of the MCP
- * server and mesh-api are {@link HostileMcpInputTest#knownDefectProbesAreRefusedWithAFieldErrorOnceFixed}).
+ * Defects the fault suite found in other modules, one failing test each.
  * They are tagged {@value #TAG} and left out of the default build, which stays green; run them with
  * {@code ./mvnw -pl mesh-devstack verify -Pfault-defects}. Each should pass once its fix is in; then drop the tag.
  * The fixes are described in FAULTS-README-section.md.
@@ -44,8 +43,6 @@ class KnownDefectsTest {
 
   /** task-worker: a pool share consumer whose share group the broker lost never consumes again. */
   static final String WORKER_SHARE_CONSUMER_FATAL = "D2";
-  /** mcp-server: {@code tools/call} whose {@code arguments} is not an object gets HTTP 500 with Tomcat internals. */
-  static final String MCP_ARGUMENTS_NOT_OBJECT = "D4";
   /** task-worker: a heartbeat that crosses the attempt's own completion logs "lost its claim". */
   static final String WORKER_FALSE_LOST_CLAIM = "D9";
 
