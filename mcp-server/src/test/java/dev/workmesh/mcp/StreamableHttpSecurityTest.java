@@ -20,10 +20,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What {@code /mcp} refuses before the SDK sees a request, and what its error answers may contain:
@@ -41,6 +45,7 @@ class StreamableHttpSecurityTest {
   private static final String LIST_TOOLS = """
       {"jsonrpc":"2.0","id":2,"method":"tools/list","params":{}}""";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private static InProcessMcpServer server;
   private static EnrolledAgent agent;
@@ -131,6 +136,38 @@ class StreamableHttpSecurityTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(getWithoutSession.statusCode()).isEqualTo(400);
     assertNoJavaDetail(getWithoutSession.body());
+  }
+
+  @Test
+  void aToolCallWhoseParamsAreNotObjectsIsInvalidParamsNamingTheField() throws Exception {
+    HttpResponse<String> opened = post(agent.token(), null, null, INITIALIZE);
+    String session = opened.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    assertThat(post(agent.token(), session, null, INITIALIZED).statusCode()).isEqualTo(202);
+
+    Map<String, String> paramsAndField = new LinkedHashMap<>();
+    for (String notAnObject : List.of("[]", "\"x\"", "42", "true", "[{\"task_id\":\"x\"}]")) {
+      paramsAndField.put("{\"name\":\"get_mesh_task\",\"arguments\":" + notAnObject + "}", "params.arguments");
+    }
+    paramsAndField.put("[]", "params");
+    paramsAndField.put("\"get_mesh_task\"", "params");
+    paramsAndField.put("{\"name\":42,\"arguments\":{}}", "params.name");
+    paramsAndField.put("{\"name\":\"get_mesh_task\",\"arguments\":{},\"_meta\":[]}", "params._meta");
+    int id = 10;
+    for (Map.Entry<String, String> probe : paramsAndField.entrySet()) {
+      id++;
+      HttpResponse<String> answer = post(agent.token(), session, null,
+          "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":" + probe.getKey() + "}");
+      assertThat(answer.statusCode()).as("HTTP status for params %s", probe.getKey()).isEqualTo(200);
+      JsonNode message = JSON.readTree(answer.body());
+      assertThat(message.path("id").asInt()).as("the request's id").isEqualTo(id);
+      assertThat(message.path("error").path("code").asInt()).as("JSON-RPC code").isEqualTo(-32602);
+      assertThat(message.path("error").path("message").asString()).startsWith(probe.getValue() + " must be");
+      assertNoJavaDetail(answer.body());
+    }
+
+    HttpResponse<String> wellFormed = post(agent.token(), session, null, LIST_TOOLS);
+    assertThat(wellFormed.statusCode()).as("the session goes on").isEqualTo(200);
+    assertThat(wellFormed.body()).contains("get_mesh_task");
   }
 
   @Test

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -55,6 +57,20 @@ class KafkaAndEventsTest extends ApiTestBase {
 
     ConsumerRecord<String, String> event = firstRecordFor(topics.taskEvents(), task.id());
     assertThat(MeshClient.JSON.readTree(event.value()).get("type").asString()).isEqualTo("task.ready");
+  }
+
+  @Test
+  void aTopicTheBrokerLostIsCreatedAgainAndTheOutboxDrainsIntoIt() throws Exception {
+    MeshTopics topics = new MeshTopics(env().kafka().topicPrefix());
+    try (Admin admin = env().kafka().admin()) {
+      admin.deleteTopics(List.of(topics.pooled())).all().get(30, TimeUnit.SECONDS);
+      TaskView task = operator().submit(newMission().id(), new TaskRequest("after the loss", "", null, null, "lost",
+          null, null, null, null, null, null, null, null, null, null)).task();
+
+      await("the relay creates the lost topic again").atMost(Duration.ofSeconds(60))
+          .until(() -> admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(topics.pooled()));
+      assertThat(firstRecordFor(topics.pooled(), task.id()).key()).isEqualTo(task.id().toString());
+    }
   }
 
   @Test

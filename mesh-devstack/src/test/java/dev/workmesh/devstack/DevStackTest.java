@@ -7,6 +7,9 @@ import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.model.MissionView;
 import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.client.model.TaskView;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,16 +29,17 @@ class DevStackTest {
 
   @Test
   void theDevStackRunsASubmittedTaskAndKeepsItsStateAcrossARestart() throws Exception {
+    int kafkaPort = freePort();
     DevOptions options = DevOptions.parse(List.of("--data-dir", dataDir.toString(), "--api-port", "0",
         "--mcp-port", "0", "--worker-port", "0", "--scheduler-port", "0", "--watchdog-port", "0",
-        "--postgres-port", "0", "--kafka-port", "0"));
+        "--postgres-port", "0", "--kafka-port", String.valueOf(kafkaPort)));
     UUID taskId;
     String token;
     try (DevStack stack = new DevStack(options).start(DevStack.Progress.silent())) {
       token = stack.operatorTokenValue();
       String env = Files.readString(stack.devEnvFile());
       assertThat(env).contains("MESH_API_URL=" + stack.apiUrl()).contains("MESH_MCP_URL=" + stack.mcpUrl())
-          .contains("MESH_OPERATOR_TOKEN=" + token);
+          .contains("MESH_OPERATOR_TOKEN=" + token).contains("MESH_KAFKA_BOOTSTRAP=localhost:" + kafkaPort + "\n");
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stack.devEnvFile()))).isEqualTo("rw-------");
 
       MeshClient mesh = new MeshClient(stack.apiUrl(), token);
@@ -58,6 +62,12 @@ class DevStackTest {
       MeshClient mesh = new MeshClient(again.apiUrl(), token);
       assertThat(mesh.task(taskId).status()).isEqualTo("succeeded");
       assertThat(mesh.agents()).filteredOn(a -> a.name().equals("dev-worker")).hasSize(1);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
     }
   }
 }

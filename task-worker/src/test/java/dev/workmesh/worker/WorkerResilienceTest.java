@@ -9,6 +9,7 @@ import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.client.model.TaskView;
 import dev.workmesh.testsupport.MeshIntegrationTest;
 import dev.workmesh.testsupport.MeshTestEnv;
+import dev.workmesh.testsupport.TcpProxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

@@ -19,7 +19,7 @@ import java.util.List;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Everything {@code /mcp} checks before the SDK sees a request, in this order:
+ * Who may use {@code /mcp}, checked before the SDK sees a request, in this order:
  *
  * <ol>
  *   <li>Origin and Host against the allowed lists (the SDK's {@code DefaultServerTransportSecurityValidator};
@@ -31,7 +31,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * </ol>
  *
  * The authenticated caller's client travels to the tools as a request attribute (see
- * {@link StreamableHttpTransport}). Error bodies are written by {@link ErrorBodySanitizer}.
+ * {@link StreamableHttpTransport}). Error bodies are written by {@link ErrorBodySanitizer}. A request that
+ * passes goes on to {@link ToolCallParamsValidator}.
  */
 class McpRequestGuard extends OncePerRequestFilter {
 

@@ -21,7 +21,8 @@ import org.springframework.core.Ordered;
 /**
  * Streamable HTTP at {@code /mcp} (the default transport). Many clients, each acting as the caller whose
  * bearer token authenticated the request: agent tokens act as their agent, the operator token as the
- * operator. In front of the SDK's servlet: {@link ErrorBodySanitizer}, then {@link McpRequestGuard}.
+ * operator. In front of the SDK's servlet: {@link ErrorBodySanitizer}, then {@link McpRequestGuard}, then
+ * {@link ToolCallParamsValidator}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
@@ -46,6 +47,7 @@ public class StreamableHttpTransport {
     return HttpServletStreamableServerTransportProvider.builder()
         .jsonMapper(MeshMcpServer.jsonMapper())
         .mcpEndpoint(ENDPOINT)
+        .maxRequestSize(ToolCallParamsValidator.MAX_BODY)
         // The guard has checked these already; the SDK checks again so the servlet is never unprotected.
         .httpHeaderValidator(validator)
         // The caller the guard authenticated, handed to the tools through the exchange's transport context.
@@ -95,6 +97,16 @@ public class StreamableHttpTransport {
     registration.addUrlPatterns(ENDPOINT);
     registration.setAsyncSupported(true);
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+    return registration;
+  }
+
+  @Bean
+  FilterRegistrationBean<ToolCallParamsValidator> mcpToolCallParamsValidator() {
+    FilterRegistrationBean<ToolCallParamsValidator> registration =
+        new FilterRegistrationBean<>(new ToolCallParamsValidator());
+    registration.addUrlPatterns(ENDPOINT);
+    registration.setAsyncSupported(true);
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
     return registration;
   }
 }

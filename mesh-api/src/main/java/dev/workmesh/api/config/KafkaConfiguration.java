@@ -1,19 +1,16 @@
 package dev.workmesh.api.config;
 
+import dev.workmesh.api.outbox.MeshTopicCreator;
 import dev.workmesh.core.outbox.MeshTopics;
-import java.util.Arrays;
+import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -24,7 +21,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The producer of the outbox relay, the mesh topics (created at start-up), and Kafka's health. */
+/** The producer of the outbox relay, the mesh topics (created at start-up and by the relay), and Kafka's health. */
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration {
 
@@ -40,28 +37,18 @@ class KafkaConfiguration {
     return Admin.create(kafka.buildAdminProperties());
   }
 
-  /** Creates the four mesh topics if they are missing; existing ones are left as they are. */
   @Bean
-  TopicsCreated topicsCreated(Admin admin, MeshTopics topics, MeshApiProperties properties) {
-    List<NewTopic> wanted = Arrays.stream(MeshTopics.ALL)
-        .map(t -> new NewTopic(topics.resolve(t), Optional.of(properties.kafka().partitions()), Optional.empty()))
-        .toList();
+  MeshTopicCreator meshTopicCreator(Admin admin, MeshTopics topics, MeshApiProperties properties) {
+    return new MeshTopicCreator(admin, topics, properties.kafka().partitions());
+  }
+
+  /** Creates the mesh topics the broker lacks before the relay's producer exists. */
+  @Bean
+  TopicsCreated topicsCreated(MeshTopicCreator creator) {
     try {
-      admin.createTopics(wanted).values().forEach((name, future) -> {
-        try {
-          future.get(30, TimeUnit.SECONDS);
-          log.info("created Kafka topic {}", name);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException("could not create Kafka topic " + name + ": " + e.getCause(), e);
-          }
-        } catch (InterruptedException | TimeoutException e) {
-          throw new IllegalStateException("Kafka did not create topic " + name + " within 30s; is"
-              + " spring.kafka.bootstrap-servers right?", e);
-        }
-      });
+      creator.createMissing(Duration.ofSeconds(30));
     } catch (RuntimeException e) {
-      // The relay keeps rows until Kafka is back; do not refuse to start over it.
+      // The relay keeps rows, and creates missing topics, once Kafka is back; do not refuse to start over it.
       log.warn("could not make sure the mesh topics exist: {}", e.getMessage());
     }
     return new TopicsCreated();

@@ -4,6 +4,7 @@ import dev.workmesh.api.config.MeshApiProperties;
 import dev.workmesh.core.MeshCore;
 import dev.workmesh.core.db.PgNotifications;
 import dev.workmesh.core.outbox.MeshTopics;
+import dev.workmesh.core.outbox.OutboxPublishException;
 import dev.workmesh.core.outbox.OutboxRelay;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -15,11 +16,14 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -28,7 +32,9 @@ import org.springframework.stereotype.Component;
 /**
  * Runs the outbox relay: woken by the database's notification when rows commit, and on a slow timer as a
  * backstop. Sends go through a Resilience4j retry (a few quick tries) inside a circuit breaker (when Kafka
- * is down, stop hammering it and look again later); rows stay in the outbox until Kafka takes them.
+ * is down, stop hammering it and look again later); rows stay in the outbox until Kafka takes them. A send
+ * that fails because Kafka may not know a mesh topic (a broker that was replaced, or lost its data, comes
+ * back without them) has the missing topics created before the retry sends the batch again.
  */
 @Component
 class OutboxRelayRunner implements SmartLifecycle {
@@ -38,6 +44,7 @@ class OutboxRelayRunner implements SmartLifecycle {
   private static final Duration KEEP_PUBLISHED = Duration.ofHours(1);
 
   private final OutboxRelay relay;
+  private final MeshTopicCreator topicCreator;
   private final MeshApiProperties.Relay settings;
   private final Semaphore wake = new Semaphore(0);
   private final Supplier<Integer> guardedRelay;
@@ -50,9 +57,11 @@ class OutboxRelayRunner implements SmartLifecycle {
   private Instant lastLag = Instant.EPOCH;
 
   OutboxRelayRunner(MeshCore core, KafkaProducer<String, byte[]> producer, MeshTopics topics,
-      MeshApiProperties properties, PgNotifications notifications, MeterRegistry meters) {
+      MeshTopicCreator topicCreator, MeshApiProperties properties, PgNotifications notifications,
+      MeterRegistry meters) {
     this.settings = properties.relay();
     this.relay = new OutboxRelay(core.db(), producer, topics, settings.batchSize(), settings.sendTimeout());
+    this.topicCreator = topicCreator;
     this.meters = meters;
     CircuitBreaker breaker = CircuitBreaker.of("outbox-relay", CircuitBreakerConfig.custom()
         .slidingWindowSize(5)
@@ -65,7 +74,8 @@ class OutboxRelayRunner implements SmartLifecycle {
         .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(200), 2.0))
         .ignoreExceptions(CallNotPermittedException.class)
         .build());
-    this.guardedRelay = Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(breaker, relay::relayOnce));
+    this.guardedRelay = Retry.decorateSupplier(retry,
+        CircuitBreaker.decorateSupplier(breaker, this::relayCreatingMissingTopics));
     notifications.subscribe("mesh_outbox", payload -> wake.release());
     Gauge.builder("mesh_outbox_lag_rows", lagRows, AtomicLong::get)
         .description("outbox rows committed but not yet published to Kafka").register(meters);
@@ -94,6 +104,44 @@ class OutboxRelayRunner implements SmartLifecycle {
           return;
         }
       }
+    }
+  }
+
+  /** One batch; when Kafka may lack a mesh topic, creates the missing ones and fails, so that the retry resends. */
+  private int relayCreatingMissingTopics() {
+    try {
+      return relay.relayOnce();
+    } catch (OutboxPublishException e) {
+      if (mayLackATopic(e)) {
+        createMissingTopics();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * A producer waits for a topic it does not know until its metadata wait ends in a TimeoutException; one
+   * that knew the topic before the broker lost it gets UnknownTopicOrPartitionException, or times out.
+   */
+  private static boolean mayLackATopic(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof UnknownTopicOrPartitionException || t instanceof TimeoutException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void createMissingTopics() {
+    try {
+      List<String> created = topicCreator.createMissing(settings.sendTimeout());
+      if (!created.isEmpty()) {
+        meters.counter("mesh_outbox_topics_recreated_total").increment(created.size());
+        log.warn("outbox relay: Kafka had lost the topics {}; created them again", created);
+      }
+    } catch (RuntimeException e) {
+      // Kafka is unreachable, most likely: the failed send is logged and counted by the loop.
+      log.debug("outbox relay: could not create missing topics: {}", e.getMessage());
     }
   }
 

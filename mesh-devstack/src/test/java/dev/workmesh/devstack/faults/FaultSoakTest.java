@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.model.MissionView;
 import dev.workmesh.client.model.TaskRequest;
+import dev.workmesh.testsupport.TcpProxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,7 +84,7 @@ class FaultSoakTest {
       stack.stopKafka();
       pause(Duration.ofSeconds(5));
       stack.startKafka();
-      stack.recreateMeshTopics(3); // a broker restarting on its own log keeps them (known defect D1)
+      stack.recreateMeshTopics(3); // a broker restarting on its own log keeps them
     });
     faults.add(() -> {
       stack.stopPostgres();

@@ -32,9 +32,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -122,13 +124,22 @@ final class FaultStack implements AutoCloseable {
 
   /**
    * Creates the mesh's topics on the broker, as they were before it was replaced: what a broker that
-   * restarts on its own log keeps. The test does it because this broker's log is temporary.
+   * restarts on its own log keeps. The test does it because this broker's log is temporary. mesh-api's
+   * relay may have created some of them already, when it found them missing.
    */
   void recreateMeshTopics(int partitions) {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
       List<NewTopic> topics = java.util.Arrays.stream(MeshTopics.ALL)
           .map(t -> new NewTopic(t, Optional.of(partitions), Optional.empty())).toList();
-      admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
+      for (var created : admin.createTopics(topics).values().values()) {
+        try {
+          created.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+        }
+      }
     } catch (Exception e) {
       throw new IllegalStateException("could not create the mesh topics: " + e, e);
     }

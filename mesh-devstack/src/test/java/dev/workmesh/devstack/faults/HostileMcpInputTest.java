@@ -129,19 +129,8 @@ class HostileMcpInputTest {
 
   // --- the corpus ---------------------------------------------------------------------------------------------
 
-  /**
-   * One call of the corpus. {@code defect} names a known defect (see {@link KnownDefectsTest}) that makes this
-   * call fail today: such calls are left out of the default run and make up {@link #knownDefectProbes}.
-   */
-  record Probe(String kind, RawMcp session, String tool, String arguments, String defect) {
-    Probe(String kind, RawMcp session, String tool, String arguments) {
-      this(kind, session, tool, arguments, null);
-    }
-
-    Probe defect(String id) {
-      return new Probe(kind, session, tool, arguments, id);
-    }
-  }
+  /** One call of the corpus. */
+  record Probe(String kind, RawMcp session, String tool, String arguments) {}
 
   /** How one call ended. */
   enum Verdict { REFUSED, ACCEPTED, SERVER_ERROR, INTERNAL_ERROR, NO_ANSWER }
@@ -376,7 +365,7 @@ class HostileMcpInputTest {
         }
       }
       for (String notAnObject : List.of("[]", "\"x\"", "42", "[" + base + "]")) {
-        probes.add(new Probe("arguments not an object", asA, name, notAnObject).defect(KnownDefectsTest.MCP_ARGUMENTS_NOT_OBJECT));
+        probes.add(new Probe("arguments not an object", asA, name, notAnObject));
       }
     }
     return probes;
@@ -454,11 +443,9 @@ class HostileMcpInputTest {
     Map<String, String> partsBefore = db.stateDigestParts();
     long tasksBefore = db.count("SELECT count(*) FROM task");
 
-    List<Probe> all = new ArrayList<>(schemaCorpus());
-    all.addAll(semanticCorpus());
-    List<Probe> probes = all.stream().filter(p -> p.defect() == null).toList();
+    List<Probe> probes = new ArrayList<>(schemaCorpus());
+    probes.addAll(semanticCorpus());
     Tally tally = run(probes, scenario);
-    scenario.figure("known-defect probes left out (run with -Pfault-defects)", all.size() - probes.size());
 
     // Transport: wrong, missing and revoked bearer tokens; a session presented with another token.
     int transport = 0;
@@ -550,50 +537,44 @@ class HostileMcpInputTest {
   List<Probe> edgeProbes() {
     MeshClient a = new MeshClient(api.url(), agentA.token());
     List<Probe> probes = new ArrayList<>();
-    Map<String, String> reports = new LinkedHashMap<>();
-    reports.put("{\"result\":{\"x\":\"nul \\u0000 inside\"}}", null);
-    reports.put("{\"result\":\"nul \\u0000 as a string\"}", null);
-    reports.put("{\"result\":{},\"log_tail\":\"nul \\u0000 in the log\"}", null);
-    reports.put("{\"result\":{},\"exit_code\":1099511627776}", null);
-    reports.put("{\"result\":{},\"exit_code\":-1099511627776}", null);
-    reports.put("{\"result\":" + "[".repeat(300) + "]".repeat(300) + "}", null);
-    reports.put("{\"result\":" + "[".repeat(5000) + "]".repeat(5000) + "}", null);
-    reports.put("{\"result\":{\"big\":1e400}}", null);
-    reports.put("{\"result\":\"\\ud800 lone surrogate\"}", null);
-    reports.put("{\"result\":[" + "0,".repeat(400_000) + "0]}", null);
-    reports.forEach((report, defect) -> {
+    for (String report : List.of(
+        "{\"result\":{\"x\":\"nul \\u0000 inside\"}}",
+        "{\"result\":\"nul \\u0000 as a string\"}",
+        "{\"result\":{},\"log_tail\":\"nul \\u0000 in the log\"}",
+        "{\"result\":{},\"exit_code\":1099511627776}",
+        "{\"result\":{},\"exit_code\":-1099511627776}",
+        "{\"result\":" + "[".repeat(300) + "]".repeat(300) + "}",
+        "{\"result\":" + "[".repeat(5000) + "]".repeat(5000) + "}",
+        "{\"result\":{\"big\":1e400}}",
+        "{\"result\":\"\\ud800 lone surrogate\"}",
+        "{\"result\":[" + "0,".repeat(400_000) + "0]}")) {
       UUID task = submit(operator, "pool-a", "edge report");
       ClaimView claim = a.claimTask(task).orElseThrow();
       String body = "{\"task_id\":\"" + task + "\",\"claim_token\":\"" + claim.claimToken() + "\"," + report.substring(1);
-      Probe probe = new Probe("complete: " + abbreviate(report, 40), asA, "complete_mesh_task", body);
-      probes.add(defect == null ? probe : probe.defect(defect));
-    });
-    Map<String, String> failures = new LinkedHashMap<>();
-    failures.put("{\"error\":\"nul \\u0000 in the error\"}", null);
-    failures.put("{\"error\":\"x\",\"exit_code\":4294967296}", null);
-    failures.forEach((failure, defect) -> {
+      probes.add(new Probe("complete: " + abbreviate(report, 40), asA, "complete_mesh_task", body));
+    }
+    for (String failure : List.of(
+        "{\"error\":\"nul \\u0000 in the error\"}",
+        "{\"error\":\"x\",\"exit_code\":4294967296}")) {
       UUID task = submit(operator, "pool-a", "edge failure");
       ClaimView claim = a.claimTask(task).orElseThrow();
-      Probe probe = new Probe("fail: " + abbreviate(failure, 40), asA, "fail_mesh_task",
-          "{\"task_id\":\"" + task + "\",\"claim_token\":\"" + claim.claimToken() + "\"," + failure.substring(1));
-      probes.add(defect == null ? probe : probe.defect(defect));
-    });
+      probes.add(new Probe("fail: " + abbreviate(failure, 40), asA, "fail_mesh_task",
+          "{\"task_id\":\"" + task + "\",\"claim_token\":\"" + claim.claimToken() + "\"," + failure.substring(1)));
+    }
     String head = "{\"mission_id\":\"" + mission.id() + "\",\"title\":\"t\",\"pool\":\"pool-z\"";
-    Map<String, String> submits = new LinkedHashMap<>();
-    submits.put(",\"input\":{\"x\":\"\\u0000\"}}", null);
-    submits.put(",\"input\":{\"\\u0000\":1}}", null);
-    submits.put(",\"description\":\"t \\u0000\"}", null);
-    submits.put(",\"description\":\"\\ud800\"}", null);
-    submits.put(",\"input\":{\"deep\":" + "{\"a\":".repeat(300) + "1" + "}".repeat(300) + "}}", null);
-    submits.put(",\"input\":{\"n\":1e400}}", null);
-    submits.put(",\"not_before\":\"+292278994-08-17T07:12:55Z\"}", null);
-    submits.put(",\"not_before\":\"-292275055-05-16T16:47:04Z\"}", null);
-    submits.put(",\"idempotency_key\":\"\\u0000\"}", null);
-    submits.put(",\"input\":{\"big\":[" + "1,".repeat(600_000) + "1]}}", null);
-    submits.forEach((tail, defect) -> {
-      Probe probe = new Probe("submit: " + abbreviate(tail, 40), asA, "submit_mesh_task", head + tail);
-      probes.add(defect == null ? probe : probe.defect(defect));
-    });
+    for (String tail : List.of(
+        ",\"input\":{\"x\":\"\\u0000\"}}",
+        ",\"input\":{\"\\u0000\":1}}",
+        ",\"description\":\"t \\u0000\"}",
+        ",\"description\":\"\\ud800\"}",
+        ",\"input\":{\"deep\":" + "{\"a\":".repeat(300) + "1" + "}".repeat(300) + "}}",
+        ",\"input\":{\"n\":1e400}}",
+        ",\"not_before\":\"+292278994-08-17T07:12:55Z\"}",
+        ",\"not_before\":\"-292275055-05-16T16:47:04Z\"}",
+        ",\"idempotency_key\":\"\\u0000\"}",
+        ",\"input\":{\"big\":[" + "1,".repeat(600_000) + "1]}}")) {
+      probes.add(new Probe("submit: " + abbreviate(tail, 40), asA, "submit_mesh_task", head + tail));
+    }
     probes.add(new Probe("create_mission: NUL description", asA, "create_mission",
         "{\"name\":\"nul-description\",\"description\":\"a \\u0000 b\"}"));
     return probes;
@@ -602,8 +583,7 @@ class HostileMcpInputTest {
   @Test
   void edgeValuesThatReachTheDatabaseAreStoredOrRefusedNeverAnInternalError() throws Exception {
     FaultLedger.Scenario scenario = FaultLedger.global().scenario("edge values through MCP (NUL, depth, size, range)");
-    List<Probe> all = edgeProbes();
-    List<Probe> probes = all.stream().filter(p -> p.defect() == null).toList();
+    List<Probe> probes = edgeProbes();
     List<String> offenders = new ArrayList<>();
     Map<String, Verdict> verdicts = new LinkedHashMap<>();
     for (Probe p : probes) {
@@ -646,7 +626,6 @@ class HostileMcpInputTest {
     scenario.figure("stored values that cannot be read back", unreadable.isEmpty() ? "none" : unreadable);
     boolean healthy = FaultStack.health(api.url()) == 200 && FaultStack.health(mcpServer.url()) == 200;
     scenario.figure("verdicts (ACCEPTED = stored, REFUSED = 4xx field error)", verdicts);
-    scenario.figure("known-defect probes left out (run with -Pfault-defects)", all.size() - probes.size());
     scenario.figure("internal errors", offenders.isEmpty() ? "none" : String.join(" | ", offenders));
     scenario.figure("not_before stored for -292275055-05-16T16:47:04Z", db.text(
         "SELECT string_agg(not_before::text || ' (' || status || ')', ', ') FROM task WHERE title = 't' AND not_before IS NOT NULL"));
@@ -656,37 +635,6 @@ class HostileMcpInputTest {
     assertThat(offenders).as("bad input must be refused with a field error, never an internal error").isEmpty();
     assertThat(unreadable).as("everything stored reads back").isEmpty();
     assertThat(healthy).isTrue();
-  }
-
-  /**
-   * The calls of both corpora that fail today because of a known defect, each named in {@link KnownDefectsTest}:
-   * this test fails until they are fixed. Not part of the default build; run it with {@code -Pfault-defects}.
-   */
-  @Test
-  @org.junit.jupiter.api.Tag(KnownDefectsTest.TAG)
-  void knownDefectProbesAreRefusedWithAFieldErrorOnceFixed() throws Exception {
-    List<Probe> probes = new ArrayList<>();
-    schemaCorpus().stream().filter(p -> p.defect() != null).forEach(probes::add);
-    edgeProbes().stream().filter(p -> p.defect() != null).forEach(probes::add);
-    List<String> failures = new ArrayList<>();
-    int dropped = droppedConnections;
-    for (Probe p : probes) {
-      RawMcp.Answer answer;
-      Verdict verdict;
-      try {
-        answer = callOnce(p);
-        verdict = judge(answer);
-      } catch (java.io.IOException e) {
-        answer = new RawMcp.Answer(-1, "no answer: " + e.getMessage(), null);
-        verdict = Verdict.NO_ANSWER;
-      }
-      if (verdict != Verdict.REFUSED) {
-        failures.add(p.defect() + " " + verdict + " " + p.tool() + " " + abbreviate(p.arguments(), 80) + " -> HTTP "
-            + answer.status() + " " + abbreviate(answer.text()));
-      }
-    }
-    assertThat(droppedConnections - dropped).as("connections dropped without an answer").isZero();
-    assertThat(failures).as("known-defect calls not refused cleanly").isEmpty();
   }
 
   @Test

@@ -99,8 +99,8 @@ class KafkaBrokerOutageTest {
     long doneDuring = succeeded(db, mission) - doneBefore;
     long unpublishedDuring = db.unpublishedOutbox();
     stack.startKafka();
-    // A broker restarting on its own log keeps its topics; this one's log was temporary (see the known
-    // defect MeshTopicsAfterBrokerLossTest for what mesh-api does about that today).
+    // A broker restarting on its own log keeps its topics; this one's log was temporary (mesh-api would
+    // create them again, see MeshTopicsAfterBrokerLossTest).
     stack.recreateMeshTopics(3);
     scenario.figure("outage", Duration.ofNanos(System.nanoTime() - outageStart).toMillis() + " ms");
     scenario.figure("tasks finished while the broker was down (pulls)", doneDuring);

@@ -51,7 +51,7 @@ class ShareGroupLossTest {
 
     stack.stopKafka();
     stack.startKafka();
-    stack.recreateMeshTopics(3); // as a broker restarting on its log would have them (D1 aside)
+    stack.recreateMeshTopics(3); // as a broker restarting on its log would have them
     double before = KafkaBrokerOutageTest.claims(List.of(worker), "pooled");
     submit(mesh, mission, "after", input);
 

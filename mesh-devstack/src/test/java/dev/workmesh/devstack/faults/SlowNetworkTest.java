@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.model.MissionView;
 import dev.workmesh.client.model.TaskRequest;
+import dev.workmesh.testsupport.TcpProxy;
 import dev.workmesh.watchdog.rescue.LeaseRescueJob;
 import dev.workmesh.worker.TaskWorker;
 import io.micrometer.core.instrument.Counter;

@@ -1,5 +1,9 @@
 package dev.workmesh.testsupport.embedded;
 
+import dev.workmesh.testsupport.TcpProxy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.Map;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
@@ -8,6 +12,11 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  *
  * <p>A share group keeps its state in an internal topic whose replication factor defaults to 3; with one
  * broker that topic cannot be created and share consumers silently receive nothing, hence the overrides.
+ *
+ * <p>A broker on a requested port is a forwarder on that port in front of the broker's own: Kafka's test
+ * kit, under spring-kafka-test's KRaft broker, binds its listeners to sockets it opened on free ports
+ * beforehand, whatever {@code kafkaPorts} or {@code listeners} say. The broker advertises the requested
+ * port, so that clients, and the cluster metadata they read, only ever see that one.
  */
 public final class EmbeddedKafkaServer implements AutoCloseable {
 
@@ -23,9 +32,11 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
           "auto.create.topics.enable", "false");
 
   private final EmbeddedKafkaKraftBroker broker;
+  private final TcpProxy front;
 
-  private EmbeddedKafkaServer(EmbeddedKafkaKraftBroker broker) {
+  private EmbeddedKafkaServer(EmbeddedKafkaKraftBroker broker, TcpProxy front) {
     this.broker = broker;
+    this.front = front;
   }
 
   /** Starts a broker on any free port. */
@@ -33,23 +44,51 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
     return start(0);
   }
 
-  /** Starts a broker on {@code port} (0 for any free port). Its log lives in a temporary directory. */
+  /**
+   * Starts a broker that clients reach at {@code localhost:port} (0 for any free port). Its log lives in a
+   * temporary directory.
+   *
+   * @throws UncheckedIOException when {@code port} is taken
+   */
   public static EmbeddedKafkaServer start(int port) {
-    EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
-    broker.brokerProperties(SINGLE_NODE_SETTINGS);
-    if (port > 0) {
-      broker.kafkaPorts(port);
+    if (port == 0) {
+      return new EmbeddedKafkaServer(startBroker(SINGLE_NODE_SETTINGS), null);
     }
+    TcpProxy front;
+    try {
+      front = TcpProxy.on(port, 0); // taken before the broker starts, so that a busy port fails fast
+    } catch (IOException e) {
+      throw new UncheckedIOException("Kafka cannot listen on localhost:" + port + ": " + e.getMessage(), e);
+    }
+    Map<String, String> settings = new HashMap<>(SINGLE_NODE_SETTINGS);
+    settings.put("advertised.listeners", "EXTERNAL://localhost:" + port); // EXTERNAL: the test kit's broker listener
+    EmbeddedKafkaKraftBroker broker = startBroker(settings);
+    front.retarget(portOf(broker.getBrokersAsString()));
+    return new EmbeddedKafkaServer(broker, front);
+  }
+
+  private static EmbeddedKafkaKraftBroker startBroker(Map<String, String> settings) {
+    EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
+    broker.brokerProperties(settings);
     broker.afterPropertiesSet();
-    return new EmbeddedKafkaServer(broker);
+    return broker;
   }
 
+  private static int portOf(String bootstrapServers) {
+    return Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
+  }
+
+  /** Where clients connect: {@code localhost:<port>}. */
   public String bootstrapServers() {
-    return broker.getBrokersAsString();
+    return front == null ? broker.getBrokersAsString() : "localhost:" + front.port();
   }
 
+  /** Cuts the clients' connections, then stops the broker. */
   @Override
   public void close() {
+    if (front != null) {
+      front.close();
+    }
     broker.destroy();
   }
 }

@@ -1,5 +1,6 @@
-package dev.workmesh.devstack.faults;
+package dev.workmesh.testsupport;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,13 +17,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP forwarder on a fixed local port (after task-worker's test {@code TcpProxy}), with two additions:
- * a one-way {@link #delay} that holds every chunk of bytes that long before passing it on, in order (a slow
- * network: each request and each answer arrives late, bandwidth unchanged), and a {@link #retarget} that
- * sends new connections to another port (a broker or a service restarted elsewhere). {@link #cut} refuses
- * new connections and resets open ones.
+ * A TCP forwarder on a local port: the Kafka front of {@link dev.workmesh.testsupport.embedded.EmbeddedKafkaServer}
+ * on a requested port, and the network faults of the tests. A one-way {@link #delay} holds every chunk of
+ * bytes that long before passing it on, in order (a slow network: each request and each answer arrives
+ * late, bandwidth unchanged); {@link #retarget} sends new connections to another port (a broker or a
+ * service restarted elsewhere); {@link #cut} refuses new connections and resets open ones, and
+ * {@link #restore} accepts them again. Hand-written: no library at hand forwards, delays and cuts in-process.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
   private final int port;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
@@ -40,8 +42,13 @@ final class TcpProxy implements AutoCloseable {
     listen(socket);
   }
 
+  /** A proxy on any free port in front of {@code target}. */
+  public static TcpProxy to(int target) throws IOException {
+    return to(target, Duration.ZERO);
+  }
+
   /** A proxy on any free port in front of {@code target}, delaying each direction by {@code delay}. */
-  static TcpProxy to(int target, Duration delay) throws IOException {
+  public static TcpProxy to(int target, Duration delay) throws IOException {
     return new TcpProxy(0, new int[] {target}, delay);
   }
 
@@ -49,12 +56,12 @@ final class TcpProxy implements AutoCloseable {
    * A load balancer on any free port: each new connection goes to the next of {@code targets} that accepts
    * it (round robin, skipping a target that refuses), as a balancer in front of API replicas does.
    */
-  static TcpProxy balancing(int... targets) throws IOException {
+  public static TcpProxy balancing(int... targets) throws IOException {
     return new TcpProxy(0, targets, Duration.ZERO);
   }
 
   /** A proxy on {@code port}, forwarding to {@code target} (0: refuse until {@link #retarget}). */
-  static TcpProxy on(int port, int target) throws IOException {
+  public static TcpProxy on(int port, int target) throws IOException {
     return new TcpProxy(port, new int[] {target}, Duration.ZERO);
   }
 
@@ -65,28 +72,28 @@ final class TcpProxy implements AutoCloseable {
     return socket;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + port;
   }
 
-  long connectionsAccepted() {
+  public long connectionsAccepted() {
     return connections.get();
   }
 
-  void retarget(int newTarget) {
+  public void retarget(int newTarget) {
     targets = new int[] {newTarget};
   }
 
   /** From now on connections are refused, and open ones are reset. */
-  synchronized void cut() throws IOException {
+  public synchronized void cut() {
     ServerSocket current = server;
     server = null;
     if (current != null) {
-      current.close();
+      closeQuietly(current);
     }
     for (Socket socket : sockets) {
       closeQuietly(socket);
@@ -95,7 +102,7 @@ final class TcpProxy implements AutoCloseable {
   }
 
   /** Accepts connections again, forwarding them to {@code newTarget}. */
-  synchronized void restore(int newTarget) throws IOException {
+  public synchronized void restore(int newTarget) throws IOException {
     targets = new int[] {newTarget};
     if (server == null) {
       listen(bind(port));
@@ -194,7 +201,7 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(Socket socket) {
+  private static void closeQuietly(Closeable socket) {
     try {
       socket.close();
     } catch (IOException ignored) {
@@ -203,7 +210,7 @@ final class TcpProxy implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
+  public void close() {
     cut();
   }
 }
