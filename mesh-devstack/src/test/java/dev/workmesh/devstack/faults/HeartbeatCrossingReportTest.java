@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.model.MissionView;
 import dev.workmesh.client.model.TaskRequest;
+import dev.workmesh.testsupport.TcpProxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
