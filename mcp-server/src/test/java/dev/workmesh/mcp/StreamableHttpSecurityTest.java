@@ -171,6 +171,53 @@ class StreamableHttpSecurityTest {
   }
 
   @Test
+  void initializeAndSetLevelWithParamsOfTheWrongTypeAreInvalidParamsWithoutJavaDetail() throws Exception {
+    Map<String, String> initializeParams = new LinkedHashMap<>();
+    initializeParams.put("[]", "params");
+    initializeParams.put("{\"protocolVersion\":42,\"capabilities\":{},\"clientInfo\":{\"name\":\"c\",\"version\":\"1\"}}",
+        "params.protocolVersion");
+    initializeParams.put("{\"protocolVersion\":\"2025-06-18\",\"capabilities\":[],\"clientInfo\":{\"name\":\"c\","
+        + "\"version\":\"1\"}}", "params.capabilities");
+    initializeParams.put("{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":\"c\"}",
+        "params.clientInfo");
+    initializeParams.put("{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":[],"
+        + "\"version\":\"1\"}}", "params.clientInfo.name");
+    int id = 40;
+    for (Map.Entry<String, String> probe : initializeParams.entrySet()) {
+      id++;
+      HttpResponse<String> answer = post(agent.token(), null, null,
+          "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"initialize\",\"params\":" + probe.getKey() + "}");
+      assertInvalidParams(answer, id, probe.getValue());
+    }
+
+    HttpResponse<String> opened = post(agent.token(), null, null, INITIALIZE);
+    String session = opened.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    assertThat(post(agent.token(), session, null, INITIALIZED).statusCode()).isEqualTo(202);
+    Map<String, String> levelParams = new LinkedHashMap<>();
+    levelParams.put("{\"level\":42}", "params.level");
+    levelParams.put("{\"level\":\"loud\"}", "params.level");
+    levelParams.put("{}", "params.level");
+    levelParams.put("[\"info\"]", "params");
+    for (Map.Entry<String, String> probe : levelParams.entrySet()) {
+      id++;
+      HttpResponse<String> answer = post(agent.token(), session, null,
+          "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"logging/setLevel\",\"params\":" + probe.getKey() + "}");
+      assertInvalidParams(answer, id, probe.getValue());
+    }
+    HttpResponse<String> wellFormed = post(agent.token(), session, null, LIST_TOOLS);
+    assertThat(wellFormed.statusCode()).as("the session goes on").isEqualTo(200);
+  }
+
+  private static void assertInvalidParams(HttpResponse<String> answer, int id, String field) throws Exception {
+    assertThat(answer.statusCode()).as("HTTP status for %s: %s", field, answer.body()).isEqualTo(200);
+    JsonNode message = JSON.readTree(answer.body());
+    assertThat(message.path("id").asInt()).as("the request's id").isEqualTo(id);
+    assertThat(message.path("error").path("code").asInt()).as("JSON-RPC code: %s", answer.body()).isEqualTo(-32602);
+    assertThat(message.path("error").path("message").asString()).startsWith(field + " must be");
+    assertNoJavaDetail(answer.body());
+  }
+
+  @Test
   void aSessionAnswersOnlyTheTokenThatOpenedIt() throws Exception {
     HttpResponse<String> opened = post(agent.token(), null, null, INITIALIZE);
     assertThat(opened.statusCode()).isEqualTo(200);

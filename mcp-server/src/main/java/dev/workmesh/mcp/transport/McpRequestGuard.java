@@ -32,7 +32,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *
  * The authenticated caller's client travels to the tools as a request attribute (see
  * {@link StreamableHttpTransport}). Error bodies are written by {@link ErrorBodySanitizer}. A request that
- * passes goes on to {@link ToolCallParamsValidator}.
+ * passes goes on to {@link RequestParamsValidator}.
  */
 class McpRequestGuard extends OncePerRequestFilter {
 

@@ -22,7 +22,7 @@ import org.springframework.core.Ordered;
  * Streamable HTTP at {@code /mcp} (the default transport). Many clients, each acting as the caller whose
  * bearer token authenticated the request: agent tokens act as their agent, the operator token as the
  * operator. In front of the SDK's servlet: {@link ErrorBodySanitizer}, then {@link McpRequestGuard}, then
- * {@link ToolCallParamsValidator}.
+ * {@link RequestParamsValidator}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
@@ -47,7 +47,7 @@ public class StreamableHttpTransport {
     return HttpServletStreamableServerTransportProvider.builder()
         .jsonMapper(MeshMcpServer.jsonMapper())
         .mcpEndpoint(ENDPOINT)
-        .maxRequestSize(ToolCallParamsValidator.MAX_BODY)
+        .maxRequestSize(RequestParamsValidator.MAX_BODY)
         // The guard has checked these already; the SDK checks again so the servlet is never unprotected.
         .httpHeaderValidator(validator)
         // The caller the guard authenticated, handed to the tools through the exchange's transport context.
@@ -101,9 +101,9 @@ public class StreamableHttpTransport {
   }
 
   @Bean
-  FilterRegistrationBean<ToolCallParamsValidator> mcpToolCallParamsValidator() {
-    FilterRegistrationBean<ToolCallParamsValidator> registration =
-        new FilterRegistrationBean<>(new ToolCallParamsValidator());
+  FilterRegistrationBean<RequestParamsValidator> mcpRequestParamsValidator() {
+    FilterRegistrationBean<RequestParamsValidator> registration =
+        new FilterRegistrationBean<>(new RequestParamsValidator());
     registration.addUrlPatterns(ENDPOINT);
     registration.setAsyncSupported(true);
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);

@@ -14,6 +14,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -21,9 +23,12 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Refuses a {@code tools/call} whose {@code params}, {@code params.name}, {@code params.arguments} or
- * {@code params._meta} has the wrong JSON type, before the SDK sees it. The SDK fails converting such params
- * on a path that answers HTTP 500 with a JSON-RPC -32603 naming Tomcat internals, or drops the connection.
+ * Refuses a request whose params have the wrong JSON type, before the SDK sees it: {@code tools/call}
+ * ({@code params}, {@code name}, {@code arguments}, {@code _meta}), {@code initialize} ({@code
+ * protocolVersion}, {@code capabilities}, {@code clientInfo}), {@code logging/setLevel} ({@code level}),
+ * and params that are not an object for any request. The SDK fails converting such params on paths that
+ * answer HTTP 500 with a JSON-RPC -32603 naming Tomcat internals or drop the connection ({@code
+ * tools/call}), or that name Jackson's classes ({@code initialize}, {@code logging/setLevel}).
  * Here the answer is what the transport answers any request: HTTP 200 with the request's JSON-RPC error,
  * -32602 (invalid params), whose message names the field.
  *
@@ -31,7 +36,7 @@ import tools.jackson.databind.node.ObjectNode;
  * before. The body is read here and replayed to the SDK: Spring's {@code ContentCachingRequestWrapper} only
  * keeps what the next reader consumed, so the replaying request is written by hand.
  */
-class ToolCallParamsValidator extends OncePerRequestFilter {
+class RequestParamsValidator extends OncePerRequestFilter {
 
   /** The SDK's own limit for a request body (its builder's default, set explicitly on the transport). */
   static final int MAX_BODY = 16 * 1024 * 1024;
@@ -65,25 +70,76 @@ class ToolCallParamsValidator extends OncePerRequestFilter {
     response.getWriter().write(JSON.writeValueAsString(answer));
   }
 
+  /** The levels of {@code logging/setLevel}, as the MCP specification names them. */
+  private static final Set<String> LEVELS =
+      Set.of("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency");
+
   /**
-   * What is wrong with {@code message} if it is a {@code tools/call} request the SDK cannot convert: the
-   * field and the type it must have. Empty for every other message.
+   * What is wrong with the params of {@code message} if it is a request the SDK cannot convert: the field
+   * and the type it must have. Checked: {@code tools/call}, {@code initialize}, {@code logging/setLevel},
+   * and for every other request that its params, when given, are an object (MCP has no positional
+   * params). Empty for everything else, which the SDK answers.
    */
   private static Optional<String> problem(JsonNode message) {
-    if (!message.isObject() || !message.path("method").asString("").equals("tools/call") || !message.has("id")) {
+    if (!message.isObject() || !message.has("id") || !message.path("method").isString()) {
       return Optional.empty();
     }
     JsonNode params = message.get("params");
-    if (params == null || !params.isObject()) {
-      return Optional.of("params must be an object with the tool's name and its arguments, got " + typeOf(params));
+    String method = message.get("method").asString();
+    boolean absent = params == null || params.isNull();
+    if (absent ? isChecked(method) : !params.isObject()) {
+      return Optional.of("params must be an object" + switch (method) {
+        case "tools/call" -> " with the tool's name and its arguments";
+        case "initialize" -> " with protocolVersion, capabilities and clientInfo";
+        case "logging/setLevel" -> " with the level";
+        default -> "";
+      } + ", got " + typeOf(params));
     }
-    if (!params.path("name").isString()) {
-      return Optional.of("params.name must be a string, the tool's name, got " + typeOf(params.get("name")));
+    return switch (method) {
+      case "tools/call" -> firstOf(
+          params.path("name").isString() ? Optional.empty()
+              : Optional.of("params.name must be a string, the tool's name, got " + typeOf(params.get("name"))),
+          mustBe(params, "arguments", JsonNode::isObject, "an object"),
+          mustBe(params, "_meta", JsonNode::isObject, "an object"));
+      case "initialize" -> firstOf(
+          mustBe(params, "protocolVersion", JsonNode::isString, "a string such as \"2025-06-18\""),
+          mustBe(params, "capabilities", JsonNode::isObject, "an object"),
+          mustBe(params, "clientInfo", JsonNode::isObject, "an object with name and version"),
+          mustBe(params.path("clientInfo"), "name", JsonNode::isString, "a string", "params.clientInfo."),
+          mustBe(params.path("clientInfo"), "version", JsonNode::isString, "a string", "params.clientInfo."),
+          mustBe(params, "_meta", JsonNode::isObject, "an object"));
+      case "logging/setLevel" -> LEVELS.contains(params.path("level").asString(""))
+          && params.get("level").isString()
+          ? Optional.empty()
+          : Optional.of("params.level must be one of " + LEVELS.stream().sorted().toList() + ", got "
+              + typeOf(params.get("level")));
+      default -> Optional.empty();
+    };
+  }
+
+  private static boolean isChecked(String method) {
+    return method.equals("tools/call") || method.equals("initialize") || method.equals("logging/setLevel");
+  }
+
+  /** A problem when {@code field} of {@code params} is there, not null, and not what {@code ok} accepts. */
+  private static Optional<String> mustBe(JsonNode params, String field, Predicate<JsonNode> ok, String what) {
+    return mustBe(params, field, ok, what, "params.");
+  }
+
+  private static Optional<String> mustBe(JsonNode params, String field, Predicate<JsonNode> ok, String what,
+      String path) {
+    JsonNode value = params.get(field);
+    if (value == null || value.isNull() || ok.test(value)) {
+      return Optional.empty();
     }
-    for (String field : new String[] {"arguments", "_meta"}) {
-      JsonNode value = params.get(field);
-      if (value != null && !value.isNull() && !value.isObject()) {
-        return Optional.of("params." + field + " must be an object, got " + typeOf(value));
+    return Optional.of(path + field + " must be " + what + ", got " + typeOf(value));
+  }
+
+  @SafeVarargs
+  private static Optional<String> firstOf(Optional<String>... checks) {
+    for (Optional<String> check : checks) {
+      if (check.isPresent()) {
+        return check;
       }
     }
     return Optional.empty();
