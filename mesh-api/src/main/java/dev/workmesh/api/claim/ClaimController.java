@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -85,7 +86,7 @@ class ClaimController {
     long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
     while (true) {
       long seen = ready.generation();
-      List<Claim> claims = timedClaim(agentId, r.missionId(), maxTasks);
+      List<Claim> claims = timed(() -> core.claims().claimNext(agentId, r.missionId(), maxTasks));
       long left = deadline - System.nanoTime();
       if (!claims.isEmpty() || left <= 0) {
         return new ClaimsResponse(claims.stream().map(Views::claim).toList());
@@ -103,11 +104,7 @@ class ClaimController {
       throw ValidationException.of("task_ids", "claims exactly the listed tasks: leave out mission_id, max_tasks"
           + " and wait_seconds");
     }
-    long start = System.nanoTime();
-    List<Claim> claims = core.claims().claimTasks(agentId, r.taskIds());
-    metrics.claimTook(Duration.ofNanos(System.nanoTime() - start));
-    claims.forEach(c -> metrics.claimed(c.task().claimPolicy().wire()));
-    return claims;
+    return timed(() -> core.claims().claimTasks(agentId, r.taskIds()));
   }
 
   /** Claims this task (a worker reacting to a dispatch record): 200 with the claim, or 409. */
@@ -195,13 +192,7 @@ class ClaimController {
     if (r == null) {
       throw ValidationException.of(at.substring(0, at.length() - 1), "must be a report object");
     }
-    if (r.taskId() == null) {
-      throw ValidationException.of(at + "task_id", "is required");
-    }
-    String token = r.claimToken();
-    if (token == null || token.isBlank() || token.length() > 200) {
-      throw ValidationException.of(at + "claim_token", "is required: the token returned by the claim");
-    }
+    String token = token(r.claimToken(), at + "claim_token"); // task_id and the rest: AttemptReports.reportAll
     if (r.outcome() != null && r.outcome().strip().equalsIgnoreCase("succeeded")) {
       return Report.completed(r.taskId(), token, new Completion(r.result(), r.exitCode(), r.logTail()));
     }
@@ -229,9 +220,10 @@ class ClaimController {
     return Views.task(core.tasks().get(id));
   }
 
-  private List<Claim> timedClaim(UUID agentId, UUID missionId, int maxTasks) {
+  /** Runs one claim statement, timing it and counting what it won. */
+  private List<Claim> timed(Supplier<List<Claim>> claim) {
     long start = System.nanoTime();
-    List<Claim> claims = core.claims().claimNext(agentId, missionId, maxTasks);
+    List<Claim> claims = claim.get();
     metrics.claimTook(Duration.ofNanos(System.nanoTime() - start));
     claims.forEach(c -> metrics.claimed(c.task().claimPolicy().wire()));
     return claims;
@@ -254,11 +246,15 @@ class ClaimController {
   }
 
   private static String token(String claimToken) {
+    return token(claimToken, "claim_token");
+  }
+
+  private static String token(String claimToken, String field) {
     if (claimToken == null || claimToken.isBlank()) {
-      throw ValidationException.of("claim_token", "is required: the token returned by the claim");
+      throw ValidationException.of(field, "is required: the token returned by the claim");
     }
     if (claimToken.length() > 200) {
-      throw ValidationException.of("claim_token", "is not a claim token (too long)");
+      throw ValidationException.of(field, "is not a claim token (too long)");
     }
     return claimToken;
   }
