@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -113,6 +114,9 @@ public final class JobRegistry {
     current = new LoadedJobs(source, next, problems, clock.instant());
     try {
       states.register(List.copyOf(next.keySet()));
+      Map<String, Boolean> enabled = new HashMap<>();
+      next.values().forEach(job -> enabled.put(job.name(), job.enabled()));
+      states.setEnabled(enabled);
     } catch (RuntimeException e) {
       // The tick registers jobs it finds unregistered; the reload itself has been applied.
       log.warn("could not register jobs in schedule_state; the tick will retry: {}", e.toString());

@@ -1,6 +1,7 @@
 package dev.workmesh.scheduler.registry;
 
 import dev.workmesh.core.db.MeshDb;
+import org.springframework.jdbc.support.SqlArrayValue;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,28 @@ public final class ScheduleStateStore {
             + " ON CONFLICT (job_name) DO NOTHING")
         .param("now", MeshDb.ts(db.now()))
         .param("names", MeshDb.textArray(jobs))
+        .update();
+  }
+
+  /**
+   * Records which jobs the job file enables. As with {@link #setPaused}, only a real change moves
+   * {@code updated_at}: the replica that loads the change first moves it, the others find nothing to
+   * change. So a job enabled after a time disabled is planned from that moment and never fires the
+   * instants that passed meanwhile.
+   */
+  public void setEnabled(Map<String, Boolean> enabledByJob) {
+    if (enabledByJob.isEmpty()) {
+      return;
+    }
+    List<String> names = List.copyOf(enabledByJob.keySet());
+    Boolean[] enabled = names.stream().map(enabledByJob::get).toArray(Boolean[]::new);
+    db.jdbc()
+        .sql("UPDATE schedule_state s SET enabled = j.enabled, updated_at = :now"
+            + " FROM unnest(:names, :enabled) AS j(name, enabled)"
+            + " WHERE s.job_name = j.name AND s.enabled <> j.enabled")
+        .param("now", MeshDb.ts(db.now()))
+        .param("names", MeshDb.textArray(names))
+        .param("enabled", new SqlArrayValue("boolean", enabled))
         .update();
   }
 

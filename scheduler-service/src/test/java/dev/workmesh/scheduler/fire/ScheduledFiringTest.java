@@ -187,6 +187,31 @@ class ScheduledFiringTest {
   }
 
   @Test
+  void enablingADisabledJobFiresNoInstantThatPassedWhileItWasDisabled() {
+    mesh.writeJobs(job("hourly-toggled", "schedule = \"0 * * * *\"", "misfire = \"fire_once\""));
+    Replica replica = mesh.replica("replica-a");
+    at("2030-01-07T07:00:00.100Z");
+    assertThat(replica.ticker.tick()).isEqualTo(1);
+
+    at("2030-01-07T07:10:00Z");
+    mesh.writeJobs(job("hourly-toggled", "schedule = \"0 * * * *\"", "misfire = \"fire_once\"\nenabled = false"));
+    replica.registry.reload();
+    at("2030-01-07T09:30:00Z");
+    assertThat(replica.ticker.tick()).as("disabled through 08:00 and 09:00").isZero();
+
+    mesh.writeJobs(job("hourly-toggled", "schedule = \"0 * * * *\"", "misfire = \"fire_once\""));
+    replica.registry.reload();
+    Replica late = mesh.replica("replica-b");
+    assertThat(replica.ticker.tick() + late.ticker.tick())
+        .as("instants passed while disabled are not misfires, even under fire_once, on any replica").isZero();
+
+    at("2030-01-07T10:00:00.200Z");
+    assertThat(replica.ticker.tick() + late.ticker.tick()).isEqualTo(1);
+    assertThat(mesh.fires("hourly-toggled")).extracting(FireRecord::scheduledAt).containsExactly(
+        Instant.parse("2030-01-07T07:00:00Z"), Instant.parse("2030-01-07T10:00:00Z"));
+  }
+
+  @Test
   void aManualTriggerFiresNowWithoutTakingTheScheduledInstant() {
     mesh.writeJobs(job("hourly-manual", "schedule = \"0 * * * *\"", ""));
     Replica replica = mesh.replica("replica-a");
