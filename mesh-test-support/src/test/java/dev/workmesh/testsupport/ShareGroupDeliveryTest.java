@@ -1,6 +1,7 @@
 package dev.workmesh.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.HashSet;
@@ -71,12 +72,11 @@ class ShareGroupDeliveryTest {
             return null;
           });
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (union.size() < RECORDS && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-      Thread.sleep(50);
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> union.size() >= RECORDS);
+    } finally {
+      stop.set(true);
     }
-    stop.set(true);
     pool.shutdown();
     assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
 
