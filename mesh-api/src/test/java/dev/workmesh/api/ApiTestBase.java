@@ -40,6 +40,7 @@ abstract class ApiTestBase {
     registry.add("mesh-api.submit-rate.per-second", () -> "20");
     registry.add("mesh-api.submit-rate.burst", () -> "40");
     registry.add("mesh-api.relay.poll-interval", () -> "200ms");
+    registry.add("mesh-api.agent-activity-write", () -> "500ms");
   }
 
   static MeshTestEnv env() {

@@ -50,7 +50,7 @@ public final class MeshCore {
     this.submitter = new TaskSubmitter(db, tasks, lifecycle);
     this.agents = new AgentStore(db, outbox);
     this.claims = new ClaimEngine(db, tasks, outbox, settings.lease());
-    this.reports = new AttemptReports(db, lifecycle, claims);
+    this.reports = new AttemptReports(db, lifecycle, claims, agents);
     this.rescuer = new LeaseRescuer(db, reports);
   }
 
