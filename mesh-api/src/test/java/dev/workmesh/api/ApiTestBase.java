@@ -65,7 +65,7 @@ abstract class ApiTestBase {
 
   EnrolledAgent enrol(String pool) {
     return operator().enrol(new AgentRequest("agent-" + UUID.randomUUID(), List.of(pool), List.of("git"),
-        List.of("bash"), 10, Map.of("host", "test")));
+        List.of(), 10, Map.of("host", "test")));
   }
 
   /** A raw request, for what the typed client cannot send (bad JSON, wrong tokens, odd headers). */

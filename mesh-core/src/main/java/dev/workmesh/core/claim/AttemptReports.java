@@ -340,15 +340,24 @@ public final class AttemptReports {
     }
   }
 
-  /** Gives the claim back without it counting as an attempt: the task is claimable again at once. */
-  public void release(UUID taskId, String claimToken, UUID agentId) {
+  public static final int MAX_RELEASE_REASON = 2_000;
+
+  /**
+   * Gives the claim back without it counting as an attempt: the attempt ends {@code released} with the
+   * agent's reason as its error, the task's attempt count goes back down by one (the next claim's attempt
+   * has the same number), and the task is claimable again at once.
+   *
+   * @param reason why the agent gave it back, or null
+   */
+  public void release(UUID taskId, String claimToken, UUID agentId, String reason) {
+    String why = reason == null || reason.isBlank() ? "released by its agent" : "released: " + reason.strip();
     db.inTransaction(() -> {
       Live live = lockLive(taskId, claimToken, agentId);
-      finishAttempt(live.id(), AttemptOutcome.CANCELLED, null, "released by its agent", null, null);
+      finishAttempt(live.id(), AttemptOutcome.RELEASED, null, clip(why, MAX_RELEASE_REASON), null, null);
       if (live.broadcast()) {
         lifecycle.releaseTarget(taskId, live.agentId());
       } else {
-        lifecycle.released(taskId, "released by its agent");
+        lifecycle.released(taskId, why);
       }
     });
   }
