@@ -57,7 +57,7 @@ final class InProcessMesh {
   EnrolledAgent enrolAgent() {
     String pool = "p-" + UUID.randomUUID().toString().substring(0, 8);
     return operator().enrol(new AgentRequest("mcp-agent-" + UUID.randomUUID(), List.of(pool), List.of("git"),
-        List.of("bash"), 4, Map.of("test", "mcp-server")));
+        List.of(), 4, Map.of("test", "mcp-server")));
   }
 
   MissionView newMission() {

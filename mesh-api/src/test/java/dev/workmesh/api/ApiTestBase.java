@@ -40,6 +40,7 @@ abstract class ApiTestBase {
     registry.add("mesh-api.submit-rate.per-second", () -> "20");
     registry.add("mesh-api.submit-rate.burst", () -> "40");
     registry.add("mesh-api.relay.poll-interval", () -> "200ms");
+    registry.add("mesh-api.agent-activity-write", () -> "500ms");
   }
 
   static MeshTestEnv env() {
@@ -64,7 +65,7 @@ abstract class ApiTestBase {
 
   EnrolledAgent enrol(String pool) {
     return operator().enrol(new AgentRequest("agent-" + UUID.randomUUID(), List.of(pool), List.of("git"),
-        List.of("bash"), 10, Map.of("host", "test")));
+        List.of(), 10, Map.of("host", "test")));
   }
 
   /** A raw request, for what the typed client cannot send (bad JSON, wrong tokens, odd headers). */

@@ -14,6 +14,7 @@ import dev.workmesh.client.model.MissionRequest;
 import dev.workmesh.client.model.MissionView;
 import dev.workmesh.client.model.Page;
 import dev.workmesh.client.model.Problem;
+import dev.workmesh.client.model.ReleaseRequest;
 import dev.workmesh.client.model.ReportRequest;
 import dev.workmesh.client.model.ReportsRequest;
 import dev.workmesh.client.model.ReportsResponse;
@@ -150,7 +151,12 @@ public final class MeshClient {
 
   /** Claims the best eligible task(s); with {@code waitSeconds > 0} waits up to that long for one. */
   public List<ClaimView> claim(ClaimRequest request) {
-    return post("/work/claims", request, ClaimsResponse.class).claims();
+    return claims(request).claims();
+  }
+
+  /** {@link #claim}, with the reason an empty answer gives when the reason is the claimer. */
+  public ClaimsResponse claims(ClaimRequest request) {
+    return post("/work/claims", request, ClaimsResponse.class);
   }
 
   /** Claims this task if it is still claimable by the caller; empty when someone else has it. */
@@ -191,7 +197,12 @@ public final class MeshClient {
   }
 
   public TaskView release(UUID taskId, String claimToken) {
-    return post("/work/tasks/" + taskId + "/release", new ClaimTokenRequest(claimToken), TaskView.class);
+    return release(taskId, claimToken, null);
+  }
+
+  /** Gives the claim back; the reason is kept on the released attempt. */
+  public TaskView release(UUID taskId, String claimToken, String reason) {
+    return post("/work/tasks/" + taskId + "/release", new ReleaseRequest(claimToken, reason), TaskView.class);
   }
 
   // --- agents -------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ package dev.workmesh.core;
 import dev.workmesh.core.agent.AgentStatus;
 import dev.workmesh.core.agent.AgentStore;
 import dev.workmesh.core.claim.AttemptReports;
+import dev.workmesh.core.claim.ClaimDiagnosis;
 import dev.workmesh.core.claim.ClaimEngine;
 import dev.workmesh.core.db.MeshDb;
 import dev.workmesh.core.lease.LeaseRescuer;
@@ -40,6 +41,7 @@ public final class MeshCore {
   private final ClaimEngine claims;
   private final AttemptReports reports;
   private final LeaseRescuer rescuer;
+  private final ClaimDiagnosis diagnosis;
 
   public MeshCore(MeshDb db, Settings settings) {
     this.db = db;
@@ -50,8 +52,9 @@ public final class MeshCore {
     this.submitter = new TaskSubmitter(db, tasks, lifecycle);
     this.agents = new AgentStore(db, outbox);
     this.claims = new ClaimEngine(db, tasks, outbox, settings.lease());
-    this.reports = new AttemptReports(db, lifecycle, claims);
+    this.reports = new AttemptReports(db, lifecycle, claims, agents);
     this.rescuer = new LeaseRescuer(db, reports);
+    this.diagnosis = new ClaimDiagnosis(db, agents);
   }
 
   /** Applies the schema migrations (Flyway) to a database. */
@@ -83,4 +86,5 @@ public final class MeshCore {
   public ClaimEngine claims() { return claims; }
   public AttemptReports reports() { return reports; }
   public LeaseRescuer rescuer() { return rescuer; }
+  public ClaimDiagnosis diagnosis() { return diagnosis; }
 }

@@ -37,7 +37,7 @@ final class CoreHarness implements AutoCloseable {
 
   /** An enrolled agent in the given pools holding the given capabilities. */
   Agent agent(List<String> pools, List<String> capabilities) {
-    return core.agents().enrol(new NewAgent("agent-" + UUID.randomUUID(), pools, capabilities, List.of("bash"), 1000,
+    return core.agents().enrol(new NewAgent("agent-" + UUID.randomUUID(), pools, capabilities, List.of(), 1000,
         Map.of())).agent();
   }
 

@@ -193,10 +193,21 @@ class TaskLifecycleTest {
     Mission mission = mesh.mission();
     UUID task = submit(mission, NewTask.builder("hand back").maxAttempts(1).build()).id();
     Claim claim = mesh.core.claims().claimTask(agent.id(), task).orElseThrow();
-    mesh.core.reports().release(task, claim.claimToken(), agent.id());
+    mesh.core.reports().release(task, claim.claimToken(), agent.id(), "runtime 'bsh' is not offered here");
     MeshTask released = mesh.core.tasks().get(task);
     assertThat(released.status()).isEqualTo(TaskStatus.READY);
-    assertThat(released.attemptLimit() - released.attempt()).isEqualTo(1);
+    assertThat(released.attempt()).isZero();
+    assertThat(released.attemptLimit()).isEqualTo(1);
+    assertThat(mesh.core.tasks().attempts(task)).singleElement().satisfies(a -> {
+      assertThat(a.outcome()).isEqualTo(AttemptOutcome.RELEASED);
+      assertThat(a.error()).isEqualTo("released: runtime 'bsh' is not offered here");
+    });
+
+    Claim again = mesh.core.claims().claimTask(agent.id(), task).orElseThrow();
+    assertThat(again.attemptNumber()).isEqualTo(1);
+    mesh.core.reports().fail(task, again.claimToken(), agent.id(),
+        new Failure(AttemptOutcome.FAILED, "broken", true, 1, null));
+    assertThat(mesh.core.tasks().get(task).status()).isEqualTo(TaskStatus.FAILED);
   }
 
   @Test

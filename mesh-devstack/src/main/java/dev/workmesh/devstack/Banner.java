@@ -26,7 +26,8 @@ final class Banner {
           ./mesh tasks demo
 
         Connect Claude Code (as an agent of its own):
-          ./mesh enrol my-claude                     # prints the agent's token once
+          ./mesh enrol my-claude --pool mine         # prints the agent's token once
+          ./mesh submit demo "For my agent" --pool mine --description 'Reply with the word ready'
           claude mcp add --transport http mesh %s --header "Authorization: Bearer <that token>"
 
         Press Ctrl-C to stop; state is kept in %s.

@@ -67,7 +67,7 @@ public final class WatchdogHarness implements AutoCloseable {
   }
 
   public Agent agent(List<String> pools) {
-    return core.agents().enrol(new NewAgent("agent-" + UUID.randomUUID(), pools, List.of(), List.of("bash"), 1000,
+    return core.agents().enrol(new NewAgent("agent-" + UUID.randomUUID(), pools, List.of(), List.of(), 1000,
         Map.of())).agent();
   }
 

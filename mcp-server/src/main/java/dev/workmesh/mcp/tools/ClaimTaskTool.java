@@ -6,6 +6,8 @@ import static dev.workmesh.mcp.tools.Schemas.uuid;
 import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.model.ClaimRequest;
 import dev.workmesh.client.model.ClaimView;
+import dev.workmesh.client.model.ClaimsResponse;
+import dev.workmesh.client.model.EmptyClaimReason;
 import dev.workmesh.mcp.tools.ToolDefinitions.Effect;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
@@ -65,9 +67,12 @@ final class ClaimTaskTool implements MeshTool {
          "lease_expires_at": {"type": "string",
                               "description": "Heartbeat before this instant or the claim lapses."},
          "task": %s,
-         "message": {"type": "string"}
+         "message": {"type": "string"},
+         "reason": {"type": "object", "description": %s}
        },
-       "required": ["claimed"]}""".formatted(Schemas.TASK);
+       "required": ["claimed"]}""".formatted(Schemas.TASK, quote("Only when nothing was claimable because of this"
+      + " agent: code (revoked, disconnected, at_capacity, no_ready_work or ineligible), message, and counts of the"
+      + " ready tasks in its pools that need capabilities or a runtime it lacks."));
 
   @Override
   public Tool definition() {
@@ -81,14 +86,20 @@ final class ClaimTaskTool implements MeshTool {
     if (waitSeconds < 0 || waitSeconds > maxWaitSeconds) {
       throw new ToolArguments.InvalidArgumentException("wait_seconds", "must be between 0 and " + maxWaitSeconds);
     }
-    List<ClaimView> claims = mesh.claim(new ClaimRequest(a.uuid("agent_id"), missionId, 1, waitSeconds));
+    ClaimsResponse answer = mesh.claims(new ClaimRequest(a.uuid("agent_id"), missionId, 1, waitSeconds));
+    List<ClaimView> claims = answer.claims();
     Map<String, Object> out = new LinkedHashMap<>();
     if (claims.isEmpty()) {
+      EmptyClaimReason reason = answer.reason();
       String message = "Nothing claimable for this agent" + (missionId == null ? "" : " in mission " + missionId)
-          + (waitSeconds > 0 ? " within " + waitSeconds + "s" : "") + ". Call claim_mesh_task again later, with"
-          + " wait_seconds (up to " + maxWaitSeconds + ") to wait for work.";
+          + (waitSeconds > 0 ? " within " + waitSeconds + "s" : "")
+          + (reason == null ? "" : ": " + reason.message())
+          + ". Call claim_mesh_task again later, with wait_seconds (up to " + maxWaitSeconds + ") to wait for work.";
       out.put("claimed", false);
       out.put("message", message);
+      if (reason != null) {
+        out.put("reason", StructuredJson.object(reason));
+      }
       return ToolResults.ok(message, out);
     }
     ClaimView claim = claims.getFirst();

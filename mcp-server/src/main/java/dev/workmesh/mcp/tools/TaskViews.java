@@ -27,17 +27,30 @@ final class TaskViews {
     line.put("attempt", t.attempt());
     line.put("max_attempts", t.maxAttempts());
     putIfPresent(line, "error", t.error());
+    putIfPresent(line, "waiting_reason", t.waitingReason() == null ? null : t.waitingReason().message());
     putIfPresent(line, "created_at", t.createdAt() == null ? null : t.createdAt().toString());
     putIfPresent(line, "finished_at", t.finishedAt() == null ? null : t.finishedAt().toString());
     return line;
   }
 
-  /** {@code task 0190… "title": ready, attempt 0 of 3} */
+  /**
+   * {@code task 0190… "title": ready, attempt 0 of 3}; a task retried by hand has spent more attempts than
+   * max_attempts (each retry grants max_attempts more), and says so instead of "attempt 4 of 3". A ready task
+   * that no connected agent can claim says why.
+   */
   static String sentence(TaskView t) {
     StringBuilder s = new StringBuilder("task ").append(t.id()).append(" \"").append(t.title()).append("\": ")
-        .append(t.status()).append(", attempt ").append(t.attempt()).append(" of ").append(t.maxAttempts());
+        .append(t.status()).append(", attempt ").append(t.attempt());
+    if (t.attempt() <= t.maxAttempts()) {
+      s.append(" of ").append(t.maxAttempts());
+    } else {
+      s.append(" (retried: max_attempts ").append(t.maxAttempts()).append(" per retry)");
+    }
     if (t.error() != null && !t.error().isBlank()) {
       s.append(", error: ").append(t.error());
+    }
+    if (t.waitingReason() != null) {
+      s.append(", waiting: ").append(t.waitingReason().message());
     }
     return s.toString();
   }

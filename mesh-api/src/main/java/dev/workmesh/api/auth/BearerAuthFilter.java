@@ -18,7 +18,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates every {@code /work} request by its bearer token: the configured operator token, or an
- * agent token (stored hashed; revoked agents no longer authenticate). Anything else gets 401.
+ * agent token (stored hashed; revoked agents no longer authenticate). Anything else gets 401. An agent's
+ * call is a sign of life ({@link AgentActivity}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -29,11 +30,13 @@ public class BearerAuthFilter extends OncePerRequestFilter {
   private final byte[] operatorToken;
   private final MeshCore core;
   private final Problems problems;
+  private final AgentActivity activity;
 
-  public BearerAuthFilter(MeshApiProperties properties, MeshCore core, Problems problems) {
+  public BearerAuthFilter(MeshApiProperties properties, MeshCore core, Problems problems, AgentActivity activity) {
     this.operatorToken = properties.operatorToken().getBytes(StandardCharsets.UTF_8);
     this.core = core;
     this.problems = problems;
+    this.activity = activity;
   }
 
   /** The authenticated caller of this request. */
@@ -57,6 +60,10 @@ public class BearerAuthFilter extends OncePerRequestFilter {
     Optional<Caller> caller;
     try {
       caller = authenticate(request.getHeader("Authorization"));
+      if (caller.isPresent() && caller.get() instanceof Caller.AgentCaller agent
+          && request.getDispatcherType() != jakarta.servlet.DispatcherType.ASYNC) {
+        activity.seen(agent.agent());
+      }
     } catch (org.springframework.dao.DataAccessException e) {
       response.setHeader("Retry-After", "5");
       problems.write(response, 503, "Service unavailable", dev.workmesh.api.web.ProblemHandler.UNAVAILABLE,

@@ -11,8 +11,10 @@ import dev.workmesh.client.model.ClaimTokenRequest;
 import dev.workmesh.client.model.ClaimView;
 import dev.workmesh.client.model.ClaimsResponse;
 import dev.workmesh.client.model.CompleteRequest;
+import dev.workmesh.client.model.EmptyClaimReason;
 import dev.workmesh.client.model.FailRequest;
 import dev.workmesh.client.model.HeartbeatResponse;
+import dev.workmesh.client.model.ReleaseRequest;
 import dev.workmesh.client.model.ReportRequest;
 import dev.workmesh.client.model.ReportsRequest;
 import dev.workmesh.client.model.ReportsResponse;
@@ -21,6 +23,7 @@ import dev.workmesh.core.ConflictException;
 import dev.workmesh.core.MeshCore;
 import dev.workmesh.core.NotFoundException;
 import dev.workmesh.core.ValidationException;
+import dev.workmesh.core.claim.AttemptReports;
 import dev.workmesh.core.claim.AttemptReports.Completion;
 import dev.workmesh.core.claim.AttemptReports.Failure;
 import dev.workmesh.core.claim.AttemptReports.HeartbeatAck;
@@ -88,11 +91,22 @@ class ClaimController {
       long seen = ready.generation();
       List<Claim> claims = timed(() -> core.claims().claimNext(agentId, r.missionId(), maxTasks));
       long left = deadline - System.nanoTime();
-      if (!claims.isEmpty() || left <= 0) {
+      if (!claims.isEmpty()) {
         return new ClaimsResponse(claims.stream().map(Views::claim).toList());
+      }
+      if (left <= 0) {
+        return new ClaimsResponse(List.of(), emptyClaimReason(agentId));
       }
       ready.awaitAfter(seen, Duration.ofNanos(Math.min(left, BACKSTOP.toNanos())));
     }
+  }
+
+  /** Why the agent's claim found nothing, when the reason is the agent (one small query, on empty claims only). */
+  private EmptyClaimReason emptyClaimReason(UUID agentId) {
+    return core.diagnosis().whyNothingFor(agentId)
+        .map(r -> new EmptyClaimReason(r.code(), r.message(), r.pools(), r.readyInPools(), r.needCapabilities(),
+            r.needRuntime(), r.missingCapabilities(), r.missingRuntimes()))
+        .orElse(null);
   }
 
   /** Those of the listed tasks still claimable by the agent (a worker reacting to a batch of records). */
@@ -213,10 +227,14 @@ class ClaimController {
   }
 
   @PostMapping("/work/tasks/{id}/release")
-  TaskView release(@PathVariable UUID id, @RequestBody(required = false) ClaimTokenRequest body,
+  TaskView release(@PathVariable UUID id, @RequestBody(required = false) ReleaseRequest body,
       HttpServletRequest http) {
+    String reason = body == null ? null : body.reason();
+    if (reason != null && reason.length() > AttemptReports.MAX_RELEASE_REASON) {
+      throw ValidationException.of("reason", "must be at most " + AttemptReports.MAX_RELEASE_REASON + " characters");
+    }
     core.reports().release(id, token(body == null ? null : body.claimToken()),
-        BearerAuthFilter.caller(http).agentId());
+        BearerAuthFilter.caller(http).agentId(), reason);
     return Views.task(core.tasks().get(id));
   }
 

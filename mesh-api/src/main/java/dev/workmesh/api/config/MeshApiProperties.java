@@ -16,6 +16,9 @@ import org.springframework.util.unit.DataSize;
  * @param relay the outbox relay to Kafka
  * @param kafka topics and the events feed
  * @param retry backoff of failed attempts
+ * @param agentActivityWrite how often, at most, one agent's calls renew its sign of life in the database
+ *     (default 5s): every authenticated call of an agent keeps it connected, and a busy agent costs one
+ *     UPDATE per interval, not one per request. Keep it well below the watchdog's stale threshold.
  */
 @ConfigurationProperties("mesh-api")
 public record MeshApiProperties(
@@ -26,7 +29,8 @@ public record MeshApiProperties(
     SubmitRate submitRate,
     Relay relay,
     Kafka kafka,
-    Retry retry) {
+    Retry retry,
+    Duration agentActivityWrite) {
 
   public MeshApiProperties {
     if (operatorToken == null || operatorToken.isBlank()) {
@@ -46,6 +50,11 @@ public record MeshApiProperties(
     relay = relay == null ? new Relay(null, null, null) : relay;
     kafka = kafka == null ? new Kafka(null, null, null, null) : kafka;
     retry = retry == null ? new Retry(null, null) : retry;
+    agentActivityWrite = orDefault(agentActivityWrite, Duration.ofSeconds(5));
+    if (agentActivityWrite.isNegative() || agentActivityWrite.compareTo(Duration.ofMinutes(1)) > 0) {
+      throw new IllegalArgumentException("mesh-api.agent-activity-write must be between 0s and 1m, got "
+          + agentActivityWrite);
+    }
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.workmesh.api.web.Views;
 import dev.workmesh.client.model.Page;
 import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.client.model.TaskView;
+import dev.workmesh.client.model.WaitingReason;
 import dev.workmesh.core.MeshCore;
 import dev.workmesh.core.ValidationException;
 import dev.workmesh.core.ValidationException.Violation;
@@ -77,11 +78,12 @@ class TaskController {
     TaskRequests.throwIfAny(violations);
     rateLimiter.acquire(caller, 1);
     Submitted submitted = core.submitter().submit(missionId, task, caller.name());
+    TaskView view = waiting(submitted.task(), Views.task(submitted.task()));
     if (submitted.replay()) {
-      return ResponseEntity.ok(Views.task(submitted.task()));
+      return ResponseEntity.ok(view);
     }
     metrics.submitted(submitted.task().claimPolicy().wire(), 1);
-    return ResponseEntity.created(URI.create("/work/tasks/" + submitted.task().id())).body(Views.task(submitted.task()));
+    return ResponseEntity.created(URI.create("/work/tasks/" + submitted.task().id())).body(view);
   }
 
   @GetMapping("/work/missions/{missionId}/tasks")
@@ -105,7 +107,15 @@ class TaskController {
 
   @GetMapping("/work/tasks/{id}")
   TaskView get(@PathVariable UUID id) {
-    return Views.task(core.tasks().get(id), core.tasks().attempts(id));
+    MeshTask task = core.tasks().get(id);
+    return waiting(task, Views.task(task, core.tasks().attempts(id)));
+  }
+
+  /** The view with the requirement no connected agent meets, for a ready or pending task nobody can claim. */
+  private TaskView waiting(MeshTask task, TaskView view) {
+    return core.diagnosis().whyWaiting(task)
+        .map(w -> view.withWaitingReason(new WaitingReason(w.requirement(), w.message())))
+        .orElse(view);
   }
 
   /** A failed or cancelled task gets a fresh budget of attempts. */

@@ -74,8 +74,9 @@ final class MeshStack implements AutoCloseable {
     String group = topics.poolShareGroup("default");
     kafka.shareGroupFromEarliest(group);
     for (int i = 0; i < options.workers(); i++) {
+      // No runtimes: the bench's workers take every task, the no-op prompts as well as the exec ones.
       EnrolledAgent agent = operator.enrol(new AgentRequest("bench-worker-" + i, List.of("default"), List.of(),
-          List.of("exec"), Math.max(options.pullMax(), options.pollRecords()), Map.of("bench", "true")));
+          List.of(), Math.max(options.pullMax(), options.pollRecords()), Map.of("bench", "true")));
       WorkerLoop loop = new WorkerLoop("bench-worker-" + i, new MeshClient(api.url(), agent.token()),
           kafka.bootstrapServers(), group, topics.pooled(), options.pollRecords(), work, claiming, ledger, options.pullMax(),
           java.time.Duration.ofMillis(options.pullIntervalMs()));

@@ -146,6 +146,23 @@ public final class AgentStore {
     });
   }
 
+  /**
+   * Records a sign of life: any authenticated call of the agent, or a heartbeat of one of its claims. A
+   * connected agent costs one UPDATE; an unhealthy or disconnected one is connected again, with its
+   * {@code agent.status_changed} event ({@link #heartbeat}). A revoked agent stays revoked.
+   */
+  public void signOfLife(UUID agentId) {
+    int renewed = db.jdbc()
+        .sql("UPDATE agent SET last_heartbeat_at = greatest(last_heartbeat_at, :now) WHERE id = :id"
+            + " AND status = 'connected'")
+        .param("now", MeshDb.ts(db.now()))
+        .param("id", agentId)
+        .update();
+    if (renewed == 0) {
+      heartbeat(agentId);
+    }
+  }
+
   /** Moves an agent to a new health status and publishes the change. In a transaction. */
   public void changeStatus(Agent agent, AgentStatus to) {
     Instant now = db.now();

@@ -3,6 +3,7 @@ package dev.workmesh.core.claim;
 import dev.workmesh.core.Ids;
 import dev.workmesh.core.MeshException;
 import dev.workmesh.core.ValidationException;
+import dev.workmesh.core.agent.AgentStore;
 import dev.workmesh.core.db.MeshDb;
 import dev.workmesh.core.task.AttemptOutcome;
 import dev.workmesh.core.task.TaskLifecycle;
@@ -75,17 +76,22 @@ public final class AttemptReports {
   private final MeshDb db;
   private final TaskLifecycle lifecycle;
   private final ClaimEngine engine;
+  private final AgentStore agents;
 
-  public AttemptReports(MeshDb db, TaskLifecycle lifecycle, ClaimEngine engine) {
+  public AttemptReports(MeshDb db, TaskLifecycle lifecycle, ClaimEngine engine, AgentStore agents) {
     this.db = db;
     this.lifecycle = lifecycle;
     this.engine = engine;
+    this.agents = agents;
   }
 
   private record Live(UUID id, UUID agentId, boolean broadcast, boolean started) {}
 
   /**
-   * Renews the lease of the live attempt and, on the first heartbeat, marks the task running.
+   * Renews the lease of the live attempt and, on the first heartbeat, marks the task running. The heartbeat
+   * is a sign of life of the attempt's agent, whoever sends it: the same statement renews the agent's
+   * {@code last_heartbeat_at}, so an agent that keeps its claims alive is never found silent and never has
+   * them rescued as gone. An agent that was no longer connected is connected again.
    *
    * @param agentId the reporting agent, or null for an operator
    */
@@ -94,12 +100,17 @@ public final class AttemptReports {
       Live live = lockLive(taskId, claimToken, agentId);
       Instant now = db.now();
       Instant lease = now.plus(engine.lease());
-      db.jdbc()
-          .sql("UPDATE attempt SET lease_expires_at = :lease, started_at = COALESCE(started_at, :now) WHERE id = :id")
+      String agentStatus = db.jdbc()
+          .sql(HEARTBEAT_SQL)
           .param("lease", MeshDb.ts(lease))
           .param("now", MeshDb.ts(now))
+          .param("due", MeshDb.ts(now.minus(AGENT_RENEWAL)))
           .param("id", live.id())
-          .update();
+          .query(String.class)
+          .single();
+      if (!"connected".equals(agentStatus)) {
+        agents.signOfLife(live.agentId());
+      }
       if (!live.started()) {
         lifecycle.started(taskId, live.agentId(), live.id(), live.broadcast());
       }
@@ -109,6 +120,28 @@ public final class AttemptReports {
       return new HeartbeatAck(live.id(), lease, cancel);
     });
   }
+
+  /**
+   * A connected agent's sign of life is renewed by a claim's heartbeat at most this often, so that many
+   * claims of one busy agent do not all queue on its row.
+   */
+  private static final java.time.Duration AGENT_RENEWAL = java.time.Duration.ofSeconds(2);
+
+  /**
+   * Renews one attempt's lease and, in the same statement, its connected agent's sign of life; answers
+   * the agent's status as it was, so that an agent no longer connected can be connected again.
+   */
+  private static final String HEARTBEAT_SQL = """
+      WITH renewed AS (
+        UPDATE attempt SET lease_expires_at = :lease, started_at = COALESCE(started_at, :now) WHERE id = :id
+        RETURNING agent_id
+      ),
+      touched AS (
+        UPDATE agent g SET last_heartbeat_at = :now
+        FROM renewed r WHERE g.id = r.agent_id AND g.status = 'connected' AND g.last_heartbeat_at < :due
+      )
+      SELECT g.status FROM agent g JOIN renewed r ON g.id = r.agent_id
+      """;
 
   /** Ends the attempt succeeded; the task succeeds (broadcast: when every target has). */
   public void complete(UUID taskId, String claimToken, UUID agentId, Completion report) {
@@ -307,15 +340,24 @@ public final class AttemptReports {
     }
   }
 
-  /** Gives the claim back without it counting as an attempt: the task is claimable again at once. */
-  public void release(UUID taskId, String claimToken, UUID agentId) {
+  public static final int MAX_RELEASE_REASON = 2_000;
+
+  /**
+   * Gives the claim back without it counting as an attempt: the attempt ends {@code released} with the
+   * agent's reason as its error, the task's attempt count goes back down by one (the next claim's attempt
+   * has the same number), and the task is claimable again at once.
+   *
+   * @param reason why the agent gave it back, or null
+   */
+  public void release(UUID taskId, String claimToken, UUID agentId, String reason) {
+    String why = reason == null || reason.isBlank() ? "released by its agent" : "released: " + reason.strip();
     db.inTransaction(() -> {
       Live live = lockLive(taskId, claimToken, agentId);
-      finishAttempt(live.id(), AttemptOutcome.CANCELLED, null, "released by its agent", null, null);
+      finishAttempt(live.id(), AttemptOutcome.RELEASED, null, clip(why, MAX_RELEASE_REASON), null, null);
       if (live.broadcast()) {
         lifecycle.releaseTarget(taskId, live.agentId());
       } else {
-        lifecycle.released(taskId, "released by its agent");
+        lifecycle.released(taskId, why);
       }
     });
   }

@@ -41,7 +41,7 @@ public final class ClaimEngine {
         FROM task t, me
         WHERE t.status = 'ready' AND t.claim_policy = 'first_claim'
           AND t.pool = ANY(me.pools) AND t.required_capabilities <@ me.capabilities
-          AND (t.runtime IS NULL OR cardinality(me.runtimes) = 0 OR t.runtime = ANY(me.runtimes)) %1$s
+          AND (cardinality(me.runtimes) = 0 OR t.accepted_runtimes && me.runtimes) %1$s
         ORDER BY t.priority DESC, t.ready_at, t.id
         LIMIT least(:n, (SELECT room FROM me)) FOR UPDATE OF t SKIP LOCKED
       ),
@@ -109,10 +109,12 @@ public final class ClaimEngine {
 
   /**
    * Claims up to {@code maxTasks} of the best tasks this agent may run: first_claim tasks of its pools
-   * whose capabilities it holds and whose runtime it offers (an agent that lists no runtimes, such as a
-   * model connected over MCP, does the work itself and takes any), tasks assigned to it, and broadcast tasks that target it; never more
-   * than its max_concurrency leaves room for. A disconnected agent claims nothing until a heartbeat
-   * has made it connected again (its claims would be rescued at once).
+   * whose capabilities it holds and which a runtime it offers can run ({@code task.accepted_runtimes}: the
+   * task's runtime hint, {@code exec} for an argv, {@code bash} for a command, else any agent CLI; an
+   * agent that lists no runtimes, such as a model connected over MCP, does the work itself and takes any),
+   * tasks assigned to it, and broadcast tasks that target it; never more than its max_concurrency leaves
+   * room for. A disconnected agent claims nothing until a sign of life (any call it makes) has made it
+   * connected again (its claims would be rescued at once).
    *
    * @param missionId only tasks of this mission, or any when null
    */

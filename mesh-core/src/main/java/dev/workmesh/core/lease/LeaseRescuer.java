@@ -10,6 +10,10 @@ import java.util.UUID;
  * agents that were revoked or disconnected. Each rescued attempt ends {@code lost} and its task is retried
  * with backoff or failed; a late report from the old holder then meets a stale token. Rows are taken with
  * {@code SKIP LOCKED} and re-checked under lock, so two replicas never rescue the same attempt twice.
+ *
+ * <p>"Disconnected" is the watchdog's verdict on the agent's last sign of life, which every heartbeat of
+ * one of its claims renews ({@link dev.workmesh.core.claim.AttemptReports#heartbeat}): an agent that
+ * heartbeats a claim is never disconnected, so that claim is never rescued as gone; it can only lapse.
  */
 public final class LeaseRescuer {
 

@@ -9,7 +9,9 @@ public enum AttemptOutcome {
   TIMED_OUT,
   CANCELLED,
   /** Its lease lapsed, or its agent was revoked or disconnected: nobody reported. */
-  LOST;
+  LOST,
+  /** Its agent gave the claim back (with a reason); not counted against the task's max_attempts. */
+  RELEASED;
 
   public String wire() {
     return name().toLowerCase(Locale.ROOT);

@@ -399,9 +399,13 @@ public final class TaskLifecycle {
     }
   }
 
-  /** A claim given back: ready again at once, and the attempt is not counted. In a transaction. */
+  /**
+   * A claim given back (released by its agent, or lost with a revoked agent): ready again at once, and
+   * the attempt is not counted: the task's attempt count goes back down by one, so {@code attempt} counts
+   * only the attempts that were spent. In a transaction.
+   */
   public void released(UUID taskId, String reason) {
-    db.jdbc().sql("UPDATE task SET attempt_limit = attempt_limit + 1 WHERE id = :id").param("id", taskId).update();
+    db.jdbc().sql("UPDATE task SET attempt = greatest(0, attempt - 1) WHERE id = :id").param("id", taskId).update();
     MeshTask task = lock(taskId);
     if (task.cancelRequested()) {
       finishBadly(taskId, TaskStatus.CANCELLED, "cancelled", null, null);

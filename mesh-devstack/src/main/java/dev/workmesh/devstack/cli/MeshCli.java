@@ -54,6 +54,9 @@ public final class MeshCli {
 
       Settings come from MESH_API_URL and MESH_OPERATOR_TOKEN, else from the dev.env of ./mesh dev.""";
 
+  /** {@code ./mesh task} shows this many last lines of each attempt's log tail. */
+  static final int LOG_LINES = 20;
+
   private final PrintStream out;
   private final PrintStream err;
 
@@ -166,6 +169,9 @@ public final class MeshCli {
     MeshClient.Submitted s = mesh.submit(mission, new TaskRequest(title, description, policy, agent, pool,
         caps.isEmpty() ? null : caps, priority, runtime, input, maxAttempts, timeout, null, null, null, key));
     out.println((s.replay() ? "already submitted: " : "submitted: ") + s.task().id() + "  " + s.task().status());
+    if (s.task().waitingReason() != null) {
+      err.println("warning: no connected agent could run this task now: " + s.task().waitingReason().message());
+    }
     return 0;
   }
 
@@ -195,6 +201,9 @@ public final class MeshCli {
     out.println(t.title() + "  [" + t.status() + "]  " + t.id());
     out.println("  mission " + t.missionId() + ", policy " + t.claimPolicy() + ", pool " + t.pool() + ", priority "
         + t.priority() + (t.runtime() == null ? "" : ", runtime " + t.runtime()));
+    if (t.waitingReason() != null) {
+      out.println("  waiting: " + t.waitingReason().message());
+    }
     if (t.error() != null) {
       out.println("  error: " + t.error());
     }
@@ -202,11 +211,16 @@ public final class MeshCli {
       out.println("  result: " + (t.result().isString() ? t.result().asString() : t.result().toString()).strip());
     }
     for (AttemptView a : t.attempts()) {
-      out.println("  attempt " + a.number() + " by agent " + a.agentId() + ": "
+      out.println("  attempt " + a.number() + " " + a.id() + " by agent " + a.agentId() + ": "
           + (a.outcome() == null ? "live (lease until " + a.leaseExpiresAt() + ")" : a.outcome())
-          + (a.exitCode() == null ? "" : ", exit " + a.exitCode()));
+          + (a.exitCode() == null ? "" : ", exit " + a.exitCode())
+          + (a.outcome() != null && a.error() != null && !a.error().isBlank() ? " - " + a.error().strip() : ""));
       if (a.logTail() != null && !a.logTail().isBlank()) {
-        a.logTail().strip().lines().limit(20).forEach(l -> out.println("      | " + l));
+        List<String> lines = a.logTail().strip().lines().toList();
+        if (lines.size() > LOG_LINES) {
+          out.println("      | ... (" + (lines.size() - LOG_LINES) + " earlier lines)");
+        }
+        lines.subList(Math.max(0, lines.size() - LOG_LINES), lines.size()).forEach(l -> out.println("      | " + l));
       }
     }
     return 0;

@@ -237,7 +237,7 @@ public final class AttemptRunner implements ClaimIntake {
 
   private void releaseClaim(RunningAttempt attempt, String why) {
     try {
-      api.release(attempt.taskId(), attempt.claim.claimToken());
+      api.release(attempt.taskId(), attempt.claim.claimToken(), why);
       metrics.reported("release", "delivered");
       log.info("Released task {} (attempt {}): {}", attempt.taskId(), attempt.attemptId(), why);
     } catch (MeshApiException e) {

@@ -17,7 +17,8 @@ import tools.jackson.databind.JsonNode;
  * </ol>
  *
  * The fake runtime is never chosen implicitly: a task must ask for it. A task whose runtime this worker
- * does not offer is handed back with {@code release} (the API does not filter claims by runtime).
+ * does not offer is handed back with {@code release}, its reason kept on the released attempt; the API
+ * already matches runtimes when it claims ({@code task.accepted_runtimes}), so this is rare.
  */
 public final class RuntimeChoice {
 

@@ -98,8 +98,8 @@ public final class GuardedMeshClient {
     return guarded("fail task " + taskId, () -> client.fail(taskId, report));
   }
 
-  public TaskView release(UUID taskId, String claimToken) {
-    return guarded("release task " + taskId, () -> client.release(taskId, claimToken));
+  public TaskView release(UUID taskId, String claimToken, String reason) {
+    return guarded("release task " + taskId, () -> client.release(taskId, claimToken, reason));
   }
 
   public HeartbeatResponse heartbeat(UUID taskId, String claimToken) {

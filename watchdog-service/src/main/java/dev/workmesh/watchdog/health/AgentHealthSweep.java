@@ -15,15 +15,21 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Agent health from heartbeats, one bounded batch per run (leader only, a {@link MaintenanceLoop} job):
+ * Agent health from signs of life, one bounded batch per run (leader only, a {@link MaintenanceLoop} job):
  *
  * <ul>
  *   <li>{@code connected -> unhealthy} when {@code last_heartbeat_at} is older than the stale threshold;
  *   <li>{@code connected|unhealthy -> disconnected} when it is older than the disconnect threshold (an agent
  *       silent past both goes straight to disconnected: one change, one event);
- *   <li>{@code revoked} never changes here; the way back to {@code connected} is the agent's own heartbeat
- *       ({@link AgentStore#heartbeat}).
+ *   <li>{@code revoked} never changes here; the way back to {@code connected} is any sign of life of the
+ *       agent ({@link AgentStore#signOfLife}).
  * </ul>
+ *
+ * <p>{@code last_heartbeat_at} is the agent's last sign of life: its agent heartbeat, any call it makes to
+ * mesh-api with its token (written at most every {@code mesh-api.agent-activity-write}), and any heartbeat of
+ * one of its claims (written in the claim heartbeat's own statement). An agent that keeps a claim alive is
+ * therefore never found silent, and {@link dev.workmesh.core.lease.LeaseRescuer} never rescues that claim as
+ * "agent gone".
  *
  * <p>Every change goes through {@link AgentStore#changeStatus}, which writes one {@code agent.status_changed}
  * event to the outbox in the same transaction. Rows are taken {@code FOR UPDATE SKIP LOCKED} and the decision

@@ -175,7 +175,7 @@ class FleetMetricsTest {
   }
 
   private Agent enrol(String pool) {
-    return core.agents().enrol(new NewAgent("agent-" + UUID.randomUUID(), List.of(pool), List.of(), List.of("bash"), 10,
+    return core.agents().enrol(new NewAgent("agent-" + UUID.randomUUID(), List.of(pool), List.of(), List.of(), 10,
         Map.of())).agent();
   }
 
