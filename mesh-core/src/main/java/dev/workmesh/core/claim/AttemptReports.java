@@ -9,6 +9,7 @@ import dev.workmesh.core.task.TaskLifecycle;
 import dev.workmesh.core.task.TaskStatus;
 import dev.workmesh.core.task.TaskTransitions;
 import dev.workmesh.core.task.TaskValidator;
+import dev.workmesh.core.usage.AttemptUsage;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,16 +33,31 @@ public final class AttemptReports {
   /** The answer to a heartbeat: the new lease, and whether the task's cancellation was requested. */
   public record HeartbeatAck(UUID attemptId, Instant leaseExpiresAt, boolean cancelRequested) {}
 
-  /** A successful attempt's report. {@code result} is any JSON; the log tail is kept with the attempt. */
-  public record Completion(JsonNode result, Integer exitCode, String logTail) {}
+  /**
+   * A successful attempt's report. {@code result} is any JSON; the log tail and the usage (null when the
+   * agent reported none) are kept with the attempt.
+   */
+  public record Completion(JsonNode result, Integer exitCode, String logTail, AttemptUsage usage) {
+
+    public Completion(JsonNode result, Integer exitCode, String logTail) {
+      this(result, exitCode, logTail, null);
+    }
+  }
 
   /**
    * A failed attempt's report.
    *
    * @param outcome failed, timed_out or cancelled
    * @param retryable false when retrying cannot help (the task then fails at once)
+   * @param usage what the agent consumed, or null when it reported nothing
    */
-  public record Failure(AttemptOutcome outcome, String error, boolean retryable, Integer exitCode, String logTail) {}
+  public record Failure(AttemptOutcome outcome, String error, boolean retryable, Integer exitCode, String logTail,
+      AttemptUsage usage) {
+
+    public Failure(AttemptOutcome outcome, String error, boolean retryable, Integer exitCode, String logTail) {
+      this(outcome, error, retryable, exitCode, logTail, null);
+    }
+  }
 
   /** One report of a batch: exactly one of {@code completion} and {@code failure}. */
   public record Report(UUID taskId, String claimToken, Completion completion, Failure failure) {
@@ -113,6 +129,7 @@ public final class AttemptReports {
   /** Ends the attempt succeeded; the task succeeds (broadcast: when every target has). */
   public void complete(UUID taskId, String claimToken, UUID agentId, Completion report) {
     checkResult("result", report.result());
+    checkUsage("usage", report.usage());
     db.inTransaction(() -> completeIn(taskId, claimToken, agentId, report));
   }
 
@@ -129,6 +146,7 @@ public final class AttemptReports {
   /** Ends the attempt failed, timed out or cancelled; the task is retried, cancelled or failed. */
   public void fail(UUID taskId, String claimToken, UUID agentId, Failure report) {
     checkOutcome("outcome", report);
+    checkUsage("usage", report.usage());
     db.inTransaction(() -> failIn(taskId, claimToken, agentId, report));
   }
 
@@ -289,9 +307,22 @@ public final class AttemptReports {
       }
       if (r.completion() != null) {
         checkResult(at + ".result", r.completion().result());
+        checkUsage(at + ".usage", r.completion().usage());
       } else {
         checkOutcome(at + ".outcome", r.failure());
+        checkUsage(at + ".usage", r.failure().usage());
       }
+    }
+  }
+
+  private static void checkUsage(String field, AttemptUsage usage) {
+    if (usage == null) {
+      return;
+    }
+    List<ValidationException.Violation> violations = new ArrayList<>();
+    usage.check(field, violations);
+    if (!violations.isEmpty()) {
+      throw new ValidationException(violations);
     }
   }
 
