@@ -3,11 +3,16 @@ package dev.workmesh.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.workmesh.client.MeshClient;
+import dev.workmesh.client.model.Budget;
 import dev.workmesh.client.model.ClaimView;
+import dev.workmesh.client.model.CompleteRequest;
 import dev.workmesh.client.model.EnrolledAgent;
 import dev.workmesh.client.model.MissionView;
 import dev.workmesh.client.model.TaskRequest;
+import dev.workmesh.client.model.Spending;
 import dev.workmesh.client.model.TaskView;
+import dev.workmesh.client.model.Usage;
+import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.UUID;
@@ -106,5 +111,66 @@ class UsageApiTest extends ApiTestBase {
       assertThat(after.status()).isEqualTo("claimed");
       assertThat(after.attempts()).singleElement().satisfies(a -> assertThat(a.outcome()).isNull());
     }
+  }
+
+  @Test
+  void theTaskShowsUsagePerAttemptAndInTotalAndTheMissionShowsItsSpendingAgainstItsBudget() throws Exception {
+    MissionView mission = operator().createMission("budget-" + UUID.randomUUID(), "", new Budget(1000L, null));
+    assertThat(mission.budget()).isEqualTo(new Budget(1000L, null));
+    assertThat(mission.budgetExhausted()).isFalse();
+    Held first = claimedTask(mission);
+    as(first.agent().token()).complete(first.task().id(), new CompleteRequest(first.claim().claimToken(), null, 0,
+        null, new Usage("claude-sonnet-4-5", 900, 150, new BigDecimal("0.0123"))));
+
+    TaskView task = operator().task(first.task().id());
+    assertThat(task.attempts()).singleElement().satisfies(a -> assertThat(a.usage())
+        .isEqualTo(new Usage("claude-sonnet-4-5", 900, 150, new BigDecimal("0.0123"))));
+    assertThat(task.usageTotal()).isEqualTo(new Spending(900, 150, 1050, new BigDecimal("0.0123")));
+    JsonNode wire = json(raw("GET", "/work/tasks/" + task.id(), OPERATOR_TOKEN, null).body());
+    assertThat(wire.path("attempts").get(0).path("usage").path("input_tokens").asLong()).isEqualTo(900);
+    assertThat(wire.path("usage_total").path("cost_usd").decimalValue()).isEqualByComparingTo("0.0123");
+
+    MissionView spent = operator().mission(mission.id());
+    assertThat(spent.budgetExhausted()).isTrue();
+    assertThat(spent.spent().tokens()).isEqualTo(1050);
+    assertThat(spent.spent().costUsd()).isEqualByComparingTo("0.0123");
+    JsonNode missionWire = json(raw("GET", "/work/missions/" + mission.id(), OPERATOR_TOKEN, null).body());
+    assertThat(missionWire.path("budget_exhausted").asBoolean()).isTrue();
+    assertThat(missionWire.path("budget").path("tokens").asLong()).isEqualTo(1000);
+    assertThat(missionWire.path("spent").path("tokens").asLong()).isEqualTo(1050);
+
+    // Its next task is not claimed, named or not.
+    String pool = "p-" + UUID.randomUUID();
+    EnrolledAgent agent = enrol(pool);
+    TaskView next = operator().submit(mission.id(), new TaskRequest("next", "", null, null, pool, null, null, null,
+        null, null, null, null, null, null, null)).task();
+    assertThat(as(agent.token()).claimTask(next.id())).isEmpty();
+    assertThat(operator().task(next.id()).status()).isEqualTo("ready");
+  }
+
+  @Test
+  void aMissionBudgetIsReadStrictly() throws Exception {
+    Map<String, String> bad = Map.of(
+        "{\"tokens\":1.5}", "budget.tokens",
+        "{\"tokens\":\"100\"}", "budget.tokens",
+        "{\"tokens\":-1}", "budget.tokens",
+        "{\"cost_usd\":-0.01}", "budget.cost_usd",
+        "{\"cost_usd\":1e400}", "budget.cost_usd",
+        "{\"usd\":5}", "budget.usd",
+        "7", "budget");
+    for (var probe : bad.entrySet()) {
+      String name = "b-" + UUID.randomUUID();
+      HttpResponse<String> r = raw("POST", "/work/missions", OPERATOR_TOKEN,
+          "{\"name\":\"" + name + "\",\"budget\":" + probe.getKey() + "}");
+      assertThat(r.statusCode()).as(probe.getKey() + " -> " + r.body()).isEqualTo(400);
+      assertThat(json(r.body()).path("errors").findValuesAsString("field")).as(r.body()).contains(probe.getValue());
+      // nothing was created: the name is still free
+      assertThat(operator().createMission(name, "").name()).isEqualTo(name);
+    }
+    HttpResponse<String> ok = raw("POST", "/work/missions", OPERATOR_TOKEN,
+        "{\"name\":\"b-" + UUID.randomUUID() + "\",\"budget\":{\"tokens\":null,\"cost_usd\":2.5}}");
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
+    assertThat(json(ok.body()).path("budget").path("cost_usd").decimalValue()).isEqualByComparingTo("2.5");
+    assertThat(json(ok.body()).path("budget_exhausted").asBoolean()).isFalse();
   }
 }

@@ -2,6 +2,7 @@ package dev.workmesh.client;
 
 import dev.workmesh.client.model.AgentRequest;
 import dev.workmesh.client.model.AgentView;
+import dev.workmesh.client.model.Budget;
 import dev.workmesh.client.model.ClaimRequest;
 import dev.workmesh.client.model.ClaimTokenRequest;
 import dev.workmesh.client.model.ClaimView;
@@ -98,7 +99,12 @@ public final class MeshClient {
   // --- missions -----------------------------------------------------------------------------------------
 
   public MissionView createMission(String name, String description) {
-    return post("/work/missions", new MissionRequest(name, description), MissionView.class);
+    return createMission(name, description, null);
+  }
+
+  /** Creates a mission whose attempts may spend at most {@code budget} (null: no limit). */
+  public MissionView createMission(String name, String description, Budget budget) {
+    return post("/work/missions", new MissionRequest(name, description, budget), MissionView.class);
   }
 
   public MissionView mission(UUID id) {

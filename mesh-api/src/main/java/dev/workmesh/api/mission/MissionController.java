@@ -2,12 +2,14 @@ package dev.workmesh.api.mission;
 
 import dev.workmesh.api.web.Cursors;
 import dev.workmesh.api.web.Views;
+import dev.workmesh.client.model.Budget;
 import dev.workmesh.client.model.MissionRequest;
 import dev.workmesh.client.model.MissionView;
 import dev.workmesh.client.model.Page;
 import dev.workmesh.core.MeshCore;
 import dev.workmesh.core.ValidationException;
 import dev.workmesh.core.mission.Mission;
+import dev.workmesh.core.mission.MissionBudget;
 import java.net.URI;
 import java.util.List;
 import java.util.UUID;
@@ -20,7 +22,10 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Missions: named bodies of work. Any authenticated caller may create and read them. */
+/**
+ * Missions: named bodies of work. Any authenticated caller may create and read them. A budget is set at
+ * creation; there is no update of a mission.
+ */
 @RestController
 @RequestMapping("/work/missions")
 class MissionController {
@@ -36,7 +41,9 @@ class MissionController {
     if (request == null) {
       throw ValidationException.of("body", "must be a JSON object with a name");
     }
-    Mission mission = core.missions().create(request.name(), request.description());
+    Budget budget = request.budget();
+    Mission mission = core.missions().create(request.name(), request.description(),
+        budget == null ? null : new MissionBudget(budget.tokens(), budget.costUsd()));
     return ResponseEntity.created(URI.create("/work/missions/" + mission.id()))
         .body(Views.mission(mission, core.tasks().countByStatus(mission.id())));
   }

@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
-/** A task as the API shows it; {@code attempts} only on {@code GET /work/tasks/{id}}. */
+/**
+ * A task as the API shows it; {@code attempts} only on {@code GET /work/tasks/{id}}, and with them {@code
+ * usage_total}, the usage of its attempts summed (null when none reported any).
+ */
 public record TaskView(
     UUID id,
     UUID missionId,
@@ -34,4 +37,16 @@ public record TaskView(
     Instant readyAt,
     Instant finishedAt,
     Instant updatedAt,
-    List<AttemptView> attempts) {}
+    List<AttemptView> attempts,
+    Spending usageTotal) {
+
+  public TaskView(UUID id, UUID missionId, String title, String description, String claimPolicy, UUID assignedAgent,
+      String pool, List<String> requiredCapabilities, int priority, String runtime, JsonNode input, int maxAttempts,
+      String timeout, Instant notBefore, List<UUID> dependsOn, UUID parentTaskId, String idempotencyKey, String status,
+      int attempt, boolean cancelRequested, JsonNode result, String error, String submittedBy, Instant createdAt,
+      Instant readyAt, Instant finishedAt, Instant updatedAt, List<AttemptView> attempts) {
+    this(id, missionId, title, description, claimPolicy, assignedAgent, pool, requiredCapabilities, priority, runtime,
+        input, maxAttempts, timeout, notBefore, dependsOn, parentTaskId, idempotencyKey, status, attempt,
+        cancelRequested, result, error, submittedBy, createdAt, readyAt, finishedAt, updatedAt, attempts, null);
+  }
+}
