@@ -4,6 +4,7 @@ import dev.workmesh.client.MeshApiException;
 import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.model.AgentRequest;
 import dev.workmesh.client.model.AgentView;
+import dev.workmesh.client.model.Budget;
 import dev.workmesh.client.model.EnrolledAgent;
 import dev.workmesh.client.model.AttemptView;
 import dev.workmesh.client.model.MissionView;
@@ -14,6 +15,7 @@ import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,8 +24,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
 import java.util.UUID;
+import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -35,7 +37,10 @@ public final class MeshCli {
 
         dev [--help]                      start the whole mesh on this machine
         missions                          list missions
-        mission create NAME [DESCRIPTION] create a mission
+        mission create NAME [DESCRIPTION] [--budget-tokens N] [--budget-usd X]
+                                          create a mission; once its attempts have spent N tokens
+                                          (input + output) or X US dollars, its tasks are not claimed
+        mission MISSION                   show a mission: task counts, budget, what it spent
         submit MISSION TITLE [options]    submit a task (MISSION is a name or id; created if missing)
             --description TEXT   the prompt        --policy first_claim|assigned|broadcast
             --agent ID           assignee          --pool NAME        --capability NAME (repeatable)
@@ -113,11 +118,48 @@ public final class MeshCli {
   }
 
   private int mission(MeshClient mesh, List<String> args) {
-    if (args.size() < 2 || !args.getFirst().equals("create")) {
-      throw new IllegalArgumentException("usage: ./mesh mission create NAME [DESCRIPTION]");
+    if (args.size() == 1 && !args.getFirst().equals("create")) {
+      return showMission(mesh.mission(missionId(mesh, args.getFirst(), false)));
     }
-    MissionView m = mesh.createMission(args.get(1), args.size() > 2 ? args.get(2) : "");
-    out.println("created mission " + m.name() + " " + m.id());
+    if (args.size() < 2 || !args.getFirst().equals("create")) {
+      throw new IllegalArgumentException(
+          "usage: ./mesh mission create NAME [DESCRIPTION] [--budget-tokens N] [--budget-usd X], or ./mesh mission MISSION");
+    }
+    args.removeFirst();
+    String name = args.removeFirst();
+    String description = !args.isEmpty() && !args.getFirst().startsWith("--") ? args.removeFirst() : "";
+    Long tokens = null;
+    BigDecimal usd = null;
+    while (!args.isEmpty()) {
+      String flag = args.removeFirst();
+      String value = value(flag, args);
+      try {
+        switch (flag) {
+          case "--budget-tokens" -> tokens = Long.parseLong(value);
+          case "--budget-usd" -> usd = new BigDecimal(value);
+          default -> throw new IllegalArgumentException("unknown option " + flag + "; see ./mesh help");
+        }
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(flag + " must be a number, not '" + value + "'");
+      }
+    }
+    MissionView m = mesh.createMission(name, description,
+        tokens == null && usd == null ? null : new Budget(tokens, usd));
+    out.println("created mission " + m.name() + " " + m.id() + " (" + UsageText.budget(m) + ")");
+    return 0;
+  }
+
+  private int showMission(MissionView m) {
+    out.println(m.name() + "  " + m.id());
+    if (m.description() != null && !m.description().isBlank()) {
+      out.println("  " + m.description());
+    }
+    if (m.taskCounts() != null) {
+      out.println("  tasks: " + (m.taskCounts().isEmpty() ? "none" : m.taskCounts().entrySet().stream()
+          .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))));
+    }
+    out.println("  " + UsageText.budget(m));
+    out.println("  spent: " + UsageText.spending(m.spent()));
     return 0;
   }
 
@@ -198,6 +240,9 @@ public final class MeshCli {
     if (t.error() != null) {
       out.println("  error: " + t.error());
     }
+    if (t.usageTotal() != null) {
+      out.println("  usage: " + UsageText.spending(t.usageTotal()));
+    }
     if (t.result() != null && !t.result().isNull()) {
       out.println("  result: " + (t.result().isString() ? t.result().asString() : t.result().toString()).strip());
     }
@@ -205,6 +250,9 @@ public final class MeshCli {
       out.println("  attempt " + a.number() + " by agent " + a.agentId() + ": "
           + (a.outcome() == null ? "live (lease until " + a.leaseExpiresAt() + ")" : a.outcome())
           + (a.exitCode() == null ? "" : ", exit " + a.exitCode()));
+      if (a.usage() != null) {
+        out.println("      usage: " + UsageText.usage(a.usage()));
+      }
       if (a.logTail() != null && !a.logTail().isBlank()) {
         a.logTail().strip().lines().limit(20).forEach(l -> out.println("      | " + l));
       }
