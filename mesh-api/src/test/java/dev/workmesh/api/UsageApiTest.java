@@ -146,6 +146,20 @@ class UsageApiTest extends ApiTestBase {
         null, null, null, null, null, null, null)).task();
     assertThat(as(agent.token()).claimTask(next.id())).isEmpty();
     assertThat(operator().task(next.id()).status()).isEqualTo("ready");
+
+    // Only the operator may raise it; then the task is claimable again.
+    HttpResponse<String> byAgent = raw("PUT", "/work/missions/" + mission.id() + "/budget", agent.token(),
+        "{\"tokens\":999999}");
+    assertThat(byAgent.statusCode()).isEqualTo(403);
+    HttpResponse<String> fractional = raw("PUT", "/work/missions/" + mission.id() + "/budget", OPERATOR_TOKEN,
+        "{\"tokens\":5000.5}");
+    assertThat(fractional.statusCode()).as(fractional.body()).isEqualTo(400);
+    assertThat(json(fractional.body()).path("errors").findValuesAsString("field")).contains("tokens");
+    assertThat(operator().mission(mission.id()).budgetExhausted()).isTrue();
+    MissionView raised = operator().setMissionBudget(mission.id(), new Budget(5000L, null));
+    assertThat(raised.budgetExhausted()).isFalse();
+    assertThat(raised.budget()).isEqualTo(new Budget(5000L, null));
+    assertThat(as(agent.token()).claimTask(next.id())).isPresent();
   }
 
   @Test

@@ -107,6 +107,12 @@ public final class MeshClient {
     return post("/work/missions", new MissionRequest(name, description, budget), MissionView.class);
   }
 
+  /** Replaces a mission's budget (null: no limit). Operator only. */
+  public MissionView setMissionBudget(UUID id, Budget budget) {
+    return http.put().uri("/work/missions/{id}/budget", id).contentType(MediaType.APPLICATION_JSON)
+        .body(budget == null ? new Budget(null, null) : budget).retrieve().body(MissionView.class);
+  }
+
   public MissionView mission(UUID id) {
     return http.get().uri("/work/missions/{id}", id).retrieve().body(MissionView.class);
   }

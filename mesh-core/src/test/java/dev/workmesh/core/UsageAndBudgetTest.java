@@ -191,5 +191,22 @@ class UsageAndBudgetTest {
         new Completion(null, 0, null, usage("m", 20, 30, null)));
     assertThat(mesh.core.tasks().get(running).status()).isEqualTo(TaskStatus.SUCCEEDED);
     assertThat(mesh.core.missions().get(budgeted.id()).spentTokens()).isEqualTo(1050);
+
+    // The re-dispatch sweep publishes nothing for a spent mission; raising its budget frees its tasks.
+    mesh.clock.advance(Duration.ofMinutes(10));
+    mesh.core.lifecycle().redispatchStale(Duration.ofMinutes(1), 1000);
+    assertThat(dispatchRecords(left)).isEqualTo(1);
+    Mission raised = mesh.core.missions().setBudget(budgeted.id(), new MissionBudget(5000L, null));
+    assertThat(raised.budgetExhausted()).isFalse();
+    mesh.core.lifecycle().redispatchStale(Duration.ofMinutes(1), 1000);
+    assertThat(dispatchRecords(left)).isEqualTo(2);
+    assertThat(mesh.core.claims().claimTasks(agent.id(), List.of(left, costLeft)))
+        .extracting(c -> c.task().id()).containsExactly(left);
+  }
+
+  private long dispatchRecords(UUID task) {
+    return mesh.core.db().jdbc()
+        .sql("SELECT count(*) FROM outbox WHERE topic = 'mesh.tasks.pooled' AND message_key = :k")
+        .param("k", task.toString()).query(Long.class).single();
   }
 }

@@ -48,14 +48,7 @@ public final class MissionStore {
    */
   public Mission create(String name, String description, MissionBudget budget) {
     validate(name, description);
-    if (budget != null) {
-      List<ValidationException.Violation> violations = new ArrayList<>();
-      budget.check("budget", violations);
-      if (!violations.isEmpty()) {
-        throw new ValidationException(violations);
-      }
-    }
-    MissionBudget limit = budget == null || !budget.limited() ? null : budget;
+    MissionBudget limit = checked(budget);
     UUID id = Ids.uuidV7(db.clock());
     int inserted =
         db.jdbc()
@@ -72,6 +65,37 @@ public final class MissionStore {
       throw new ConflictException("a mission named '" + name + "' already exists; pick another name or use it");
     }
     return get(id);
+  }
+
+  /**
+   * Replaces a mission's budget (null or no limits: unlimited). Raising a spent budget makes its ready
+   * tasks claimable again; lowering it below what was spent holds them back at once.
+   */
+  public Mission setBudget(UUID id, MissionBudget budget) {
+    MissionBudget limit = checked(budget);
+    int updated = db.jdbc()
+        .sql("UPDATE mission SET budget_tokens = :tokens, budget_cost_usd = :cost WHERE id = :id")
+        .param("tokens", limit == null ? null : limit.tokens(), java.sql.Types.BIGINT)
+        .param("cost", limit == null ? null : limit.costUsd(), java.sql.Types.NUMERIC)
+        .param("id", id)
+        .update();
+    if (updated == 0) {
+      throw new NotFoundException("mission", id);
+    }
+    return get(id);
+  }
+
+  /** The budget if valid, null when it sets no limit. */
+  private static MissionBudget checked(MissionBudget budget) {
+    if (budget == null) {
+      return null;
+    }
+    List<ValidationException.Violation> violations = new ArrayList<>();
+    budget.check("budget", violations);
+    if (!violations.isEmpty()) {
+      throw new ValidationException(violations);
+    }
+    return budget.limited() ? budget : null;
   }
 
   /** The mission with this name, created if there is none (for the scheduler's job files). */

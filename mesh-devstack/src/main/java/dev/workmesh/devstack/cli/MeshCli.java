@@ -41,6 +41,8 @@ public final class MeshCli {
                                           create a mission; once its attempts have spent N tokens
                                           (input + output) or X US dollars, its tasks are not claimed
         mission MISSION                   show a mission: task counts, budget, what it spent
+        mission budget MISSION [--budget-tokens N] [--budget-usd X]
+                                          replace a mission's budget (no option: no limit)
         submit MISSION TITLE [options]    submit a task (MISSION is a name or id; created if missing)
             --description TEXT   the prompt        --policy first_claim|assigned|broadcast
             --agent ID           assignee          --pool NAME        --capability NAME (repeatable)
@@ -118,8 +120,15 @@ public final class MeshCli {
   }
 
   private int mission(MeshClient mesh, List<String> args) {
-    if (args.size() == 1 && !args.getFirst().equals("create")) {
+    if (args.size() == 1 && !args.getFirst().equals("create") && !args.getFirst().equals("budget")) {
       return showMission(mesh.mission(missionId(mesh, args.getFirst(), false)));
+    }
+    if (args.size() >= 2 && args.getFirst().equals("budget")) {
+      args.removeFirst();
+      UUID id = missionId(mesh, args.removeFirst(), false);
+      MissionView m = mesh.setMissionBudget(id, budget(args));
+      out.println("mission " + m.name() + ": " + UsageText.budget(m));
+      return 0;
     }
     if (args.size() < 2 || !args.getFirst().equals("create")) {
       throw new IllegalArgumentException(
@@ -128,6 +137,13 @@ public final class MeshCli {
     args.removeFirst();
     String name = args.removeFirst();
     String description = !args.isEmpty() && !args.getFirst().startsWith("--") ? args.removeFirst() : "";
+    MissionView m = mesh.createMission(name, description, budget(args));
+    out.println("created mission " + m.name() + " " + m.id() + " (" + UsageText.budget(m) + ")");
+    return 0;
+  }
+
+  /** {@code --budget-tokens N --budget-usd X}, both optional; null when neither is given. */
+  private static Budget budget(List<String> args) {
     Long tokens = null;
     BigDecimal usd = null;
     while (!args.isEmpty()) {
@@ -143,10 +159,7 @@ public final class MeshCli {
         throw new IllegalArgumentException(flag + " must be a number, not '" + value + "'");
       }
     }
-    MissionView m = mesh.createMission(name, description,
-        tokens == null && usd == null ? null : new Budget(tokens, usd));
-    out.println("created mission " + m.name() + " " + m.id() + " (" + UsageText.budget(m) + ")");
-    return 0;
+    return tokens == null && usd == null ? null : new Budget(tokens, usd);
   }
 
   private int showMission(MissionView m) {
