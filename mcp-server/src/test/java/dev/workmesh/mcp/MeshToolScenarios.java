@@ -8,14 +8,18 @@ import static dev.workmesh.mcp.McpTestClients.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.workmesh.client.MeshClient;
+import dev.workmesh.client.model.CompleteRequest;
 import dev.workmesh.client.model.EnrolledAgent;
 import dev.workmesh.client.model.MissionView;
 import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.client.model.TaskView;
+import dev.workmesh.client.model.Usage;
 import dev.workmesh.testsupport.MeshIntegrationTest;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -120,6 +124,25 @@ abstract class MeshToolScenarios {
     Map<String, Object> listed = ok(call(mcp(), "list_mesh_tasks", Map.of("mission_id", missionId.toString())));
     assertThat((List<?>) listed.get("tasks")).singleElement()
         .satisfies(t -> assertThat(map(t)).containsEntry("id", taskId).containsEntry("status", "succeeded"));
+  }
+
+  @Test
+  void getMeshTaskShowsTheModelTokensAndCostEachAttemptReported() {
+    MissionView mission = mesh().newMission();
+    String taskId = (String) submit(mission, Map.of()).get("id");
+    String token = (String) claim(mission, 0).get("claim_token");
+    // The worker reports usage over REST with the end of the attempt.
+    new MeshClient(mesh().baseUrl(), agent().token()).complete(UUID.fromString(taskId), new CompleteRequest(token,
+        null, 0, null, new Usage("claude-sonnet-4-5", 1200, 300, new BigDecimal("0.0123"))));
+
+    CallToolResult read = call(mcp(), "get_mesh_task", Map.of("task_id", taskId));
+    assertThat(text(read)).contains("used 1500 tokens ($0.0123)")
+        .contains("attempt 1: model claude-sonnet-4-5, 1200 in + 300 out tokens, $0.0123");
+    Map<String, Object> task = map(ok(read).get("task"));
+    assertThat(map(map(((List<?>) task.get("attempts")).getFirst()).get("usage")))
+        .containsEntry("model", "claude-sonnet-4-5").containsEntry("input_tokens", 1200)
+        .containsEntry("output_tokens", 300);
+    assertThat(map(task.get("usage_total"))).containsEntry("tokens", 1500);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.workmesh.client;
 
 import dev.workmesh.client.model.AgentRequest;
 import dev.workmesh.client.model.AgentView;
+import dev.workmesh.client.model.Budget;
 import dev.workmesh.client.model.ClaimRequest;
 import dev.workmesh.client.model.ClaimTokenRequest;
 import dev.workmesh.client.model.ClaimView;
@@ -99,7 +100,18 @@ public final class MeshClient {
   // --- missions -----------------------------------------------------------------------------------------
 
   public MissionView createMission(String name, String description) {
-    return post("/work/missions", new MissionRequest(name, description), MissionView.class);
+    return createMission(name, description, null);
+  }
+
+  /** Creates a mission whose attempts may spend at most {@code budget} (null: no limit). */
+  public MissionView createMission(String name, String description, Budget budget) {
+    return post("/work/missions", new MissionRequest(name, description, budget), MissionView.class);
+  }
+
+  /** Replaces a mission's budget (null: no limit). Operator only. */
+  public MissionView setMissionBudget(UUID id, Budget budget) {
+    return http.put().uri("/work/missions/{id}/budget", id).contentType(MediaType.APPLICATION_JSON)
+        .body(budget == null ? new Budget(null, null) : budget).retrieve().body(MissionView.class);
   }
 
   public MissionView mission(UUID id) {

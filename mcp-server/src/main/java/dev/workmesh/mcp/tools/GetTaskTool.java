@@ -15,7 +15,7 @@ final class GetTaskTool implements MeshTool {
   static final String NAME = "get_mesh_task";
 
   private static final String DESCRIPTION = "Read one task in full: status, result or error, and every attempt"
-      + " (which agent, outcome, exit code, log tail). Use it to follow a task you submitted. status is pending"
+      + " (which agent, outcome, exit code, log tail, and the model, tokens and cost its agent reported). Use it to follow a task you submitted. status is pending"
       + " (waiting for depends_on, not_before or a retry backoff), ready (claimable), claimed or running (an"
       + " agent holds it), succeeded, failed or cancelled.";
 
@@ -35,6 +35,7 @@ final class GetTaskTool implements MeshTool {
   public CallToolResult call(MeshClient mesh, ToolArguments a) {
     TaskView task = mesh.task(a.requiredUuid("task_id"));
     return ToolResults.ok(Character.toUpperCase(TaskViews.sentence(task).charAt(0))
-        + TaskViews.sentence(task).substring(1) + ".", Map.of("task", TaskViews.whole(task)));
+        + TaskViews.sentence(task).substring(1) + "." + TaskViews.usageLines(task),
+        Map.of("task", TaskViews.whole(task)));
   }
 }

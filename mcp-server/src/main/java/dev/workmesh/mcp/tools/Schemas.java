@@ -75,9 +75,16 @@ final class Schemas {
              "exit_code": {"type": "integer"},
              "log_tail": {"type": "string"},
              "result": {},
-             "error": {"type": "string"}
+             "error": {"type": "string"},
+             "usage": {"type": "object", "description": "What the attempt's agent reported consuming.",
+                       "properties": {"model": {"type": "string"}, "input_tokens": {"type": "integer"},
+                                      "output_tokens": {"type": "integer"}, "cost_usd": {"type": "number"}}}
            },
-           "required": ["id", "agent_id", "number"]}}
+           "required": ["id", "agent_id", "number"]}},
+         "usage_total": {"description": "The usage of its attempts summed; absent when none reported any.",
+                         "type": "object", "properties": {"input_tokens": {"type": "integer"},
+                         "output_tokens": {"type": "integer"}, "tokens": {"type": "integer"},
+                         "cost_usd": {"type": "number"}}}
        },
        "required": ["id", "mission_id", "title", "claim_policy", "pool", "priority", "status", "attempt",
                     "max_attempts"]}""";
@@ -111,7 +118,14 @@ final class Schemas {
          "description": {"type": "string"},
          "created_at": {"type": "string"},
          "task_counts": {"type": "object", "additionalProperties": {"type": "integer"},
-                         "description": "Tasks of the mission by status."}
+                         "description": "Tasks of the mission by status."},
+         "budget": {"type": "object", "description": "What its attempts may spend; absent when unlimited.",
+                    "properties": {"tokens": {"type": "integer"}, "cost_usd": {"type": "number"}}},
+         "spent": {"type": "object", "description": "What its attempts reported consuming.",
+                   "properties": {"input_tokens": {"type": "integer"}, "output_tokens": {"type": "integer"},
+                                  "tokens": {"type": "integer"}, "cost_usd": {"type": "number"}}},
+         "budget_exhausted": {"type": "boolean",
+                              "description": "True when the budget is spent: its remaining tasks are not claimed."}
        },
        "required": ["id", "name"]}""";
 

@@ -1,6 +1,8 @@
 package dev.workmesh.mcp.tools;
 
+import dev.workmesh.client.model.AttemptView;
 import dev.workmesh.client.model.TaskView;
+import dev.workmesh.client.model.Usage;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -51,6 +53,28 @@ final class TaskViews {
     }
     if (t.waitingReason() != null) {
       s.append(", waiting: ").append(t.waitingReason().message());
+    }
+    if (t.usageTotal() != null) {
+      s.append(", used ").append(t.usageTotal().tokens()).append(" tokens")
+          .append(t.usageTotal().costUsd() == null ? "" : " ($" + t.usageTotal().costUsd().toPlainString() + ")");
+    }
+    return s.toString();
+  }
+
+  /** One line per attempt that reported usage: {@code attempt 1: model m, 1200 in + 300 out tokens, $0.0123}. */
+  static String usageLines(TaskView t) {
+    if (t.attempts() == null) {
+      return "";
+    }
+    StringBuilder s = new StringBuilder();
+    for (AttemptView a : t.attempts()) {
+      Usage u = a.usage();
+      if (u != null) {
+        s.append("\nattempt ").append(a.number()).append(": model ")
+            .append(u.model() == null ? "not reported" : u.model()).append(", ").append(u.inputTokens())
+            .append(" in + ").append(u.outputTokens()).append(" out tokens")
+            .append(u.costUsd() == null ? "" : ", $" + u.costUsd().toPlainString());
+      }
     }
     return s.toString();
   }

@@ -19,6 +19,7 @@ import dev.workmesh.client.model.ReportRequest;
 import dev.workmesh.client.model.ReportsRequest;
 import dev.workmesh.client.model.ReportsResponse;
 import dev.workmesh.client.model.TaskView;
+import dev.workmesh.client.model.Usage;
 import dev.workmesh.core.ConflictException;
 import dev.workmesh.core.MeshCore;
 import dev.workmesh.core.NotFoundException;
@@ -32,6 +33,7 @@ import dev.workmesh.core.claim.AttemptReports.Reported;
 import dev.workmesh.core.claim.Claim;
 import dev.workmesh.core.claim.NotYourClaimException;
 import dev.workmesh.core.task.AttemptOutcome;
+import dev.workmesh.core.usage.AttemptUsage;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,7 +155,7 @@ class ClaimController {
       throw ValidationException.of("claim_token", "is required: the token returned by the claim");
     }
     core.reports().complete(id, token(body.claimToken()), BearerAuthFilter.caller(http).agentId(),
-        new Completion(body.result(), body.exitCode(), body.logTail()));
+        new Completion(body.result(), body.exitCode(), body.logTail(), usage(body.usage())));
     TaskView task = Views.task(core.tasks().get(id));
     metrics.reported(task.claimPolicy(), "succeeded");
     return task;
@@ -167,7 +169,7 @@ class ClaimController {
     AttemptOutcome outcome = outcome(body.outcome(), "outcome", false);
     core.reports().fail(id, token(body.claimToken()), BearerAuthFilter.caller(http).agentId(),
         new Failure(outcome, body.error(), body.retryable() == null || body.retryable(), body.exitCode(),
-            body.logTail()));
+            body.logTail(), usage(body.usage())));
     TaskView task = Views.task(core.tasks().get(id));
     metrics.reported(task.claimPolicy(), outcome.wire());
     return task;
@@ -208,13 +210,19 @@ class ClaimController {
     }
     String token = token(r.claimToken(), at + "claim_token"); // task_id and the rest: AttemptReports.reportAll
     if (r.outcome() != null && r.outcome().strip().equalsIgnoreCase("succeeded")) {
-      return Report.completed(r.taskId(), token, new Completion(r.result(), r.exitCode(), r.logTail()));
+      return Report.completed(r.taskId(), token,
+          new Completion(r.result(), r.exitCode(), r.logTail(), usage(r.usage())));
     }
     if (r.result() != null && !r.result().isNull()) {
       throw ValidationException.of(at + "result", "is for outcome succeeded only");
     }
     return Report.failed(r.taskId(), token, new Failure(outcome(r.outcome(), at + "outcome", true), r.error(),
-        r.retryable() == null || r.retryable(), r.exitCode(), r.logTail()));
+        r.retryable() == null || r.retryable(), r.exitCode(), r.logTail(), usage(r.usage())));
+  }
+
+  private static AttemptUsage usage(Usage usage) {
+    return usage == null ? null
+        : new AttemptUsage(usage.model(), usage.inputTokens(), usage.outputTokens(), usage.costUsd());
   }
 
   private static int refusalStatus(RuntimeException refusal) {

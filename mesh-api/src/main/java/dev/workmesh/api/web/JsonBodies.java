@@ -26,7 +26,7 @@ public class JsonBodies {
     try {
       return json.treeToValue(node, type);
     } catch (JacksonException e) {
-      throw new ValidationException(List.of(ProblemHandler.describe(e, prefix)));
+      throw new ValidationException(ProblemHandler.describeAll(e, prefix));
     }
   }
 }

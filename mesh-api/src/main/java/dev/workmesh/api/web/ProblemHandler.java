@@ -123,7 +123,7 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
       return ResponseEntity.status(413).body(Problems.of(413, "Payload too large",
           "the body is larger than mesh-api.max-body-size allows; split a large batch or move big inputs out of the task"));
     }
-    ProblemDetail problem = Problems.invalid(List.of(describe(e)));
+    ProblemDetail problem = Problems.invalid(describeAll(e.getCause(), ""));
     return ResponseEntity.status(400).body(problem);
   }
 
@@ -139,6 +139,28 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
   /** Names the field of a JSON body that could not be read, and what was expected there. */
   static ValidationException.Violation describe(HttpMessageNotReadableException e) {
     return describe(e.getCause(), "");
+  }
+
+  /**
+   * Names the fields (with {@code prefix}, e.g. "[3].") that a JSON read failed on: the violations of a
+   * strict reader (a {@link ValidationException} thrown while reading, its fields relative to where it
+   * was read), else the one field Jackson stopped at.
+   */
+  public static List<ValidationException.Violation> describeAll(Throwable cause, String prefix) {
+    ValidationException invalid = null;
+    for (Throwable t = cause; t != null && t.getCause() != t && invalid == null; t = t.getCause()) {
+      invalid = t instanceof ValidationException v ? v : null;
+    }
+    if (cause instanceof JacksonException json && invalid != null) {
+      String at = path(json);
+      String base = prefix + (at.equals("body") ? "" : at);
+      return invalid.violations().stream()
+          .map(v -> new ValidationException.Violation(
+              v.field().isEmpty() ? (base.isEmpty() ? "body" : base) : base.isEmpty() ? v.field() : base + "." + v.field(),
+              v.message()))
+          .toList();
+    }
+    return List.of(describe(cause, prefix));
   }
 
   /** Names the field (with {@code prefix}, e.g. "[3].") that a JSON read failed on. */

@@ -2,9 +2,12 @@ package dev.workmesh.api.web;
 
 import dev.workmesh.client.model.AgentView;
 import dev.workmesh.client.model.AttemptView;
+import dev.workmesh.client.model.Budget;
 import dev.workmesh.client.model.ClaimView;
 import dev.workmesh.client.model.MissionView;
+import dev.workmesh.client.model.Spending;
 import dev.workmesh.client.model.TaskView;
+import dev.workmesh.client.model.Usage;
 import dev.workmesh.core.DurationText;
 import dev.workmesh.core.agent.Agent;
 import dev.workmesh.core.claim.Claim;
@@ -12,6 +15,7 @@ import dev.workmesh.core.mission.Mission;
 import dev.workmesh.core.task.Attempt;
 import dev.workmesh.core.task.MeshTask;
 import dev.workmesh.core.task.TaskStatus;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +31,25 @@ public final class Views {
         t.timeout() == null ? null : DurationText.format(t.timeout()), t.notBefore(), t.dependsOn(), t.parentTaskId(),
         t.idempotencyKey(), t.status().wire(), t.attempt(), t.cancelRequested(), t.result(), t.error(), t.submittedBy(),
         t.createdAt(), t.readyAt(), t.finishedAt(), t.updatedAt(),
-        attempts == null ? null : attempts.stream().map(Views::attempt).toList());
+        attempts == null ? null : attempts.stream().map(Views::attempt).toList(), usageTotal(attempts));
+  }
+
+  /** The usage of a task's attempts summed, or null when none reported any (or they are not shown). */
+  static Spending usageTotal(List<Attempt> attempts) {
+    if (attempts == null || attempts.stream().allMatch(a -> a.usage() == null)) {
+      return null;
+    }
+    long input = 0;
+    long output = 0;
+    BigDecimal cost = BigDecimal.ZERO;
+    for (Attempt a : attempts) {
+      if (a.usage() != null) {
+        input += a.usage().inputTokens();
+        output += a.usage().outputTokens();
+        cost = cost.add(a.usage().costOrZero());
+      }
+    }
+    return new Spending(input, output, input + output, cost);
   }
 
   public static TaskView task(MeshTask t) {
@@ -37,7 +59,8 @@ public final class Views {
   public static AttemptView attempt(Attempt a) {
     return new AttemptView(a.id(), a.agentId(), a.number(), a.broadcast(), a.claimedAt(), a.startedAt(),
         a.finishedAt(), a.leaseExpiresAt(), a.outcome() == null ? null : a.outcome().wire(), a.exitCode(), a.logTail(),
-        a.result(), a.error());
+        a.result(), a.error(), a.usage() == null ? null : new Usage(a.usage().model(), a.usage().inputTokens(),
+            a.usage().outputTokens(), a.usage().costUsd()));
   }
 
   public static ClaimView claim(Claim c) {
@@ -52,7 +75,10 @@ public final class Views {
         byStatus.put(e.getKey().wire(), e.getValue());
       }
     }
-    return new MissionView(m.id(), m.name(), m.description(), m.createdAt(), byStatus);
+    Budget budget = m.budget() == null ? null : new Budget(m.budget().tokens(), m.budget().costUsd());
+    return new MissionView(m.id(), m.name(), m.description(), m.createdAt(), byStatus, budget,
+        new Spending(m.spentInputTokens(), m.spentOutputTokens(), m.spentTokens(), m.spentCostUsd()),
+        m.budgetExhausted());
   }
 
   public static AgentView agent(Agent a) {

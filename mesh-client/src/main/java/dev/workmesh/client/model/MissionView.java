@@ -4,5 +4,11 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** A mission; {@code task_counts} (status to count) only on {@code GET /work/missions/{id}}. */
-public record MissionView(UUID id, String name, String description, Instant createdAt, Map<String, Long> taskCounts) {}
+/**
+ * A mission; {@code task_counts} (status to count) only on {@code GET /work/missions/{id}}. {@code
+ * budget} is null when it has none; {@code spent} is what its attempts reported consuming ({@code
+ * input_tokens} and {@code output_tokens} are not kept per mission and read 0); {@code
+ * budget_exhausted} says its remaining tasks are not claimed.
+ */
+public record MissionView(UUID id, String name, String description, Instant createdAt, Map<String, Long> taskCounts,
+    Budget budget, Spending spent, boolean budgetExhausted) {}

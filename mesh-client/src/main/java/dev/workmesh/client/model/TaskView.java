@@ -6,9 +6,9 @@ import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A task as the API shows it; {@code attempts} and {@code waiting_reason} only on {@code GET
- * /work/tasks/{id}} and a single submission, and {@code waiting_reason} only while a ready or pending task
- * is one that no connected agent could claim.
+ * A task as the API shows it; {@code attempts} only on {@code GET /work/tasks/{id}} and a single
+ * submission, and with them {@code usage_total}, the usage of its attempts summed (null when none reported
+ * any); {@code waiting_reason} only while a ready or pending task is one that no connected agent could claim.
  */
 public record TaskView(
     UUID id,
@@ -39,6 +39,7 @@ public record TaskView(
     Instant finishedAt,
     Instant updatedAt,
     List<AttemptView> attempts,
+    Spending usageTotal,
     WaitingReason waitingReason) {
 
   public TaskView(UUID id, UUID missionId, String title, String description, String claimPolicy,
@@ -49,7 +50,19 @@ public record TaskView(
       List<AttemptView> attempts) {
     this(id, missionId, title, description, claimPolicy, assignedAgent, pool, requiredCapabilities, priority,
         runtime, input, maxAttempts, timeout, notBefore, dependsOn, parentTaskId, idempotencyKey, status, attempt,
-        cancelRequested, result, error, submittedBy, createdAt, readyAt, finishedAt, updatedAt, attempts, null);
+        cancelRequested, result, error, submittedBy, createdAt, readyAt, finishedAt, updatedAt, attempts, null, null);
+  }
+
+  public TaskView(UUID id, UUID missionId, String title, String description, String claimPolicy,
+      UUID assignedAgent, String pool, List<String> requiredCapabilities, int priority, String runtime,
+      JsonNode input, int maxAttempts, String timeout, Instant notBefore, List<UUID> dependsOn, UUID parentTaskId,
+      String idempotencyKey, String status, int attempt, boolean cancelRequested, JsonNode result, String error,
+      String submittedBy, Instant createdAt, Instant readyAt, Instant finishedAt, Instant updatedAt,
+      List<AttemptView> attempts, Spending usageTotal) {
+    this(id, missionId, title, description, claimPolicy, assignedAgent, pool, requiredCapabilities, priority,
+        runtime, input, maxAttempts, timeout, notBefore, dependsOn, parentTaskId, idempotencyKey, status, attempt,
+        cancelRequested, result, error, submittedBy, createdAt, readyAt, finishedAt, updatedAt, attempts, usageTotal,
+        null);
   }
 
   /** This view with its waiting reason. */
@@ -57,6 +70,6 @@ public record TaskView(
     return new TaskView(id, missionId, title, description, claimPolicy, assignedAgent, pool, requiredCapabilities,
         priority, runtime, input, maxAttempts, timeout, notBefore, dependsOn, parentTaskId, idempotencyKey, status,
         attempt, cancelRequested, result, error, submittedBy, createdAt, readyAt, finishedAt, updatedAt, attempts,
-        reason);
+        usageTotal, reason);
   }
 }

@@ -10,6 +10,10 @@ import dev.workmesh.core.task.TaskLifecycle;
 import dev.workmesh.core.task.TaskStatus;
 import dev.workmesh.core.task.TaskTransitions;
 import dev.workmesh.core.task.TaskValidator;
+import dev.workmesh.core.usage.AttemptUsage;
+import dev.workmesh.core.usage.MissionSpending;
+import dev.workmesh.core.usage.MissionSpending.Spent;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,16 +37,31 @@ public final class AttemptReports {
   /** The answer to a heartbeat: the new lease, and whether the task's cancellation was requested. */
   public record HeartbeatAck(UUID attemptId, Instant leaseExpiresAt, boolean cancelRequested) {}
 
-  /** A successful attempt's report. {@code result} is any JSON; the log tail is kept with the attempt. */
-  public record Completion(JsonNode result, Integer exitCode, String logTail) {}
+  /**
+   * A successful attempt's report. {@code result} is any JSON; the log tail and the usage (null when the
+   * agent reported none) are kept with the attempt.
+   */
+  public record Completion(JsonNode result, Integer exitCode, String logTail, AttemptUsage usage) {
+
+    public Completion(JsonNode result, Integer exitCode, String logTail) {
+      this(result, exitCode, logTail, null);
+    }
+  }
 
   /**
    * A failed attempt's report.
    *
    * @param outcome failed, timed_out or cancelled
    * @param retryable false when retrying cannot help (the task then fails at once)
+   * @param usage what the agent consumed, or null when it reported nothing
    */
-  public record Failure(AttemptOutcome outcome, String error, boolean retryable, Integer exitCode, String logTail) {}
+  public record Failure(AttemptOutcome outcome, String error, boolean retryable, Integer exitCode, String logTail,
+      AttemptUsage usage) {
+
+    public Failure(AttemptOutcome outcome, String error, boolean retryable, Integer exitCode, String logTail) {
+      this(outcome, error, retryable, exitCode, logTail, null);
+    }
+  }
 
   /** One report of a batch: exactly one of {@code completion} and {@code failure}. */
   public record Report(UUID taskId, String claimToken, Completion completion, Failure failure) {
@@ -77,12 +96,14 @@ public final class AttemptReports {
   private final TaskLifecycle lifecycle;
   private final ClaimEngine engine;
   private final AgentStore agents;
+  private final MissionSpending spending;
 
   public AttemptReports(MeshDb db, TaskLifecycle lifecycle, ClaimEngine engine, AgentStore agents) {
     this.db = db;
     this.lifecycle = lifecycle;
     this.engine = engine;
     this.agents = agents;
+    this.spending = new MissionSpending(db);
   }
 
   private record Live(UUID id, UUID agentId, boolean broadcast, boolean started) {}
@@ -146,12 +167,17 @@ public final class AttemptReports {
   /** Ends the attempt succeeded; the task succeeds (broadcast: when every target has). */
   public void complete(UUID taskId, String claimToken, UUID agentId, Completion report) {
     checkResult("result", report.result());
-    db.inTransaction(() -> completeIn(taskId, claimToken, agentId, report));
+    checkUsage("usage", report.usage());
+    db.inTransaction(() -> {
+      completeIn(taskId, claimToken, agentId, report);
+      spending.spend(List.of(new Spent(taskId, report.usage())));
+    });
   }
 
   private void completeIn(UUID taskId, String claimToken, UUID agentId, Completion report) {
     Live live = lockLive(taskId, claimToken, agentId);
-    finishAttempt(live.id(), AttemptOutcome.SUCCEEDED, report.result(), null, report.exitCode(), report.logTail());
+    finishAttempt(live.id(), AttemptOutcome.SUCCEEDED, report.result(), null, report.exitCode(), report.logTail(),
+        report.usage());
     if (live.broadcast()) {
       lifecycle.afterTargetAttempt(taskId, live.agentId(), AttemptOutcome.SUCCEEDED, report.result(), null, false);
     } else {
@@ -162,12 +188,17 @@ public final class AttemptReports {
   /** Ends the attempt failed, timed out or cancelled; the task is retried, cancelled or failed. */
   public void fail(UUID taskId, String claimToken, UUID agentId, Failure report) {
     checkOutcome("outcome", report);
-    db.inTransaction(() -> failIn(taskId, claimToken, agentId, report));
+    checkUsage("usage", report.usage());
+    db.inTransaction(() -> {
+      failIn(taskId, claimToken, agentId, report);
+      spending.spend(List.of(new Spent(taskId, report.usage())));
+    });
   }
 
   private void failIn(UUID taskId, String claimToken, UUID agentId, Failure report) {
     Live live = lockLive(taskId, claimToken, agentId);
-    finishAttempt(live.id(), report.outcome(), null, report.error(), report.exitCode(), report.logTail());
+    finishAttempt(live.id(), report.outcome(), null, report.error(), report.exitCode(), report.logTail(),
+        report.usage());
     if (live.broadcast()) {
       lifecycle.afterTargetAttempt(taskId, live.agentId(), report.outcome(), null, report.error(), report.retryable());
     } else {
@@ -191,8 +222,11 @@ public final class AttemptReports {
     return db.inTransaction(() -> {
       Map<UUID, Reported> answers =
           completeTogether(agentId, reports.stream().filter(r -> r.completion() != null).toList());
+      List<Spent> spent = new ArrayList<>();
       for (Report r : reports) {
+        AttemptUsage usage = r.completion() != null ? r.completion().usage() : r.failure().usage();
         if (answers.containsKey(r.taskId())) {
+          spent.add(new Spent(r.taskId(), usage));
           continue;
         }
         try {
@@ -206,10 +240,12 @@ public final class AttemptReports {
                 .query(String.class).single();
           });
           answers.put(r.taskId(), new Reported(r.taskId(), policy, null));
+          spent.add(new Spent(r.taskId(), usage));
         } catch (MeshException refused) {
           answers.put(r.taskId(), new Reported(r.taskId(), null, refused));
         }
       }
+      spending.spend(spent);
       return reports.stream().map(r -> answers.get(r.taskId())).toList();
     });
   }
@@ -231,6 +267,10 @@ public final class AttemptReports {
     String[] results = new String[n];
     Integer[] exits = new Integer[n];
     String[] tails = new String[n];
+    String[] models = new String[n];
+    Long[] inputs = new Long[n];
+    Long[] outputs = new Long[n];
+    BigDecimal[] costs = new BigDecimal[n];
     for (int i = 0; i < n; i++) {
       Report r = completions.get(i);
       tasks[i] = r.taskId();
@@ -238,6 +278,13 @@ public final class AttemptReports {
       results[i] = db.writeJson(r.completion().result());
       exits[i] = r.completion().exitCode();
       tails[i] = tail(r.completion().logTail());
+      AttemptUsage usage = r.completion().usage();
+      if (usage != null) {
+        models[i] = usage.model();
+        inputs[i] = usage.inputTokens();
+        outputs[i] = usage.outputTokens();
+        costs[i] = usage.costUsd();
+      }
     }
     String fromStates = TaskTransitions.from(TaskStatus.SUCCEEDED).stream()
         .map(st -> "'" + st.wire() + "'").collect(Collectors.joining(", "));
@@ -249,6 +296,10 @@ public final class AttemptReports {
         .param("results", new SqlArrayValue("text", (Object[]) results))
         .param("exits", new SqlArrayValue("int4", (Object[]) exits))
         .param("tails", new SqlArrayValue("text", (Object[]) tails))
+        .param("models", new SqlArrayValue("text", (Object[]) models))
+        .param("inputs", new SqlArrayValue("int8", (Object[]) inputs))
+        .param("outputs", new SqlArrayValue("int8", (Object[]) outputs))
+        .param("costs", new SqlArrayValue("numeric", (Object[]) costs))
         .param("agent", agentId, java.sql.Types.OTHER)
         .param("now", MeshDb.ts(db.now()))
         .query((rs, i) -> {
@@ -270,11 +321,13 @@ public final class AttemptReports {
   private static final String COMPLETE_TOGETHER_SQL = """
       WITH report AS (
         SELECT * FROM unnest(CAST(:tasks AS uuid[]), CAST(:hashes AS bytea[]), CAST(:results AS text[]),
-                             CAST(:exits AS int[]), CAST(:tails AS text[]))
-          AS r(task_id, hash, result, exit_code, log_tail)
+                             CAST(:exits AS int[]), CAST(:tails AS text[]), CAST(:models AS text[]),
+                             CAST(:inputs AS bigint[]), CAST(:outputs AS bigint[]), CAST(:costs AS numeric[]))
+          AS r(task_id, hash, result, exit_code, log_tail, usage_model, input_tokens, output_tokens, cost_usd)
       ),
       live AS (
-        SELECT a.id, a.task_id, a.agent_id, r.result, r.exit_code, r.log_tail
+        SELECT a.id, a.task_id, a.agent_id, r.result, r.exit_code, r.log_tail, r.usage_model, r.input_tokens,
+               r.output_tokens, r.cost_usd
         FROM attempt a JOIN report r ON a.task_id = r.task_id AND a.claim_token_hash = r.hash
         WHERE a.outcome IS NULL AND NOT a.broadcast AND (CAST(:agent AS uuid) IS NULL OR a.agent_id = :agent)
         FOR UPDATE OF a
@@ -285,7 +338,8 @@ public final class AttemptReports {
       ),
       ended AS (
         UPDATE attempt a SET outcome = 'succeeded', finished_at = :now, result = CAST(l.result AS jsonb),
-               error = NULL, exit_code = l.exit_code, log_tail = l.log_tail
+               error = NULL, exit_code = l.exit_code, log_tail = l.log_tail, usage_model = l.usage_model,
+               input_tokens = l.input_tokens, output_tokens = l.output_tokens, cost_usd = l.cost_usd
         FROM live l WHERE a.id = l.id
         RETURNING a.id, a.task_id, a.agent_id
       ),
@@ -322,9 +376,22 @@ public final class AttemptReports {
       }
       if (r.completion() != null) {
         checkResult(at + ".result", r.completion().result());
+        checkUsage(at + ".usage", r.completion().usage());
       } else {
         checkOutcome(at + ".outcome", r.failure());
+        checkUsage(at + ".usage", r.failure().usage());
       }
+    }
+  }
+
+  private static void checkUsage(String field, AttemptUsage usage) {
+    if (usage == null) {
+      return;
+    }
+    List<ValidationException.Violation> violations = new ArrayList<>();
+    usage.check(field, violations);
+    if (!violations.isEmpty()) {
+      throw new ValidationException(violations);
     }
   }
 
@@ -353,7 +420,7 @@ public final class AttemptReports {
     String why = reason == null || reason.isBlank() ? "released by its agent" : "released: " + reason.strip();
     db.inTransaction(() -> {
       Live live = lockLive(taskId, claimToken, agentId);
-      finishAttempt(live.id(), AttemptOutcome.RELEASED, null, clip(why, MAX_RELEASE_REASON), null, null);
+      finishAttempt(live.id(), AttemptOutcome.RELEASED, null, clip(why, MAX_RELEASE_REASON), null, null, null);
       if (live.broadcast()) {
         lifecycle.releaseTarget(taskId, live.agentId());
       } else {
@@ -381,7 +448,7 @@ public final class AttemptReports {
     }
     UUID taskId =
         db.jdbc().sql("SELECT task_id FROM attempt WHERE id = :id").param("id", attemptId).query(UUID.class).single();
-    finishAttempt(attemptId, AttemptOutcome.LOST, null, reason, null, null);
+    finishAttempt(attemptId, AttemptOutcome.LOST, null, reason, null, null, null);
     lifecycle.attemptLost(taskId, live.get().agentId(), attemptId, reason);
     if (requeueNow) {
       if (live.get().broadcast()) {
@@ -398,10 +465,15 @@ public final class AttemptReports {
   }
 
   private void finishAttempt(UUID attemptId, AttemptOutcome outcome, JsonNode result, String error, Integer exitCode,
-      String logTail) {
+      String logTail, AttemptUsage usage) {
     db.jdbc()
         .sql("UPDATE attempt SET outcome = :outcome, finished_at = :now, result = CAST(:result AS jsonb),"
-            + " error = :error, exit_code = :exit, log_tail = :tail WHERE id = :id")
+            + " error = :error, exit_code = :exit, log_tail = :tail, usage_model = :model,"
+            + " input_tokens = :input, output_tokens = :output, cost_usd = :cost WHERE id = :id")
+        .param("model", usage == null ? null : usage.model())
+        .param("input", usage == null ? null : usage.inputTokens(), java.sql.Types.BIGINT)
+        .param("output", usage == null ? null : usage.outputTokens(), java.sql.Types.BIGINT)
+        .param("cost", usage == null ? null : usage.costUsd(), java.sql.Types.NUMERIC)
         .param("outcome", outcome.wire())
         .param("now", MeshDb.ts(db.now()))
         .param("result", result == null ? null : db.writeJson(result))

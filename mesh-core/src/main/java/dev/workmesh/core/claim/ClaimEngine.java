@@ -87,9 +87,17 @@ public final class ClaimEngine {
       SELECT id, number, broadcast, attempt_id, token FROM took
       """;
 
-  private static final String NEXT_SQL = CLAIM_SQL.formatted("");
-  private static final String NEXT_IN_MISSION_SQL = CLAIM_SQL.formatted("AND t.mission_id = :mission");
-  private static final String THESE_TASKS_SQL = CLAIM_SQL.formatted("AND t.id = ANY(:tasks)");
+  /**
+   * A mission whose budget is spent has its remaining tasks left unclaimed: one primary-key probe of a
+   * flag that reports keep current (mission.budget_exhausted), never a sum over attempts.
+   */
+  private static final String WITHIN_BUDGET =
+      "AND NOT EXISTS (SELECT 1 FROM mission bm WHERE bm.id = t.mission_id AND bm.budget_exhausted)";
+
+  private static final String NEXT_SQL = CLAIM_SQL.formatted(WITHIN_BUDGET);
+  private static final String NEXT_IN_MISSION_SQL =
+      CLAIM_SQL.formatted("AND t.mission_id = :mission " + WITHIN_BUDGET);
+  private static final String THESE_TASKS_SQL = CLAIM_SQL.formatted("AND t.id = ANY(:tasks) " + WITHIN_BUDGET);
 
   private final MeshDb db;
   private final TaskStore store;

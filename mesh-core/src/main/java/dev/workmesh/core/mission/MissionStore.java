@@ -5,6 +5,8 @@ import dev.workmesh.core.Ids;
 import dev.workmesh.core.NotFoundException;
 import dev.workmesh.core.ValidationException;
 import dev.workmesh.core.db.MeshDb;
+import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -18,9 +20,15 @@ public final class MissionStore {
   public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
   public static final int MAX_DESCRIPTION = 10_000;
 
-  private static final RowMapper<Mission> MAPPER =
-      (rs, i) -> new Mission(MeshDb.uuid(rs, "id"), rs.getString("name"), rs.getString("description"),
-          MeshDb.instant(rs, "created_at"));
+  private static final RowMapper<Mission> MAPPER = (rs, i) -> {
+    long budgetTokens = rs.getLong("budget_tokens");
+    Long tokens = rs.wasNull() ? null : budgetTokens;
+    BigDecimal cost = rs.getBigDecimal("budget_cost_usd");
+    return new Mission(MeshDb.uuid(rs, "id"), rs.getString("name"), rs.getString("description"),
+        MeshDb.instant(rs, "created_at"), tokens == null && cost == null ? null : new MissionBudget(tokens, cost),
+        rs.getLong("spent_input_tokens"), rs.getLong("spent_output_tokens"),
+        rs.getBigDecimal("spent_cost_usd"), rs.getBoolean("budget_exhausted"));
+  };
 
   private final MeshDb db;
 
@@ -28,23 +36,66 @@ public final class MissionStore {
     this.db = db;
   }
 
-  /** Creates a mission; a name that is taken is a conflict. */
+  /** Creates a mission with no budget; a name that is taken is a conflict. */
   public Mission create(String name, String description) {
+    return create(name, description, null);
+  }
+
+  /**
+   * Creates a mission; a name that is taken is a conflict.
+   *
+   * @param budget what its attempts may spend, or null for no limit
+   */
+  public Mission create(String name, String description, MissionBudget budget) {
     validate(name, description);
-    Mission mission = new Mission(Ids.uuidV7(db.clock()), name, description == null ? "" : description, db.now());
+    MissionBudget limit = checked(budget);
+    UUID id = Ids.uuidV7(db.clock());
     int inserted =
         db.jdbc()
-            .sql("INSERT INTO mission (id, name, description, created_at) VALUES (:id, :name, :description, :at)"
-                + " ON CONFLICT (name) DO NOTHING")
-            .param("id", mission.id())
-            .param("name", mission.name())
-            .param("description", mission.description())
-            .param("at", MeshDb.ts(mission.createdAt()))
+            .sql("INSERT INTO mission (id, name, description, created_at, budget_tokens, budget_cost_usd)"
+                + " VALUES (:id, :name, :description, :at, :tokens, :cost) ON CONFLICT (name) DO NOTHING")
+            .param("id", id)
+            .param("name", name)
+            .param("description", description == null ? "" : description)
+            .param("at", MeshDb.ts(db.now()))
+            .param("tokens", limit == null ? null : limit.tokens(), java.sql.Types.BIGINT)
+            .param("cost", limit == null ? null : limit.costUsd(), java.sql.Types.NUMERIC)
             .update();
     if (inserted == 0) {
       throw new ConflictException("a mission named '" + name + "' already exists; pick another name or use it");
     }
-    return mission;
+    return get(id);
+  }
+
+  /**
+   * Replaces a mission's budget (null or no limits: unlimited). Raising a spent budget makes its ready
+   * tasks claimable again; lowering it below what was spent holds them back at once.
+   */
+  public Mission setBudget(UUID id, MissionBudget budget) {
+    MissionBudget limit = checked(budget);
+    int updated = db.jdbc()
+        .sql("UPDATE mission SET budget_tokens = :tokens, budget_cost_usd = :cost WHERE id = :id")
+        .param("tokens", limit == null ? null : limit.tokens(), java.sql.Types.BIGINT)
+        .param("cost", limit == null ? null : limit.costUsd(), java.sql.Types.NUMERIC)
+        .param("id", id)
+        .update();
+    if (updated == 0) {
+      throw new NotFoundException("mission", id);
+    }
+    return get(id);
+  }
+
+  /** The budget if valid, null when it sets no limit. */
+  private static MissionBudget checked(MissionBudget budget) {
+    if (budget == null) {
+      return null;
+    }
+    List<ValidationException.Violation> violations = new ArrayList<>();
+    budget.check("budget", violations);
+    if (!violations.isEmpty()) {
+      throw new ValidationException(violations);
+    }
+    return budget.limited() ? budget : null;
   }
 
   /** The mission with this name, created if there is none (for the scheduler's job files). */

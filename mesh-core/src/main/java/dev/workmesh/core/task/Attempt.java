@@ -1,10 +1,14 @@
 package dev.workmesh.core.task;
 
+import dev.workmesh.core.usage.AttemptUsage;
 import java.time.Instant;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
-/** One claim of a task by one agent: the durable audit record. Never deleted. */
+/**
+ * One claim of a task by one agent: the durable audit record. Never deleted. {@code usage} is what its
+ * agent reported consuming, or null.
+ */
 public record Attempt(
     UUID id,
     UUID taskId,
@@ -19,7 +23,8 @@ public record Attempt(
     Integer exitCode,
     String logTail,
     JsonNode result,
-    String error) {
+    String error,
+    AttemptUsage usage) {
 
   public boolean live() {
     return outcome == null;

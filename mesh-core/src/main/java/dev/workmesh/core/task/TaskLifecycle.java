@@ -542,6 +542,8 @@ public final class TaskLifecycle {
       List<MeshTask> staleTasks =
           db.jdbc()
               .sql("SELECT " + TaskStore.COLUMNS + " FROM task WHERE status = 'ready' AND dispatched_at < :cutoff"
+                  // a spent mission's tasks cannot be claimed: no record until its budget is raised
+                  + " AND NOT EXISTS (SELECT 1 FROM mission bm WHERE bm.id = task.mission_id AND bm.budget_exhausted)"
                   + " ORDER BY dispatched_at LIMIT :n FOR UPDATE SKIP LOCKED")
               .param("cutoff", MeshDb.ts(now.minus(stale)))
               .param("n", batch)

@@ -2,6 +2,7 @@ package dev.workmesh.core.task;
 
 import dev.workmesh.core.NotFoundException;
 import dev.workmesh.core.db.MeshDb;
+import dev.workmesh.core.usage.AttemptUsage;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -147,6 +148,16 @@ public final class TaskStore {
         exit,
         rs.getString("log_tail"),
         db.readJson(rs, "result"),
-        rs.getString("error"));
+        rs.getString("error"),
+        usage(rs));
+  }
+
+  private static AttemptUsage usage(ResultSet rs) throws SQLException {
+    long input = rs.getLong("input_tokens");
+    if (rs.wasNull()) {
+      return null;
+    }
+    return new AttemptUsage(rs.getString("usage_model"), input, rs.getLong("output_tokens"),
+        rs.getBigDecimal("cost_usd"));
   }
 }

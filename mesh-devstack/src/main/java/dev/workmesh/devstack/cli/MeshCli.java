@@ -4,6 +4,7 @@ import dev.workmesh.client.MeshApiException;
 import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.model.AgentRequest;
 import dev.workmesh.client.model.AgentView;
+import dev.workmesh.client.model.Budget;
 import dev.workmesh.client.model.EnrolledAgent;
 import dev.workmesh.client.model.AttemptView;
 import dev.workmesh.client.model.MissionView;
@@ -14,6 +15,7 @@ import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,8 +24,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
 import java.util.UUID;
+import java.util.stream.Collectors;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -35,7 +37,12 @@ public final class MeshCli {
 
         dev [--help]                      start the whole mesh on this machine
         missions                          list missions
-        mission create NAME [DESCRIPTION] create a mission
+        mission create NAME [DESCRIPTION] [--budget-tokens N] [--budget-usd X]
+                                          create a mission; once its attempts have spent N tokens
+                                          (input + output) or X US dollars, its tasks are not claimed
+        mission MISSION                   show a mission: task counts, budget, what it spent
+        mission budget MISSION [--budget-tokens N] [--budget-usd X]
+                                          replace a mission's budget (no option: no limit)
         submit MISSION TITLE [options]    submit a task (MISSION is a name or id; created if missing)
             --description TEXT   the prompt        --policy first_claim|assigned|broadcast
             --agent ID           assignee          --pool NAME        --capability NAME (repeatable)
@@ -116,11 +123,59 @@ public final class MeshCli {
   }
 
   private int mission(MeshClient mesh, List<String> args) {
-    if (args.size() < 2 || !args.getFirst().equals("create")) {
-      throw new IllegalArgumentException("usage: ./mesh mission create NAME [DESCRIPTION]");
+    if (args.size() == 1 && !args.getFirst().equals("create") && !args.getFirst().equals("budget")) {
+      return showMission(mesh.mission(missionId(mesh, args.getFirst(), false)));
     }
-    MissionView m = mesh.createMission(args.get(1), args.size() > 2 ? args.get(2) : "");
-    out.println("created mission " + m.name() + " " + m.id());
+    if (args.size() >= 2 && args.getFirst().equals("budget")) {
+      args.removeFirst();
+      UUID id = missionId(mesh, args.removeFirst(), false);
+      MissionView m = mesh.setMissionBudget(id, budget(args));
+      out.println("mission " + m.name() + ": " + UsageText.budget(m));
+      return 0;
+    }
+    if (args.size() < 2 || !args.getFirst().equals("create")) {
+      throw new IllegalArgumentException(
+          "usage: ./mesh mission create NAME [DESCRIPTION] [--budget-tokens N] [--budget-usd X], or ./mesh mission MISSION");
+    }
+    args.removeFirst();
+    String name = args.removeFirst();
+    String description = !args.isEmpty() && !args.getFirst().startsWith("--") ? args.removeFirst() : "";
+    MissionView m = mesh.createMission(name, description, budget(args));
+    out.println("created mission " + m.name() + " " + m.id() + " (" + UsageText.budget(m) + ")");
+    return 0;
+  }
+
+  /** {@code --budget-tokens N --budget-usd X}, both optional; null when neither is given. */
+  private static Budget budget(List<String> args) {
+    Long tokens = null;
+    BigDecimal usd = null;
+    while (!args.isEmpty()) {
+      String flag = args.removeFirst();
+      String value = value(flag, args);
+      try {
+        switch (flag) {
+          case "--budget-tokens" -> tokens = Long.parseLong(value);
+          case "--budget-usd" -> usd = new BigDecimal(value);
+          default -> throw new IllegalArgumentException("unknown option " + flag + "; see ./mesh help");
+        }
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(flag + " must be a number, not '" + value + "'");
+      }
+    }
+    return tokens == null && usd == null ? null : new Budget(tokens, usd);
+  }
+
+  private int showMission(MissionView m) {
+    out.println(m.name() + "  " + m.id());
+    if (m.description() != null && !m.description().isBlank()) {
+      out.println("  " + m.description());
+    }
+    if (m.taskCounts() != null) {
+      out.println("  tasks: " + (m.taskCounts().isEmpty() ? "none" : m.taskCounts().entrySet().stream()
+          .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))));
+    }
+    out.println("  " + UsageText.budget(m));
+    out.println("  spent: " + UsageText.spending(m.spent()));
     return 0;
   }
 
@@ -207,6 +262,9 @@ public final class MeshCli {
     if (t.error() != null) {
       out.println("  error: " + t.error());
     }
+    if (t.usageTotal() != null) {
+      out.println("  usage: " + UsageText.spending(t.usageTotal()));
+    }
     if (t.result() != null && !t.result().isNull()) {
       out.println("  result: " + (t.result().isString() ? t.result().asString() : t.result().toString()).strip());
     }
@@ -215,6 +273,9 @@ public final class MeshCli {
           + (a.outcome() == null ? "live (lease until " + a.leaseExpiresAt() + ")" : a.outcome())
           + (a.exitCode() == null ? "" : ", exit " + a.exitCode())
           + (a.outcome() != null && a.error() != null && !a.error().isBlank() ? " - " + a.error().strip() : ""));
+      if (a.usage() != null) {
+        out.println("      usage: " + UsageText.usage(a.usage()));
+      }
       if (a.logTail() != null && !a.logTail().isBlank()) {
         List<String> lines = a.logTail().strip().lines().toList();
         if (lines.size() > LOG_LINES) {
