@@ -17,8 +17,11 @@ import dev.workmesh.worker.mesh.GuardedMeshClient;
 import dev.workmesh.worker.mesh.MeshUnavailableException;
 import dev.workmesh.worker.secrets.SecretsBroker;
 import dev.workmesh.worker.secrets.SecretsBrokerSettings;
+import dev.workmesh.client.model.FailRequest;
+import dev.workmesh.worker.spool.PendingReport;
 import dev.workmesh.worker.spool.ReportSender;
 import dev.workmesh.worker.spool.ReportSpool;
+import dev.workmesh.worker.subagent.LeftoverAttempt;
 import dev.workmesh.worker.subagent.RuntimeAvailability;
 import dev.workmesh.worker.subagent.RuntimeCatalog;
 import dev.workmesh.worker.subagent.SubagentLauncher;
@@ -120,7 +123,9 @@ public final class TaskWorker implements AutoCloseable {
     timer = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("worker-timer-", 0).factory());
     secrets = SecretsBroker.start(SecretsBrokerSettings.inDataDir(properties.dataDir(), properties.secrets()), environment);
     launcher = new SubagentLauncher(subagentSettings, catalog, secrets, credentialVariables(properties, System.getenv()));
-    startThread = Thread.ofPlatform().name("worker-start").start(this::startInBackground);
+    // Before anything is claimed: a retry on this node must never start while a copy from before a crash still runs.
+    List<LeftoverAttempt> leftovers = launcher.reconcileLeftovers();
+    startThread = Thread.ofPlatform().name("worker-start").start(() -> startInBackground(leftovers));
     return started;
   }
 
@@ -186,7 +191,7 @@ public final class TaskWorker implements AutoCloseable {
     return offered;
   }
 
-  private void startInBackground() {
+  private void startInBackground(List<LeftoverAttempt> leftovers) {
     try {
       IdentityStore store = new IdentityStore(properties.dataDir().resolve("identity.json"));
       AgentEnrolment enrolment = new AgentEnrolment(properties, store, this::client);
@@ -199,6 +204,7 @@ public final class TaskWorker implements AutoCloseable {
               e -> fatal(enrolment.rejected(identity, enrolment.sourceOf(identity), e)));
       ReportSpool spool = new ReportSpool(properties.dataDir().resolve("spool"));
       ReportSender reports = new ReportSender(api, spool, metrics);
+      endLeftoverClaims(leftovers, reports);
       int resent = reports.resendSpooled();
       if (resent > 0) {
         log.info("Sent {} report(s) spooled by an earlier run", resent);
@@ -231,6 +237,27 @@ public final class TaskWorker implements AutoCloseable {
       } else {
         fatal(new IllegalStateException("the worker could not start: " + e.getMessage(), e));
       }
+    }
+  }
+
+  /**
+   * Ends the claims of attempts a crash left behind (their processes are already killed): reported
+   * failed and retryable, so the task runs again, counting the attempt. A claim that is no longer live
+   * gets 409 and the report is dropped; one the API cannot take now is spooled like any report.
+   */
+  private static void endLeftoverClaims(List<LeftoverAttempt> leftovers, ReportSender reports) {
+    for (LeftoverAttempt leftover : leftovers) {
+      if (leftover.claimToken() == null) {
+        log.warn("Attempt {} of task {} was left by an earlier run and its claim token was not recorded; its lease lapses",
+            leftover.attemptId(), leftover.taskId());
+        continue;
+      }
+      FailRequest lost =
+          new FailRequest(leftover.claimToken(), "the worker running this attempt stopped unexpectedly (crashed or killed);"
+              + " its processes were killed when it restarted", "failed", true, null, null);
+      ReportSender.Delivery delivery = reports.send(PendingReport.fail(leftover.taskId(), leftover.attemptId(), lost));
+      log.info("Attempt {} of task {}, left by an earlier run: failure report {}", leftover.attemptId(), leftover.taskId(),
+          delivery.name().toLowerCase());
     }
   }
 
