@@ -308,13 +308,25 @@ public final class TaskWorker implements AutoCloseable {
       return;
     }
     log.error("The worker stops: {}", e.getMessage());
+    AttemptRunner attempts = runner;
+    if (attempts != null && e instanceof IdentityRejectedException) {
+      attempts.revoked();
+    }
     started.completeExceptionally(e);
     Thread.ofPlatform().name("worker-fatal-stop").start(this::stop);
   }
 
-  /** Completes when the worker hit an error it cannot recover from; the owner should exit non-zero. */
+  /**
+   * Completes when the worker hit an error it cannot recover from; the owner should exit non-zero.
+   * It completes before the worker begins to stop because of it.
+   */
   public CompletableFuture<RuntimeException> fatalFailure() {
     return fatal;
+  }
+
+  /** Completes once {@link #stop()} has finished, whoever called it. */
+  public CompletableFuture<Void> terminated() {
+    return stopped.copy();
   }
 
   /** Whether the worker has started and claims work (not before enrolment, not after stop). */
