@@ -109,6 +109,11 @@ public final class AttemptRunner implements ClaimIntake {
     return true;
   }
 
+  @Override
+  public boolean holds(UUID taskId) {
+    return attempts.values().stream().anyMatch(a -> a.taskId().equals(taskId));
+  }
+
   /** Attempts won and not yet reported. */
   public int running() {
     return attempts.size();
