@@ -80,6 +80,8 @@ public final class TaskWorker implements AutoCloseable {
   private SubagentLauncher launcher;
   private RuntimeChoice runtimes;
   private Thread startThread;
+  /** Which of several mesh-api URLs enrolment tries next (only the start thread changes it). */
+  private volatile int startupReplica;
   private volatile AgentIdentity identity;
   private volatile AttemptRunner runner;
   private volatile TaskDispatch dispatch;
@@ -200,7 +202,8 @@ public final class TaskWorker implements AutoCloseable {
         return;
       }
       GuardedMeshClient api =
-          new GuardedMeshClient(client(identity.agentToken()), metrics.registry(),
+          new GuardedMeshClient(properties.apiBaseUrls(), url -> new MeshClient(url, identity.agentToken(), properties.apiTimeout()),
+              metrics.registry(),
               e -> fatal(enrolment.rejected(identity, enrolment.sourceOf(identity), e)));
       ReportSpool spool = new ReportSpool(properties.dataDir().resolve("spool"));
       ReportSender reports = new ReportSender(api, spool, metrics);
@@ -269,12 +272,14 @@ public final class TaskWorker implements AutoCloseable {
       try {
         return enrolment.resolve(offered);
       } catch (ResourceAccessException | MeshUnavailableException e) {
-        log.warn("mesh-api at {} is not reachable yet ({}); trying again in {}", properties.apiBaseUrl(), e.getMessage(), backoff);
+        log.warn("mesh-api at {} is not reachable yet ({}); trying again in {}", startupUrl(), e.getMessage(), backoff);
+        startupReplica++;
       } catch (MeshApiException e) {
         if (e.status() < 500 && e.status() != 429) {
           throw e;
         }
-        log.warn("mesh-api at {} answered {} at start-up; trying again in {}", properties.apiBaseUrl(), e.getMessage(), backoff);
+        log.warn("mesh-api at {} answered {} at start-up; trying again in {}", startupUrl(), e.getMessage(), backoff);
+        startupReplica++;
       }
       try {
         Thread.sleep(backoff);
@@ -298,8 +303,14 @@ public final class TaskWorker implements AutoCloseable {
     }
   }
 
+  /** A client of the replica enrolment uses now: the next one after each attempt that could not reach one. */
   private MeshClient client(String token) {
-    return new MeshClient(properties.apiBaseUrl(), token, properties.apiTimeout());
+    return new MeshClient(startupUrl(), token, properties.apiTimeout());
+  }
+
+  private String startupUrl() {
+    List<String> urls = properties.apiBaseUrls();
+    return urls.get(startupReplica % urls.size());
   }
 
   /** Something the worker cannot recover from (its identity was refused): stop claiming and say so. */
