@@ -17,8 +17,11 @@ import dev.workmesh.worker.mesh.GuardedMeshClient;
 import dev.workmesh.worker.mesh.MeshUnavailableException;
 import dev.workmesh.worker.secrets.SecretsBroker;
 import dev.workmesh.worker.secrets.SecretsBrokerSettings;
+import dev.workmesh.client.model.FailRequest;
+import dev.workmesh.worker.spool.PendingReport;
 import dev.workmesh.worker.spool.ReportSender;
 import dev.workmesh.worker.spool.ReportSpool;
+import dev.workmesh.worker.subagent.LeftoverAttempt;
 import dev.workmesh.worker.subagent.RuntimeAvailability;
 import dev.workmesh.worker.subagent.RuntimeCatalog;
 import dev.workmesh.worker.subagent.SubagentLauncher;
@@ -77,6 +80,8 @@ public final class TaskWorker implements AutoCloseable {
   private SubagentLauncher launcher;
   private RuntimeChoice runtimes;
   private Thread startThread;
+  /** Which of several mesh-api URLs enrolment tries next (only the start thread changes it). */
+  private volatile int startupReplica;
   private volatile AgentIdentity identity;
   private volatile AttemptRunner runner;
   private volatile TaskDispatch dispatch;
@@ -120,7 +125,9 @@ public final class TaskWorker implements AutoCloseable {
     timer = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("worker-timer-", 0).factory());
     secrets = SecretsBroker.start(SecretsBrokerSettings.inDataDir(properties.dataDir(), properties.secrets()), environment);
     launcher = new SubagentLauncher(subagentSettings, catalog, secrets, credentialVariables(properties, System.getenv()));
-    startThread = Thread.ofPlatform().name("worker-start").start(this::startInBackground);
+    // Before anything is claimed: a retry on this node must never start while a copy from before a crash still runs.
+    List<LeftoverAttempt> leftovers = launcher.reconcileLeftovers();
+    startThread = Thread.ofPlatform().name("worker-start").start(() -> startInBackground(leftovers));
     return started;
   }
 
@@ -186,7 +193,7 @@ public final class TaskWorker implements AutoCloseable {
     return offered;
   }
 
-  private void startInBackground() {
+  private void startInBackground(List<LeftoverAttempt> leftovers) {
     try {
       IdentityStore store = new IdentityStore(properties.dataDir().resolve("identity.json"));
       AgentEnrolment enrolment = new AgentEnrolment(properties, store, this::client);
@@ -195,10 +202,12 @@ public final class TaskWorker implements AutoCloseable {
         return;
       }
       GuardedMeshClient api =
-          new GuardedMeshClient(client(identity.agentToken()), metrics.registry(),
+          new GuardedMeshClient(properties.apiBaseUrls(), url -> new MeshClient(url, identity.agentToken(), properties.apiTimeout()),
+              metrics.registry(),
               e -> fatal(enrolment.rejected(identity, enrolment.sourceOf(identity), e)));
       ReportSpool spool = new ReportSpool(properties.dataDir().resolve("spool"));
       ReportSender reports = new ReportSender(api, spool, metrics);
+      endLeftoverClaims(leftovers, reports);
       int resent = reports.resendSpooled();
       if (resent > 0) {
         log.info("Sent {} report(s) spooled by an earlier run", resent);
@@ -234,6 +243,27 @@ public final class TaskWorker implements AutoCloseable {
     }
   }
 
+  /**
+   * Ends the claims of attempts a crash left behind (their processes are already killed): reported
+   * failed and retryable, so the task runs again, counting the attempt. A claim that is no longer live
+   * gets 409 and the report is dropped; one the API cannot take now is spooled like any report.
+   */
+  private static void endLeftoverClaims(List<LeftoverAttempt> leftovers, ReportSender reports) {
+    for (LeftoverAttempt leftover : leftovers) {
+      if (leftover.claimToken() == null) {
+        log.warn("Attempt {} of task {} was left by an earlier run and its claim token was not recorded; its lease lapses",
+            leftover.attemptId(), leftover.taskId());
+        continue;
+      }
+      FailRequest lost =
+          new FailRequest(leftover.claimToken(), "the worker running this attempt stopped unexpectedly (crashed or killed);"
+              + " its processes were killed when it restarted", "failed", true, null, null);
+      ReportSender.Delivery delivery = reports.send(PendingReport.fail(leftover.taskId(), leftover.attemptId(), lost));
+      log.info("Attempt {} of task {}, left by an earlier run: failure report {}", leftover.attemptId(), leftover.taskId(),
+          delivery.name().toLowerCase());
+    }
+  }
+
   /** Resolves the identity, waiting with backoff while mesh-api cannot be reached. Null when stopped meanwhile. */
   private AgentIdentity enrolWhenReachable(AgentEnrolment enrolment) {
     List<String> offered = List.copyOf(runtimes.offered());
@@ -242,12 +272,14 @@ public final class TaskWorker implements AutoCloseable {
       try {
         return enrolment.resolve(offered);
       } catch (ResourceAccessException | MeshUnavailableException e) {
-        log.warn("mesh-api at {} is not reachable yet ({}); trying again in {}", properties.apiBaseUrl(), e.getMessage(), backoff);
+        log.warn("mesh-api at {} is not reachable yet ({}); trying again in {}", startupUrl(), e.getMessage(), backoff);
+        startupReplica++;
       } catch (MeshApiException e) {
         if (e.status() < 500 && e.status() != 429) {
           throw e;
         }
-        log.warn("mesh-api at {} answered {} at start-up; trying again in {}", properties.apiBaseUrl(), e.getMessage(), backoff);
+        log.warn("mesh-api at {} answered {} at start-up; trying again in {}", startupUrl(), e.getMessage(), backoff);
+        startupReplica++;
       }
       try {
         Thread.sleep(backoff);
@@ -271,8 +303,14 @@ public final class TaskWorker implements AutoCloseable {
     }
   }
 
+  /** A client of the replica enrolment uses now: the next one after each attempt that could not reach one. */
   private MeshClient client(String token) {
-    return new MeshClient(properties.apiBaseUrl(), token, properties.apiTimeout());
+    return new MeshClient(startupUrl(), token, properties.apiTimeout());
+  }
+
+  private String startupUrl() {
+    List<String> urls = properties.apiBaseUrls();
+    return urls.get(startupReplica % urls.size());
   }
 
   /** Something the worker cannot recover from (its identity was refused): stop claiming and say so. */
@@ -281,13 +319,25 @@ public final class TaskWorker implements AutoCloseable {
       return;
     }
     log.error("The worker stops: {}", e.getMessage());
+    AttemptRunner attempts = runner;
+    if (attempts != null && e instanceof IdentityRejectedException) {
+      attempts.revoked();
+    }
     started.completeExceptionally(e);
     Thread.ofPlatform().name("worker-fatal-stop").start(this::stop);
   }
 
-  /** Completes when the worker hit an error it cannot recover from; the owner should exit non-zero. */
+  /**
+   * Completes when the worker hit an error it cannot recover from; the owner should exit non-zero.
+   * It completes before the worker begins to stop because of it.
+   */
   public CompletableFuture<RuntimeException> fatalFailure() {
     return fatal;
+  }
+
+  /** Completes once {@link #stop()} has finished, whoever called it. */
+  public CompletableFuture<Void> terminated() {
+    return stopped.copy();
   }
 
   /** Whether the worker has started and claims work (not before enrolment, not after stop). */

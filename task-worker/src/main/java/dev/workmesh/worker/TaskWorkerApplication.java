@@ -1,5 +1,6 @@
 package dev.workmesh.worker;
 
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -23,12 +24,21 @@ public class TaskWorkerApplication {
   /** EX_CONFIG from sysexits.h: a supervisor should not restart the worker in a loop. */
   public static final int IDENTITY_REFUSED_EXIT_STATUS = 78;
 
+  /**
+   * Runs the worker. The main thread stays until the worker stops and is the one place that decides
+   * the exit status: the failure may be seen first by any thread (an agent heartbeat, an attempt's
+   * heartbeat, a claim, a report), most of them daemons; were one of them to exit, the JVM could end
+   * with 0 once the context closed and the last non-daemon thread was gone.
+   */
   public static void main(String[] args) {
     ConfigurableApplicationContext context = builder().run(args);
-    context.getBean(TaskWorker.class).fatalFailure().thenAccept(failure -> {
-      LoggerFactory.getLogger(TaskWorkerApplication.class).error("Exiting: {}", failure.getMessage());
+    TaskWorker worker = context.getBean(TaskWorker.class);
+    CompletableFuture.anyOf(worker.fatalFailure(), worker.terminated()).exceptionally(e -> null).join();
+    RuntimeException failure = worker.fatalFailure().getNow(null);
+    if (failure != null) {
+      LoggerFactory.getLogger(TaskWorkerApplication.class).error("Exiting with status {}: {}", IDENTITY_REFUSED_EXIT_STATUS, failure.getMessage());
       System.exit(SpringApplication.exit(context, () -> IDENTITY_REFUSED_EXIT_STATUS));
-    });
+    }
   }
 
   /** The application as main starts it; tests and mesh-devstack start it the same way. */

@@ -109,6 +109,11 @@ public final class AttemptRunner implements ClaimIntake {
     return true;
   }
 
+  @Override
+  public boolean holds(UUID taskId) {
+    return attempts.values().stream().anyMatch(a -> a.taskId().equals(taskId));
+  }
+
   /** Attempts won and not yet reported. */
   public int running() {
     return attempts.size();
@@ -211,7 +216,7 @@ public final class AttemptRunner implements ClaimIntake {
 
   private void ended(RunningAttempt attempt, SubagentOutcome outcome, Throwable error) {
     StopReason reason = attempt.end();
-    String kind = reason == StopReason.CLAIM_LOST ? "lost" : outcome == null ? "failed" : outcome.outcome().wireName();
+    String kind = reason == StopReason.CLAIM_LOST || reason == StopReason.REVOKED ? "lost" : outcome == null ? "failed" : outcome.outcome().wireName();
     metrics.spawned(attempt.runtime(), kind, outcome == null ? null : outcome.duration());
     if (error != null || outcome == null) {
       log.error("Supervising attempt {} failed", attempt.attemptId(), error);
@@ -220,6 +225,11 @@ public final class AttemptRunner implements ClaimIntake {
     }
     if (reason == StopReason.CLAIM_LOST) {
       finish(attempt, () -> log.info("Attempt {} of task {} ended after its claim was lost; not reporting", attempt.attemptId(), attempt.taskId()));
+      return;
+    }
+    if (reason == StopReason.REVOKED) {
+      finish(attempt, () -> log.info("Attempt {} of task {} was stopped because this agent was revoked; not reporting",
+          attempt.attemptId(), attempt.taskId()));
       return;
     }
     if (reason == StopReason.SHUTDOWN && outcome.outcome() == AttemptOutcome.CANCELLED) {
@@ -274,6 +284,20 @@ public final class AttemptRunner implements ClaimIntake {
   }
 
   // --- shutdown ----------------------------------------------------------------------------------------------
+
+  /**
+   * The agent was revoked: nothing more is accepted, and every subagent is stopped at once (SIGTERM,
+   * SIGKILL after the kill grace) without a report, as when a claim is lost: the mesh requeues these
+   * tasks elsewhere, and letting them run on would make two copies.
+   */
+  public void revoked() {
+    accepting = false;
+    List<RunningAttempt> left = List.copyOf(attempts.values());
+    if (!left.isEmpty()) {
+      log.warn("This agent was revoked: stopping {} running attempt(s) without reporting them", left.size());
+    }
+    left.forEach(a -> a.stop(StopReason.REVOKED));
+  }
 
   /** From now on every claim that arrives is handed back at once. */
   public void stopAccepting() {

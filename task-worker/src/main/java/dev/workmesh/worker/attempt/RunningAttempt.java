@@ -22,7 +22,9 @@ final class RunningAttempt {
     /** A heartbeat got 409: the claim is someone else's now; report nothing. */
     CLAIM_LOST,
     /** The worker is shutting down and the grace period ran out: hand the task back with {@code release}. */
-    SHUTDOWN
+    SHUTDOWN,
+    /** The agent was revoked (401): the mesh requeues its claims elsewhere; stop at once and report nothing. */
+    REVOKED
   }
 
   final ClaimView claim;
@@ -75,7 +77,7 @@ final class RunningAttempt {
       return false;
     }
     stopReason = reason;
-    if (reason == StopReason.CLAIM_LOST) {
+    if (reason == StopReason.CLAIM_LOST || reason == StopReason.REVOKED) {
       stopHeartbeats();
     }
     if (subagent != null) {

@@ -21,7 +21,10 @@ import org.springframework.util.unit.DataSize;
  * here; an invalid value stops the worker at start-up with a message that names the key and what it
  * expects. Kafka itself is configured with Boot's {@code spring.kafka.*} (bootstrap servers, TLS, SASL).
  *
- * @param apiUrl base URL of mesh-api, e.g. {@code http://mesh.example:8080} ({@code MESH_API_URL}). Required.
+ * @param apiUrl base URL of mesh-api, e.g. {@code http://mesh.example:8080} ({@code MESH_API_URL}), or
+ *     several replicas' URLs separated by commas: the worker uses one at a time and fails over to the
+ *     next when it cannot be reached (no connection, timeout, 5xx, 429). The first is the one the
+ *     identity is recorded with and the one subagents get as {@code MESH_API_URL}. Required.
  * @param enrolmentToken the operator token, used once to enrol this node when it has no identity yet;
  *     the agent token it receives is kept in {@code <data-dir>/identity.json}. Default none.
  * @param agentId with {@code agent-token}: an identity provisioned elsewhere, used instead of the
@@ -63,7 +66,7 @@ import org.springframework.util.unit.DataSize;
  */
 @ConfigurationProperties("task-worker")
 public record TaskWorkerProperties(
-    URI apiUrl,
+    List<URI> apiUrl,
     String enrolmentToken,
     UUID agentId,
     String agentToken,
@@ -95,14 +98,18 @@ public record TaskWorkerProperties(
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
   public TaskWorkerProperties {
-    if (apiUrl == null || apiUrl.toString().isBlank()) {
+    apiUrl = apiUrl == null ? List.of() : apiUrl.stream().filter(u -> u != null && !u.toString().isBlank()).toList();
+    if (apiUrl.isEmpty()) {
       throw new IllegalArgumentException(
           "task-worker.api-url is not set: set it (or MESH_API_URL) to the base URL of mesh-api,"
-              + " e.g. http://mesh.example:8080");
+              + " e.g. http://mesh.example:8080, or to several replicas' URLs separated by commas");
     }
-    if (apiUrl.getScheme() == null || !List.of("http", "https").contains(apiUrl.getScheme()) || apiUrl.getHost() == null) {
-      throw new IllegalArgumentException(
-          "task-worker.api-url must be an http(s) URL with a host, e.g. http://mesh.example:8080; got '" + apiUrl + "'");
+    for (URI url : apiUrl) {
+      if (url.getScheme() == null || !List.of("http", "https").contains(url.getScheme()) || url.getHost() == null) {
+        throw new IllegalArgumentException(
+            "task-worker.api-url must be an http(s) URL with a host (or several, separated by commas), e.g."
+                + " http://mesh.example:8080; got '" + url + "'");
+      }
     }
     enrolmentToken = blankToNull(enrolmentToken);
     agentToken = blankToNull(agentToken);
@@ -160,10 +167,14 @@ public record TaskWorkerProperties(
         dataDir, killGrace, logMaxSize.toBytes(), logMaxFiles, null, null, null, binaries, extraRuntimes);
   }
 
-  /** The API URL without a trailing slash, as the client and subagents want it. */
+  /** The first API URL without a trailing slash: the one subagents get and the identity records. */
   public String apiBaseUrl() {
-    String url = apiUrl.toString();
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    return apiBaseUrls().getFirst();
+  }
+
+  /** Every API URL, in order, without trailing slashes. */
+  public List<String> apiBaseUrls() {
+    return apiUrl.stream().map(URI::toString).map(url -> url.endsWith("/") ? url.substring(0, url.length() - 1) : url).toList();
   }
 
   /** Leaves tokens out of logs. */

@@ -19,4 +19,10 @@ public interface ClaimIntake {
    * had to hand this task back because it cannot run its runtime.
    */
   boolean declined(UUID taskId);
+
+  /**
+   * Whether this worker holds a claim of this task now: a record for it (re-dispatched while it ran
+   * here) is dropped without asking the API.
+   */
+  boolean holds(UUID taskId);
 }

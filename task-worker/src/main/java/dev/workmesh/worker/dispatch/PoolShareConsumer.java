@@ -21,8 +21,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Competes for one pool's first_claim tasks: a share consumer of {@code mesh.tasks.pooled} in the
- * pool's share group, on a thread of its own. It polls only while holding a free slot, one record per
- * poll, and settles every record explicitly:
+ * pool's share group, on a thread of its own. It polls only while a slot is free, one record per poll,
+ * but does not hold that slot while it waits for a record: the idle pull must find a free slot free.
+ * A record is claimed with a slot taken once it arrived; should a pull have taken the last one
+ * meanwhile, the record is released (rare: it needs a pull to win the slot during the poll). Every
+ * record is settled explicitly:
  *
  * <ul>
  *   <li>ACCEPT when the claim was won, and when the task is not claimable any more (another worker
@@ -166,17 +169,10 @@ final class PoolShareConsumer implements AutoCloseable {
     if (slot.isEmpty()) {
       return;
     }
-    ConsumerRecords<String, byte[]> records;
-    try {
-      records = shareConsumer.poll(POLL_TIMEOUT);
-    } catch (RuntimeException e) {
-      slot.get().release();
-      throw e;
-    }
-    Slots.Permit unused = slot.get();
+    slot.get().release(); // there is room; holding it through the poll would starve the idle pull
+    ConsumerRecords<String, byte[]> records = shareConsumer.poll(POLL_TIMEOUT);
     for (ConsumerRecord<String, byte[]> record : records) {
-      Slots.Permit forRecord = unused != null ? unused : slots.tryAcquire().orElse(null);
-      unused = null;
+      Slots.Permit forRecord = slots.tryAcquire().orElse(null);
       AcknowledgeType settlement;
       try {
         settlement = handle(record, forRecord);
@@ -187,9 +183,6 @@ final class PoolShareConsumer implements AutoCloseable {
         settlement = AcknowledgeType.RELEASE;
       }
       shareConsumer.acknowledge(record, settlement);
-    }
-    if (unused != null) {
-      unused.release();
     }
     if (!records.isEmpty()) {
       // Send the acknowledgements now: with every slot busy, the next poll may be far away.
@@ -209,8 +202,8 @@ final class PoolShareConsumer implements AutoCloseable {
       return AcknowledgeType.ACCEPT;
     }
     if (slot == null) {
-      // Cannot happen with one record per poll; if the broker ever sends more, the extra goes back.
-      log.warn("Got more records than free slots from share group of pool '{}'; releasing task {}", pool, hint.get().taskId());
+      // A pull took the last free slot while this consumer polled: the record goes back for another member.
+      log.info("No free slot left for task {} of pool '{}' (a pull took it); releasing the record", hint.get().taskId(), pool);
       return AcknowledgeType.RELEASE;
     }
     TaskClaimer.Result result = claimer.claim(hint.get().taskId(), slot, "pooled");

@@ -44,6 +44,11 @@ public final class TaskClaimer {
 
   /** Claims the task a record points at, using {@code slot}. */
   public Result claim(UUID taskId, Slots.Permit slot, String source) {
+    if (intake.holds(taskId)) {
+      slot.release();
+      log.debug("Skipping a {} record of task {}: this worker runs it already (a re-dispatched hint)", source, taskId);
+      return Result.NOT_CLAIMABLE;
+    }
     if (intake.declined(taskId)) {
       slot.release();
       log.debug("Skipping a {} record of task {}: this worker recently handed it back", source, taskId);

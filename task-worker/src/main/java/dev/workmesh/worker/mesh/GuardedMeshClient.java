@@ -25,7 +25,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.web.client.ResourceAccessException;
 
 /**
@@ -37,18 +40,39 @@ import org.springframework.web.client.ResourceAccessException;
  * <p>Heartbeats go straight to the API, neither retried nor held back by an open breaker: they are
  * periodic anyway, and a lease must be renewed the moment the API is back.
  *
+ * <p>Given several mesh-api replicas, it uses one at a time and fails over to the next when a call
+ * finds the current one unavailable; the retry (and, for a heartbeat, one more try per replica) then
+ * goes to the next one. There is no failing back: any healthy replica will do.
+ *
  * <p>Every failure that could not reach a decision becomes {@link MeshUnavailableException}; a 401
  * (this agent's token was revoked) is also handed to the {@code onUnauthorized} listener.
  */
 public final class GuardedMeshClient {
 
-  private final MeshClient client;
+  private static final Logger log = LoggerFactory.getLogger(GuardedMeshClient.class);
+
+  private final List<String> urls;
+  private final List<MeshClient> clients;
+  private final AtomicInteger current = new AtomicInteger();
   private final CircuitBreaker breaker;
   private final Retry retry;
   private final Consumer<MeshApiException> onUnauthorized;
 
   public GuardedMeshClient(MeshClient client, MeterRegistry metrics, Consumer<MeshApiException> onUnauthorized) {
-    this.client = client;
+    this(List.of("mesh-api"), url -> client, metrics, onUnauthorized);
+  }
+
+  /**
+   * @param urls the base URLs of the mesh-api replicas, in order of preference
+   * @param clientFor the client of one replica
+   */
+  public GuardedMeshClient(
+      List<String> urls, Function<String, MeshClient> clientFor, MeterRegistry metrics, Consumer<MeshApiException> onUnauthorized) {
+    if (urls.isEmpty()) {
+      throw new IllegalArgumentException("at least one mesh-api URL is needed");
+    }
+    this.urls = List.copyOf(urls);
+    this.clients = this.urls.stream().map(clientFor).toList();
     this.onUnauthorized = onUnauthorized;
     CircuitBreakerRegistry breakers =
         CircuitBreakerRegistry.of(
@@ -82,32 +106,32 @@ public final class GuardedMeshClient {
 
   /** Claims this task; empty when it is no longer claimable by this agent (409, 404). */
   public Optional<ClaimView> claimTask(UUID taskId) {
-    return guarded("claim task " + taskId, () -> client.claimTask(taskId));
+    return guarded("claim task " + taskId, c -> c.claimTask(taskId));
   }
 
   /** Claims up to {@code maxTasks} of the best eligible tasks, without waiting. */
   public List<ClaimView> claim(int maxTasks) {
-    return guarded("claim tasks", () -> client.claim(new ClaimRequest(null, null, maxTasks, 0)));
+    return guarded("claim tasks", c -> c.claim(new ClaimRequest(null, null, maxTasks, 0)));
   }
 
   public TaskView complete(UUID taskId, CompleteRequest report) {
-    return guarded("complete task " + taskId, () -> client.complete(taskId, report));
+    return guarded("complete task " + taskId, c -> c.complete(taskId, report));
   }
 
   public TaskView fail(UUID taskId, FailRequest report) {
-    return guarded("fail task " + taskId, () -> client.fail(taskId, report));
+    return guarded("fail task " + taskId, c -> c.fail(taskId, report));
   }
 
   public TaskView release(UUID taskId, String claimToken, String reason) {
-    return guarded("release task " + taskId, () -> client.release(taskId, claimToken, reason));
+    return guarded("release task " + taskId, c -> c.release(taskId, claimToken, reason));
   }
 
   public HeartbeatResponse heartbeat(UUID taskId, String claimToken) {
-    return direct("heartbeat task " + taskId, () -> client.heartbeat(taskId, claimToken));
+    return direct("heartbeat task " + taskId, c -> c.heartbeat(taskId, claimToken));
   }
 
   public AgentView agentHeartbeat(UUID agentId) {
-    return direct("heartbeat agent " + agentId, () -> client.agentHeartbeat(agentId));
+    return direct("heartbeat agent " + agentId, c -> c.agentHeartbeat(agentId));
   }
 
   /** No connection, a timeout, a 5xx or a 429: the API may answer later. */
@@ -118,9 +142,29 @@ public final class GuardedMeshClient {
     return e instanceof MeshApiException api && (api.status() >= 500 || api.status() == 429);
   }
 
-  private <T> T guarded(String what, Supplier<T> call) {
+  /** The base URL of the replica in use. */
+  public String currentUrl() {
+    return urls.get(current.get());
+  }
+
+  private <T> T onCurrent(Function<MeshClient, T> call) {
+    int index = current.get();
     try {
-      return Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(breaker, call)).get();
+      return call.apply(clients.get(index));
+    } catch (RuntimeException e) {
+      if (clients.size() > 1 && isUnavailable(e)) {
+        int next = (index + 1) % clients.size();
+        if (current.compareAndSet(index, next)) {
+          log.warn("mesh-api at {} is unavailable ({}); failing over to {}", urls.get(index), e.getMessage(), urls.get(next));
+        }
+      }
+      throw e;
+    }
+  }
+
+  private <T> T guarded(String what, Function<MeshClient, T> call) {
+    try {
+      return Retry.decorateSupplier(retry, CircuitBreaker.decorateSupplier(breaker, () -> onCurrent(call))).get();
     } catch (CallNotPermittedException e) {
       throw new MeshUnavailableException("mesh-api is unavailable (circuit breaker open); did not " + what, e);
     } catch (RuntimeException e) {
@@ -128,11 +172,16 @@ public final class GuardedMeshClient {
     }
   }
 
-  private <T> T direct(String what, Supplier<T> call) {
-    try {
-      return call.get();
-    } catch (RuntimeException e) {
-      throw translate(what, e);
+  private <T> T direct(String what, Function<MeshClient, T> call) {
+    for (int tried = 1; ; tried++) {
+      try {
+        return onCurrent(call);
+      } catch (RuntimeException e) {
+        if (tried < clients.size() && isUnavailable(e)) {
+          continue; // onCurrent moved on to the next replica
+        }
+        throw translate(what, e);
+      }
     }
   }
 

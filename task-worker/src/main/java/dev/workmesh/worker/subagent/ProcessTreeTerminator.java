@@ -10,18 +10,28 @@ import java.util.Set;
 
 /**
  * Stops a subagent and everything it started: SIGTERM to the tree, later SIGKILL to whatever is
- * left. Java cannot put the child in its own process group, so the tree is found through {@link
- * ProcessHandle#descendants()}. Handles seen at SIGTERM time are remembered: once the root exits its
- * children are re-parented and no longer show up as its descendants, but they still get SIGKILL.
- * A {@link ProcessHandle} carries the start time, so a recycled pid is never signalled.
+ * left. The tree is the subagent's process group (it runs in a session of its own, see {@link
+ * ProcessGroupGuard}), which keeps processes whose parent exited, plus its {@link
+ * ProcessHandle#descendants()} (a child that made a session of its own). Handles seen at SIGTERM time
+ * are remembered: once the root exits its children are re-parented and no longer show up as its
+ * descendants, but they still get SIGKILL. A {@link ProcessHandle} carries the start time, so a
+ * recycled pid is never signalled.
  */
 final class ProcessTreeTerminator {
 
   private final ProcessHandle root;
+  private final long groupStartTicks;
   private final Set<ProcessHandle> seen = new LinkedHashSet<>();
 
-  ProcessTreeTerminator(ProcessHandle root) {
+  /** @param groupStartTicks when the root started (clock ticks since boot), to tell its group from a recycled id */
+  ProcessTreeTerminator(ProcessHandle root, long groupStartTicks) {
     this.root = root;
+    this.groupStartTicks = groupStartTicks;
+  }
+
+  /** SIGKILL to every process still running in the root's group; returns how many. */
+  int killGroup() {
+    return ProcessGroups.kill(root.pid(), groupStartTicks);
   }
 
   /**
@@ -73,6 +83,11 @@ final class ProcessTreeTerminator {
     all.add(root);
     synchronized (seen) {
       seen.addAll(root.descendants().toList());
+      for (ProcessGroups.Member member : ProcessGroups.running(root.pid(), groupStartTicks)) {
+        if (member.pid() != root.pid()) {
+          member.handle().ifPresent(seen::add);
+        }
+      }
       all.addAll(seen);
     }
     return all;

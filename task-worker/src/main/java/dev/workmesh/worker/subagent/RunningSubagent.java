@@ -62,6 +62,7 @@ public final class RunningSubagent {
       AttemptLog attemptLog,
       int resultMaxBytes,
       Duration killGrace,
+      long groupStartTicks,
       ScheduledExecutorService timers,
       Runnable release) {
     this.spec = spec;
@@ -73,7 +74,7 @@ public final class RunningSubagent {
     this.stdout = new OutputCapture(resultMaxBytes);
     this.resultMaxBytes = resultMaxBytes;
     this.killGrace = killGrace;
-    this.terminator = new ProcessTreeTerminator(process.toHandle());
+    this.terminator = new ProcessTreeTerminator(process.toHandle(), groupStartTicks);
     this.timers = timers;
     this.release = release;
   }
@@ -178,6 +179,11 @@ public final class RunningSubagent {
       if (stopReason.get() != null && terminator.anyAlive()) {
         // The root is gone but processes it started are still winding down: give them the rest of the grace.
         awaitQuietly(killDone, killGrace.plus(OUTPUT_DRAIN_LIMIT));
+      }
+      // The attempt is over when its root exits: nothing it left running in its group may go on.
+      int leftBehind = terminator.killGroup();
+      if (leftBehind > 0) {
+        log.warn("Attempt {}: pid {} exited leaving {} process(es) of its group running; killed them", spec.attemptId(), process.pid(), leftBehind);
       }
       if (!awaitQuietly(CompletableFuture.allOf(pumps.toArray(CompletableFuture[]::new)), OUTPUT_DRAIN_LIMIT)) {
         log.warn("Attempt {}: a process left behind by pid {} still holds its output open; not waiting for it", spec.attemptId(), process.pid());

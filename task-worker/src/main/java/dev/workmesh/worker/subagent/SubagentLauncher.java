@@ -16,6 +16,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * The worker's variables that back {@code env:} secrets, and the withheld ones (the worker's own
  * credentials), are removed from the child's environment.
  * stdin is {@code /dev/null}, so a CLI never waits for input.
+ *
+ * <p>Each subagent runs in a session and process group of its own that dies with the worker (see
+ * {@link ProcessGroupGuard}); every process is started from one long-lived platform thread, since the
+ * kernel's parent-death signal fires when the <em>thread</em> that started the child exits. The
+ * attempt directory records the claim and the process group ({@link AttemptClaimRecord}) until the
+ * group has ended, so that a worker restarted after a crash can {@link #reconcileLeftovers()}.
  */
 public final class SubagentLauncher implements AutoCloseable {
 
@@ -47,10 +55,15 @@ public final class SubagentLauncher implements AutoCloseable {
   private final RuntimeCatalog runtimes;
   private final SecretsBroker secrets;
   private final Set<String> withheldVariables;
+  private final GitRepositoryMirrors mirrors;
   private final AttemptWorkspaces workspaces;
+  private final ProcessGroupGuard groups;
   private final Map<UUID, RunningSubagent> running = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timers =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("subagent-timers").factory());
+  /** Starts every subagent: its children are killed when this thread ends, so it lives as long as the launcher. */
+  private final ExecutorService spawner =
+      Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("subagent-spawner").factory());
 
   /** {@code secrets} may be null: subagents then get no secrets session. */
   public SubagentLauncher(SubagentSettings settings, RuntimeCatalog runtimes, SecretsBroker secrets) {
@@ -66,7 +79,20 @@ public final class SubagentLauncher implements AutoCloseable {
     this.runtimes = runtimes;
     this.secrets = secrets;
     this.withheldVariables = Set.copyOf(withheldVariables);
-    this.workspaces = new AttemptWorkspaces(new GitRepositoryMirrors(settings.reposDir(), new GitCli(settings.gitTimeout())));
+    this.mirrors = new GitRepositoryMirrors(settings.reposDir(), new GitCli(settings.gitTimeout()));
+    this.workspaces = new AttemptWorkspaces(mirrors);
+    this.groups = ProcessGroupGuard.start(ExecutableLocator.fromEnvironment());
+  }
+
+  /**
+   * Cleans up after an earlier run of this worker that ended without finishing its attempts (it
+   * crashed, or was killed): kills whatever of their process groups still runs, removes their
+   * workspaces, and returns them so that the worker can end their claims. Call before launching.
+   *
+   * @throws IllegalStateException when a leftover process survives SIGKILL
+   */
+  public List<LeftoverAttempt> reconcileLeftovers() {
+    return new LeftoverReconciliation(settings.attemptsDir(), mirrors).run();
   }
 
   public SubagentLauncher(SubagentSettings settings, RuntimeCatalog runtimes) {
@@ -88,7 +114,15 @@ public final class SubagentLauncher implements AutoCloseable {
     Path attemptDir = settings.attemptsDir().resolve(spec.attemptId().toString());
     createPrivateDirectory(spec, attemptDir);
     Path resultFile = attemptDir.resolve("result");
-    AttemptWorkspace workspace = workspaces.prepare(spec, attemptDir);
+    AttemptClaimRecord claimRecord = AttemptClaimRecord.claimed(spec, attemptDir);
+    writeRecord(spec, attemptDir, claimRecord);
+    AttemptWorkspace workspace;
+    try {
+      workspace = workspaces.prepare(spec, attemptDir);
+    } catch (RuntimeException e) {
+      deleteRecord(attemptDir);
+      throw e;
+    }
     SecretsSession session = null;
     AttemptLog attemptLog = null;
     Process process = null;
@@ -98,19 +132,28 @@ public final class SubagentLauncher implements AutoCloseable {
       attemptLog =
           new AttemptLog(attemptDir.resolve("attempt.log"), settings.logMaxBytes(), settings.logMaxFiles(), settings.logTailBytes());
       ProcessBuilder builder =
-          new ProcessBuilder(argv)
+          new ProcessBuilder(groups.command(checkedArgv(spec, argv)))
               .directory(workspace.directory().toFile())
               .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       environment(builder.environment(), spec, resultFile, session);
-      process = builder.start();
+      process = start(builder);
+      long pgid = process.pid();
+      long groupStart = ProcessGroups.startTicks(pgid).orElse(0L);
+      groups.watch(pgid);
+      writeRecord(spec, attemptDir, claimRecord.running(pgid, groupStart));
       SecretsSession openSession = session;
       RunningSubagent subagent =
           new RunningSubagent(
               spec, process, attemptDir, workspace.directory(), resultFile, attemptLog, settings.resultMaxBytes(),
-              settings.killGrace(), timers,
+              settings.killGrace(), groupStart, timers,
               () -> {
                 running.remove(spec.attemptId());
-                release(workspace, openSession);
+                try {
+                  release(workspace, openSession);
+                } finally {
+                  groups.forget(pgid);
+                  deleteRecord(attemptDir);
+                }
               });
       running.put(spec.attemptId(), subagent);
       subagent.supervise();
@@ -121,8 +164,10 @@ public final class SubagentLauncher implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       if (process != null) {
         process.destroyForcibly();
+        ProcessGroups.kill(process.pid(), 0);
       }
       running.remove(spec.attemptId());
+      deleteRecord(attemptDir);
       if (attemptLog != null) {
         attemptLog.close();
       }
@@ -132,6 +177,52 @@ public final class SubagentLauncher implements AutoCloseable {
       }
       throw new SubagentLaunchException(
           spec.attemptId(), "cannot start %s for runtime '%s': %s".formatted(argv.getFirst(), spec.runtime(), e.getMessage()), e);
+    }
+  }
+
+  /** Runs {@code builder.start()} on the spawner thread (see the class comment). */
+  private Process start(ProcessBuilder builder) throws IOException {
+    try {
+      return spawner.submit(builder::start).get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while starting the subagent", e);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      throw new IOException("the launcher is closed", e);
+    }
+  }
+
+  /**
+   * Inside the wrapper a missing program would only show as exit status 127: check it here, so that
+   * it stays a launch error.
+   */
+  private List<String> checkedArgv(AttemptSpec spec, List<String> argv) throws IOException {
+    String program = argv.getFirst();
+    boolean checkable = program.startsWith("/") || !program.contains("/");
+    if (groups.isolates() && checkable && new ExecutableLocator(System.getenv("PATH")).locate(program).isEmpty()) {
+      throw new IOException("Cannot run program \"" + program + "\": no such executable file");
+    }
+    return argv;
+  }
+
+  private static void writeRecord(AttemptSpec spec, Path attemptDir, AttemptClaimRecord record) {
+    try {
+      record.write(attemptDir);
+    } catch (IOException e) {
+      throw new SubagentLaunchException(spec.attemptId(), "cannot write " + attemptDir.resolve(AttemptClaimRecord.FILE_NAME) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteRecord(Path attemptDir) {
+    try {
+      AttemptClaimRecord.delete(attemptDir);
+    } catch (IOException e) {
+      log.warn("Cannot delete {}: {}; the next start of the worker reconciles it", attemptDir.resolve(AttemptClaimRecord.FILE_NAME), e.toString());
     }
   }
 
@@ -196,11 +287,13 @@ public final class SubagentLauncher implements AutoCloseable {
     Duration limit = settings.killGrace().plus(RunningSubagent.OUTPUT_DRAIN_LIMIT).plusSeconds(5);
     try {
       CompletableFuture.allOf(outcomes).get(limit.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+    } catch (TimeoutException | ExecutionException e) {
       log.warn("Some subagents had not finished {} after being cancelled at shutdown", limit);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     timers.shutdownNow();
+    spawner.shutdownNow();
+    groups.close();
   }
 }
