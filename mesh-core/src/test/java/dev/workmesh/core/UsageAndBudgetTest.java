@@ -185,6 +185,9 @@ class UsageAndBudgetTest {
     assertThat(anything).extracting(c -> c.task().id()).containsExactly(elsewhere);
     assertThat(mesh.core.tasks().get(left).status()).isEqualTo(TaskStatus.READY);
     assertThat(mesh.core.tasks().get(broadcast).status()).isEqualTo(TaskStatus.READY);
+    assertThat(mesh.core.diagnosis().whyWaiting(mesh.core.tasks().get(left)))
+        .as("the task says why it waits").hasValueSatisfying(w -> assertThat(w.requirement()).isEqualTo("budget"));
+    assertThat(mesh.core.diagnosis().whyWaiting(mesh.core.tasks().get(elsewhere))).isEmpty();
 
     // The attempt that was already running finishes, and what it spent still counts.
     mesh.core.reports().complete(running, byTask(claims, running).claimToken(), agent.id(),
@@ -198,6 +201,7 @@ class UsageAndBudgetTest {
     assertThat(dispatchRecords(left)).isEqualTo(1);
     Mission raised = mesh.core.missions().setBudget(budgeted.id(), new MissionBudget(5000L, null));
     assertThat(raised.budgetExhausted()).isFalse();
+    assertThat(mesh.core.diagnosis().whyWaiting(mesh.core.tasks().get(left))).isEmpty();
     mesh.core.lifecycle().redispatchStale(Duration.ofMinutes(1), 1000);
     assertThat(dispatchRecords(left)).isEqualTo(2);
     assertThat(mesh.core.claims().claimTasks(agent.id(), List.of(left, costLeft)))

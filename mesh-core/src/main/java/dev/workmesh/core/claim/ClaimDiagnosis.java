@@ -39,9 +39,9 @@ public final class ClaimDiagnosis {
       int needCapabilities, int needRuntime, List<String> missingCapabilities, List<String> missingRuntimes) {}
 
   /**
-   * Why a ready task waits: no connected agent meets {@code requirement}: {@code agent} (no connected
-   * agent at all, or its assigned agent is not connected), {@code pool}, {@code capabilities} or {@code
-   * runtime}.
+   * Why a ready task waits: its mission's budget is spent ({@code budget}), or no connected agent meets
+   * {@code requirement}: {@code agent} (no connected agent at all, or its assigned agent is not connected),
+   * {@code pool}, {@code capabilities} or {@code runtime}.
    */
   public record Waiting(String requirement, String message) {}
 
@@ -149,6 +149,10 @@ public final class ClaimDiagnosis {
     if (task.status() != TaskStatus.READY && task.status() != TaskStatus.PENDING) {
       return Optional.empty();
     }
+    if (missionBudgetSpent(task.missionId())) {
+      return Optional.of(new Waiting("budget", "its mission's budget is spent: no task of mission "
+          + task.missionId() + " is claimed until an operator raises the budget"));
+    }
     if (task.claimPolicy() == ClaimPolicy.BROADCAST) {
       return Optional.empty(); // its targets are fixed when it becomes ready; each target's state says more
     }
@@ -170,6 +174,11 @@ public final class ClaimDiagnosis {
         .query((rs, i) -> waiting(task, runtimes, rs.getInt("connected"), rs.getInt("in_pool"),
             rs.getInt("with_capabilities"), rs.getInt("eligible")))
         .single();
+  }
+
+  private boolean missionBudgetSpent(UUID missionId) {
+    return db.jdbc().sql("SELECT budget_exhausted FROM mission WHERE id = :id").param("id", missionId)
+        .query(Boolean.class).optional().orElse(false);
   }
 
   private List<String> acceptedRuntimes(UUID taskId) {
