@@ -27,7 +27,7 @@ final class Banner {
 
         Connect Claude Code (as an agent of its own):
           ./mesh enrol my-claude                     # prints the agent's token once
-          claude mcp add --transport http mesh %s --header "Authorization: Bearer <that token>"
+          claude mcp add --scope user --transport http workmesh %s --header "Authorization: Bearer <that token>"
 
         Press Ctrl-C to stop; state is kept in %s.
         """.formatted(took.toMillis() / 1000.0, api, stack.mcpUrl(), token, stack.devEnvFile(), api, token,
