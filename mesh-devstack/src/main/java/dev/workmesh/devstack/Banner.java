@@ -28,7 +28,7 @@ final class Banner {
         Connect Claude Code (as an agent of its own):
           ./mesh enrol my-claude --pool mine         # prints the agent's token once
           ./mesh submit demo "For my agent" --pool mine --description 'Reply with the word ready'
-          claude mcp add --transport http mesh %s --header "Authorization: Bearer <that token>"
+          claude mcp add --scope user --transport http workmesh %s --header "Authorization: Bearer <that token>"
 
         Press Ctrl-C to stop; state is kept in %s.
         """.formatted(took.toMillis() / 1000.0, api, stack.mcpUrl(), token, stack.devEnvFile(), api, token,
