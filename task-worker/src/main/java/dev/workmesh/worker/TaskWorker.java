@@ -75,6 +75,7 @@ public final class TaskWorker implements AutoCloseable {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final List<AutoCloseable> loops = new ArrayList<>();
 
+  private DataDirLock dataDirLock;
   private ScheduledExecutorService timer;
   private SecretsBroker secrets;
   private SubagentLauncher launcher;
@@ -119,15 +120,24 @@ public final class TaskWorker implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot create task-worker.data-dir " + properties.dataDir() + ": " + e.getMessage(), e);
     }
-    SubagentSettings subagentSettings = properties.subagentSettings();
-    RuntimeCatalog catalog = catalog(subagentSettings);
-    runtimes = new RuntimeChoice(offeredRuntimes(catalog), properties.defaultRuntime());
-    timer = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("worker-timer-", 0).factory());
-    secrets = SecretsBroker.start(SecretsBrokerSettings.inDataDir(properties.dataDir(), properties.secrets()), environment);
-    launcher = new SubagentLauncher(subagentSettings, catalog, secrets, credentialVariables(properties, System.getenv()));
-    // Before anything is claimed: a retry on this node must never start while a copy from before a crash still runs.
-    List<LeftoverAttempt> leftovers = launcher.reconcileLeftovers();
-    startThread = Thread.ofPlatform().name("worker-start").start(() -> startInBackground(leftovers));
+    dataDirLock = DataDirLock.acquire(properties.dataDir());
+    try {
+      SubagentSettings subagentSettings = properties.subagentSettings();
+      RuntimeCatalog catalog = catalog(subagentSettings);
+      runtimes = new RuntimeChoice(offeredRuntimes(catalog), properties.defaultRuntime());
+      timer = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("worker-timer-", 0).factory());
+      secrets = SecretsBroker.start(SecretsBrokerSettings.inDataDir(properties.dataDir(), properties.secrets()), environment);
+      launcher = new SubagentLauncher(subagentSettings, catalog, secrets, credentialVariables(properties, System.getenv()));
+      // Before anything is claimed: a retry on this node must never start while a copy from before a crash still runs.
+      List<LeftoverAttempt> leftovers = launcher.reconcileLeftovers();
+      startThread = Thread.ofPlatform().name("worker-start").start(() -> startInBackground(leftovers));
+    } catch (RuntimeException e) {
+      if (launcher != null) {
+        launcher.close();
+      }
+      dataDirLock.close();
+      throw e;
+    }
     return started;
   }
 
@@ -406,6 +416,9 @@ public final class TaskWorker implements AutoCloseable {
       }
       if (timer != null) {
         timer.shutdownNow();
+      }
+      if (dataDirLock != null) {
+        dataDirLock.close();
       }
       started.completeExceptionally(new IllegalStateException("the worker was stopped"));
       log.info("Worker '{}' stopped", properties.nodeName());

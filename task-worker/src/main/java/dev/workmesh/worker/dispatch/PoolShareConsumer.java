@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * pool's share group, on a thread of its own. It polls only while a slot is free, one record per poll,
  * but does not hold that slot while it waits for a record: the idle pull must find a free slot free.
  * A record is claimed with a slot taken once it arrived; should a pull have taken the last one
- * meanwhile, the record is released (rare: it needs a pull to win the slot during the poll). Every
+ * meanwhile, the record is released to another member (the price of keeping the slot free). Every
  * record is settled explicitly:
  *
  * <ul>
