@@ -15,6 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A model on loopback that the real agent CLIs talk to instead of a provider: Anthropic Messages
@@ -40,8 +42,21 @@ public final class ModelStub implements AutoCloseable {
   /** A final text reply. */
   public record Reply(String text) implements Script {}
 
-  /** Asks the CLI to write {@code content} to {@code file} with its own tool, then replies {@code text}. */
-  public record WriteFile(Path file, String content, String text) implements Script {}
+  /**
+   * Asks the CLI to write {@code content} to the file {@code fileName} in its working directory with
+   * its own tool, then replies {@code text}. The working directory is the first match of {@code
+   * directory} in the request, where each CLI states it in the context it sends the model.
+   */
+  public record WriteFile(Pattern directory, String fileName, String content, String text) implements Script {
+
+    Path target(String requestBody) {
+      Matcher found = directory.matcher(requestBody);
+      if (!found.find()) {
+        throw new IllegalStateException("no working directory matching " + directory + " in the request");
+      }
+      return Path.of(found.group(), fileName);
+    }
+  }
 
   /** Never answers; the connection stays open until the stub closes. */
   public record Hang() implements Script {}
@@ -224,7 +239,7 @@ public final class ModelStub implements AutoCloseable {
 
     @Override
     public String toolCall(String id, WriteFile write, String requestBody, boolean stream) {
-      String input = "{\"file_path\":" + json(write.file().toString()) + ",\"content\":" + json(write.content()) + "}";
+      String input = "{\"file_path\":" + json(write.target(requestBody).toString()) + ",\"content\":" + json(write.content()) + "}";
       String start = "{\"type\":\"tool_use\",\"id\":\"toolu_" + id + "\",\"name\":\"Write\",\"input\":{}}";
       return stream ? stream(id, "tool_use", start, "{\"type\":\"input_json_delta\",\"partial_json\":" + json(input) + "}")
           : message(id, "tool_use", "{\"type\":\"tool_use\",\"id\":\"toolu_" + id + "\",\"name\":\"Write\",\"input\":" + input + "}");
@@ -279,7 +294,7 @@ public final class ModelStub implements AutoCloseable {
     @Override
     public String toolCall(String id, WriteFile write, String requestBody, boolean stream) {
       // Codex's shell tools take the command as an argv array ("shell") or a string ("shell_command", "exec_command").
-      String script = "printf '%s' " + shellQuote(write.content()) + " > " + shellQuote(write.file().toString());
+      String script = "printf '%s' " + shellQuote(write.content()) + " > " + shellQuote(write.target(requestBody).toString());
       String name;
       String arguments;
       if (requestBody.contains("\"name\":\"shell_command\"")) {
@@ -335,7 +350,7 @@ public final class ModelStub implements AutoCloseable {
 
     @Override
     public String toolCall(String id, WriteFile write, String requestBody, boolean stream) {
-      return chunk("{\"functionCall\":{\"name\":\"write_file\",\"args\":{\"file_path\":" + json(write.file().toString())
+      return chunk("{\"functionCall\":{\"name\":\"write_file\",\"args\":{\"file_path\":" + json(write.target(requestBody).toString())
           + ",\"content\":" + json(write.content()) + "}}}", stream);
     }
 

@@ -44,7 +44,8 @@ final class AgentOutputReader {
           case TEXT -> AgentReport.NONE;
           case CLAUDE_JSON -> claude(lastJsonObject(stdout));
           case CODEX_JSONL -> codex(stdout);
-          case GEMINI_JSON -> gemini(lastJsonObject(stdout), exitCode);
+          // Gemini CLI prints its error object on stderr, and exits with the HTTP status modulo 256.
+          case GEMINI_JSON -> gemini(firstNonNull(lastJsonObject(stdout), exitCode == 0 ? null : lastJsonObject(logTail)), exitCode);
         };
     if (exitCode != 0 && !report.configurationFailure() && mentionsConfiguration(logTail)) {
       return new AgentReport(report.message(), report.usage(), report.error(), true);
@@ -159,13 +160,17 @@ final class AgentOutputReader {
 
   /** The JSON object that ends {@code stdout}, which may be preceded by lines a CLI printed first. */
   private static JsonNode lastJsonObject(String stdout) {
-    String text = stdout.strip();
+    String text = stdout == null ? "" : stdout.strip();
     JsonNode whole = parse(text);
     if (whole != null) {
       return whole;
     }
     int start = text.lastIndexOf("\n{");
     return start < 0 ? null : parse(text.substring(start + 1));
+  }
+
+  private static JsonNode firstNonNull(JsonNode first, JsonNode second) {
+    return first != null ? first : second;
   }
 
   private static JsonNode parse(String text) {

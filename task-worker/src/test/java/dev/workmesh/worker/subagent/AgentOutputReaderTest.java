@@ -92,6 +92,28 @@ class AgentOutputReaderTest {
   }
 
   @Test
+  void geminisErrorOnStderrAfterARefusedKeyIsNotRetryable() {
+    String stderr = """
+        Error when talking to Gemini API ... {
+          status: 401
+        }
+        {
+          "session_id": "s",
+          "error": {
+            "type": "Error",
+            "message": "{\\"error\\":{\\"code\\":401,\\"message\\":\\"invalid x-api-key\\"}}",
+            "code": 401
+          }
+        }
+        """;
+
+    AgentReport report = AgentOutputReader.read(OutputFormat.GEMINI_JSON, "", 145, stderr);
+
+    assertThat(report.error()).startsWith("gemini reported an error: ").contains("invalid x-api-key");
+    assertThat(report.configurationFailure()).isTrue();
+  }
+
+  @Test
   void anUnknownFlagIsAConfigurationFailureOfAnyAgentCli() {
     assertThat(AgentOutputReader.read(OutputFormat.CLAUDE_JSON, "", 1, "error: unknown option '--bogus'").configurationFailure())
         .isTrue();
