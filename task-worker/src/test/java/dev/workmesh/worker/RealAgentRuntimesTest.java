@@ -100,6 +100,20 @@ class RealAgentRuntimesTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"claude_code", "codex", "gemini"})
+  void theAgentRunsACommandInItsWorkingDirectoryWithoutApproval(String runtime) throws IOException {
+    String marker = "RUN-" + UUID.randomUUID();
+    model.on(marker, new ModelStub.RunCommand(workingDirectories(), "cd '{dir}' && pwd > ran.txt && id -u >> ran.txt", "Ran it"));
+
+    TaskView done = run(runtime, "Please run the command. " + marker, null, 1);
+
+    assertThat(done.status()).as(describe(done)).isEqualTo("succeeded");
+    assertThat(done.result().asString()).isEqualTo("Ran it");
+    Path work = dataDir.resolve("attempts").resolve(done.attempts().getFirst().id().toString()).resolve("work");
+    assertThat(Files.readString(work.resolve("ran.txt"))).startsWith(work.toString() + "\n");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"claude_code", "codex", "gemini"})
   void aPromptOfThreeHundredKilobytesReachesTheModelByteForByte(String runtime) {
     // The API takes up to 100,000 characters; three bytes of UTF-8 each make 300,000 bytes, over twice
     // what the kernel accepts in one argument. The marker is CJK too, from a random UUID.

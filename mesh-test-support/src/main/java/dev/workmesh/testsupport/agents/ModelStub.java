@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
 public final class ModelStub implements AutoCloseable {
 
   /** What the stub answers to a request that carries a script's marker. */
-  public sealed interface Script {}
+  public sealed interface Script permits Reply, ToolTurn, Hang, Failure {}
 
   /** A final text reply. */
   public record Reply(String text) implements Script {}
@@ -47,15 +47,36 @@ public final class ModelStub implements AutoCloseable {
    * its own tool, then replies {@code text}. The working directory is the first match of {@code
    * directory} in the request, where each CLI states it in the context it sends the model.
    */
-  public record WriteFile(Pattern directory, String fileName, String content, String text) implements Script {
+  public record WriteFile(Pattern directory, String fileName, String content, String text) implements ToolTurn {
 
     Path target(String requestBody) {
-      Matcher found = directory.matcher(requestBody);
-      if (!found.find()) {
-        throw new IllegalStateException("no working directory matching " + directory + " in the request");
-      }
-      return Path.of(found.group(), fileName);
+      return Path.of(workingDirectory(directory, requestBody), fileName);
     }
+  }
+
+  /**
+   * Asks the CLI to run {@code command} with its own shell tool (Claude Code {@code Bash}, Codex's
+   * shell, Gemini {@code run_shell_command}), {@code {dir}} in it replaced by its working directory
+   * found as for {@link WriteFile}, then replies {@code text}.
+   */
+  public record RunCommand(Pattern directory, String command, String text) implements ToolTurn {
+
+    String commandLine(String requestBody) {
+      return command.replace("{dir}", workingDirectory(directory, requestBody));
+    }
+  }
+
+  /** A script that first has the CLI call one of its tools. */
+  public sealed interface ToolTurn extends Script {
+    String text();
+  }
+
+  private static String workingDirectory(Pattern directory, String requestBody) {
+    Matcher found = directory.matcher(requestBody);
+    if (!found.find()) {
+      throw new IllegalStateException("no working directory matching " + directory + " in the request");
+    }
+    return found.group();
   }
 
   /** Never answers; the connection stays open until the stub closes. */
@@ -148,7 +169,7 @@ public final class ModelStub implements AutoCloseable {
         send(exchange, failure.status(), "application/json", wire.error(failure));
         return;
       }
-      String text = script instanceof Reply reply ? reply.text() : script instanceof WriteFile write ? write.text() : "ok";
+      String text = script instanceof Reply reply ? reply.text() : script instanceof ToolTurn tool ? tool.text() : "ok";
       String id = "stub" + ids.incrementAndGet();
       boolean stream = wire.streams(path, query, body);
       boolean sideCall = wire == GEMINI && !stream;
@@ -156,9 +177,9 @@ public final class ModelStub implements AutoCloseable {
         // Gemini CLI's model router and next-speaker check ask for JSON of their own schemas.
         text = "{\"complexity_reasoning\":\"stub\",\"complexity_score\":10,\"reasoning\":\"stub\",\"next_speaker\":\"user\"}";
       }
-      boolean toolTurn = script instanceof WriteFile && !sideCall && !wire.hasToolResult(body);
+      boolean toolTurn = script instanceof ToolTurn && !sideCall && !wire.hasToolResult(body);
       String answer =
-          toolTurn ? wire.toolCall(id, (WriteFile) script, body, stream) : wire.text(id, text, stream);
+          toolTurn ? wire.toolCall(id, (ToolTurn) script, body, stream) : wire.text(id, text, stream);
       send(exchange, 200, stream ? "text/event-stream" : "application/json", answer);
     }
   }
@@ -214,7 +235,7 @@ public final class ModelStub implements AutoCloseable {
 
     String text(String id, String text, boolean stream);
 
-    String toolCall(String id, WriteFile write, String requestBody, boolean stream);
+    String toolCall(String id, ToolTurn tool, String requestBody, boolean stream);
 
     String error(Failure failure);
   }
@@ -238,11 +259,19 @@ public final class ModelStub implements AutoCloseable {
     }
 
     @Override
-    public String toolCall(String id, WriteFile write, String requestBody, boolean stream) {
-      String input = "{\"file_path\":" + json(write.target(requestBody).toString()) + ",\"content\":" + json(write.content()) + "}";
-      String start = "{\"type\":\"tool_use\",\"id\":\"toolu_" + id + "\",\"name\":\"Write\",\"input\":{}}";
+    public String toolCall(String id, ToolTurn tool, String requestBody, boolean stream) {
+      String name;
+      String input;
+      if (tool instanceof WriteFile write) {
+        name = "Write";
+        input = "{\"file_path\":" + json(write.target(requestBody).toString()) + ",\"content\":" + json(write.content()) + "}";
+      } else {
+        name = "Bash";
+        input = "{\"command\":" + json(((RunCommand) tool).commandLine(requestBody)) + ",\"description\":\"Run the command\"}";
+      }
+      String start = "{\"type\":\"tool_use\",\"id\":\"toolu_" + id + "\",\"name\":\"" + name + "\",\"input\":{}}";
       return stream ? stream(id, "tool_use", start, "{\"type\":\"input_json_delta\",\"partial_json\":" + json(input) + "}")
-          : message(id, "tool_use", "{\"type\":\"tool_use\",\"id\":\"toolu_" + id + "\",\"name\":\"Write\",\"input\":" + input + "}");
+          : message(id, "tool_use", "{\"type\":\"tool_use\",\"id\":\"toolu_" + id + "\",\"name\":\"" + name + "\",\"input\":" + input + "}");
     }
 
     private String message(String id, String stopReason, String block) {
@@ -292,9 +321,11 @@ public final class ModelStub implements AutoCloseable {
     }
 
     @Override
-    public String toolCall(String id, WriteFile write, String requestBody, boolean stream) {
+    public String toolCall(String id, ToolTurn tool, String requestBody, boolean stream) {
       // Codex's shell tools take the command as an argv array ("shell") or a string ("shell_command", "exec_command").
-      String script = "printf '%s' " + shellQuote(write.content()) + " > " + shellQuote(write.target(requestBody).toString());
+      String script = tool instanceof WriteFile write
+          ? "printf '%s' " + shellQuote(write.content()) + " > " + shellQuote(write.target(requestBody).toString())
+          : ((RunCommand) tool).commandLine(requestBody);
       String name;
       String arguments;
       if (requestBody.contains("\"name\":\"shell_command\"")) {
@@ -349,7 +380,12 @@ public final class ModelStub implements AutoCloseable {
     }
 
     @Override
-    public String toolCall(String id, WriteFile write, String requestBody, boolean stream) {
+    public String toolCall(String id, ToolTurn tool, String requestBody, boolean stream) {
+      if (tool instanceof RunCommand run) {
+        return chunk("{\"functionCall\":{\"name\":\"run_shell_command\",\"args\":{\"command\":" + json(run.commandLine(requestBody))
+            + ",\"description\":\"Run the command\"}}}", stream);
+      }
+      WriteFile write = (WriteFile) tool;
       return chunk("{\"functionCall\":{\"name\":\"write_file\",\"args\":{\"file_path\":" + json(write.target(requestBody).toString())
           + ",\"content\":" + json(write.content()) + "}}}", stream);
     }
@@ -385,7 +421,7 @@ public final class ModelStub implements AutoCloseable {
     }
 
     @Override
-    public String toolCall(String id, WriteFile write, String requestBody, boolean stream) {
+    public String toolCall(String id, ToolTurn tool, String requestBody, boolean stream) {
       return text(id, "", false);
     }
 
