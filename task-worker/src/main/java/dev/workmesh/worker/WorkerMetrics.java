@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import dev.workmesh.worker.subagent.SubagentUsage;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -21,6 +22,9 @@ import java.util.function.Supplier;
  *   <li>{@code workmesh_worker_reports_total{kind,result}}: complete/fail/release reports, delivered,
  *       spooled, rejected (409: the claim was lost) or refused (another 4xx)
  *   <li>{@code workmesh_worker_spool_reports}: reports waiting in the spool
+ *   <li>{@code workmesh_subagent_tokens_total{runtime,model,kind}}: tokens the agent CLIs reported,
+ *       kind input or output; model {@code unknown} where the CLI does not name it (Codex CLI)
+ *   <li>{@code workmesh_subagent_cost_usd_total{runtime,model}}: cost the agent CLIs reported (Claude Code)
  *   <li>{@code workmesh_worker_loop_errors_total{loop}}: failed runs of background loops
  *   <li>{@code workmesh_worker_consumer_replacements_total{consumer}}: Kafka consumers closed and created
  *       anew after an error they cannot recover from (the broker lost their share group)
@@ -54,6 +58,22 @@ public final class WorkerMetrics {
       Timer.builder("workmesh.worker.attempt.duration").description("How long subagents ran")
           .tag("runtime", runtime).tag("outcome", outcome).register(registry).record(ran);
     }
+  }
+
+  /** Adds what one attempt's agent spent. */
+  public void usage(String runtime, SubagentUsage usage) {
+    String model = usage.model() == null || usage.model().isBlank() ? "unknown" : usage.model();
+    tokens(runtime, model, "input", usage.inputTokens());
+    tokens(runtime, model, "output", usage.outputTokens());
+    if (usage.costUsd() != null) {
+      Counter.builder("workmesh.subagent.cost.usd").description("Cost the agent CLIs reported, in US dollars")
+          .tag("runtime", runtime).tag("model", model).register(registry).increment(usage.costUsd().doubleValue());
+    }
+  }
+
+  private void tokens(String runtime, String model, String kind, long count) {
+    Counter.builder("workmesh.subagent.tokens").description("Tokens the agent CLIs reported")
+        .tag("runtime", runtime).tag("model", model).tag("kind", kind).register(registry).increment(count);
   }
 
   public void spawnLatency(String runtime, Duration latency) {

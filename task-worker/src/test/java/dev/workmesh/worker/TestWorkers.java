@@ -57,8 +57,13 @@ final class TestWorkers implements AutoCloseable {
 
   /** Starts a worker and waits until it claims work. */
   TaskWorker start(Map<String, Object> keys) {
+    return start(keys, new SimpleMeterRegistry());
+  }
+
+  /** Starts a worker whose meters go to {@code registry} and waits until it claims work. */
+  TaskWorker start(Map<String, Object> keys, io.micrometer.core.instrument.MeterRegistry registry) {
     TaskWorker worker =
-        new TaskWorker(bind(keys), Map.of("bootstrap.servers", env.kafka().bootstrapServers()), new SimpleMeterRegistry());
+        new TaskWorker(bind(keys), Map.of("bootstrap.servers", env.kafka().bootstrapServers()), registry);
     started.add(worker);
     try {
       worker.start().get(60, TimeUnit.SECONDS);

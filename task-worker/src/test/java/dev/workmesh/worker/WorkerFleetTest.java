@@ -63,9 +63,9 @@ class WorkerFleetTest {
     Path secretFile = dir.resolve("api-key");
     Files.writeString(secretFile, secretValue + "\n");
     Path fakeClaude = dir.resolve("claude");
-    // Records how it was called: the argument count, then the prompt (its third argument) as hex bytes.
+    // Records how it was called: the argument count, then the prompt (its stdin) as hex bytes.
     Files.writeString(fakeClaude, "#!/bin/sh\nprintf '%s:' \"$#\" > \"$MESH_RESULT_FILE\"\n"
-        + "printf '%s' \"$3\" | od -An -v -tx1 | tr -d ' \\n' >> \"$MESH_RESULT_FILE\"\n");
+        + "od -An -v -tx1 | tr -d ' \\n' >> \"$MESH_RESULT_FILE\"\n");
     Files.setPosixFilePermissions(fakeClaude, PosixFilePermissions.fromString("rwx------"));
     for (int i = 1; i <= 3; i++) {
       Map<String, Object> keys = workers.settings(api.url(), "fleet-" + i, POOL, dir.resolve("w" + i));
@@ -244,7 +244,7 @@ class WorkerFleetTest {
     TaskView done = awaitStatus(task.id(), "succeeded", "failed");
 
     assertThat(done.status()).as(String.valueOf(done.attempts())).isEqualTo("succeeded");
-    assertThat(done.result().asString()).isEqualTo("3:" + HexFormat.of().formatHex(prompt.getBytes(StandardCharsets.UTF_8)));
+    assertThat(done.result().asString()).isEqualTo("7:" + HexFormat.of().formatHex(prompt.getBytes(StandardCharsets.UTF_8)));
     assertThat(Path.of("/tmp/pwned-e2e")).doesNotExist();
   }
 

@@ -15,7 +15,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
  *
  * <ul>
  *   <li>succeeded: {@code complete} with the result (see {@link #resultJson}), exit code and log tail;
- *   <li>failed, timed_out: {@code fail}, retryable (another attempt may succeed);
+ *   <li>failed, timed_out: {@code fail}, retryable (another attempt may succeed), unless the agent
+ *       CLI failed for its configuration (see {@link SubagentOutcome#retryable()});
  *   <li>cancelled on the mesh's request: {@code fail} with outcome cancelled, not retryable;
  *   <li>could not start (missing binary, unusable input): {@code fail}, not retryable, since another
  *       attempt with the same task would fail the same way.
@@ -31,7 +32,7 @@ final class AttemptReports {
       case SUCCEEDED ->
           PendingReport.complete(task.id(), claim.attemptId(),
               new CompleteRequest(claim.claimToken(), resultJson(outcome.result()), outcome.exitCode(), outcome.logTail()));
-      case FAILED -> fail(claim, outcome, "failed", true);
+      case FAILED -> fail(claim, outcome, "failed", outcome.retryable());
       case TIMED_OUT -> fail(claim, outcome, "timed_out", true);
       case CANCELLED -> fail(claim, outcome, "cancelled", false);
     };

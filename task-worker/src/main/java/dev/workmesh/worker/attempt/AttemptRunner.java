@@ -218,6 +218,9 @@ public final class AttemptRunner implements ClaimIntake {
     StopReason reason = attempt.end();
     String kind = reason == StopReason.CLAIM_LOST || reason == StopReason.REVOKED ? "lost" : outcome == null ? "failed" : outcome.outcome().wireName();
     metrics.spawned(attempt.runtime(), kind, outcome == null ? null : outcome.duration());
+    if (outcome != null && outcome.usage() != null) {
+      metrics.usage(attempt.runtime(), outcome.usage());
+    }
     if (error != null || outcome == null) {
       log.error("Supervising attempt {} failed", attempt.attemptId(), error);
       finish(attempt, () -> reports.send(AttemptReports.launchFailed(attempt.claim, "the worker lost track of the subagent: " + error)));

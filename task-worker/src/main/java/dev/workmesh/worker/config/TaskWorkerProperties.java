@@ -1,5 +1,7 @@
 package dev.workmesh.worker.config;
 
+import dev.workmesh.worker.subagent.Autonomy;
+import dev.workmesh.worker.subagent.BuiltInRuntimes;
 import dev.workmesh.worker.subagent.RuntimeDefinition;
 import dev.workmesh.worker.subagent.SubagentSettings;
 import java.net.InetAddress;
@@ -61,6 +63,10 @@ import org.springframework.util.unit.DataSize;
  * @param secrets secret name to source, {@code env:VARIABLE} or {@code file:/absolute/path}, served to
  *     subagents by the secrets broker. Use brackets for names with {@code _}: {@code
  *     task-worker.secrets[GITHUB_TOKEN]=env:GITHUB_TOKEN}. Default none.
+ * @param autonomy how much each agent CLI may do without a person approving: {@code
+ *     task-worker.autonomy.claude_code}, {@code .codex}, {@code .gemini} set to {@code read_only},
+ *     {@code workspace} (the default: edit files and run commands in the attempt's directory) or
+ *     {@code full} (unconfined, for workers that are themselves a sandbox). Default workspace for each.
  * @param topicPrefix prefix of the mesh's Kafka topics and groups. Default: {@code
  *     workmesh.kafka.topic-prefix}, else empty.
  */
@@ -90,7 +96,8 @@ public record TaskWorkerProperties(
     Map<String, String> binaries,
     List<RuntimeDefinition> extraRuntimes,
     Map<String, String> secrets,
-    String topicPrefix) {
+    String topicPrefix,
+    Map<String, String> autonomy) {
 
   /** The most an attempt heartbeat may wait: half of mesh-api's default lease of 30s. */
   public static final Duration MAX_ATTEMPT_HEARTBEAT_INTERVAL = Duration.ofSeconds(15);
@@ -159,12 +166,37 @@ public record TaskWorkerProperties(
     extraRuntimes = extraRuntimes == null ? List.of() : List.copyOf(extraRuntimes);
     secrets = secrets == null ? Map.of() : Map.copyOf(secrets);
     topicPrefix = topicPrefix == null ? "" : topicPrefix.strip();
+    autonomy = autonomy == null ? Map.of() : Map.copyOf(autonomy);
+    autonomyByRuntime(autonomy);
   }
 
   /** How subagents run: the data directory, kill grace, log rotation, binaries and extra runtimes. */
   public SubagentSettings subagentSettings() {
     return new SubagentSettings(
-        dataDir, killGrace, logMaxSize.toBytes(), logMaxFiles, null, null, null, binaries, extraRuntimes);
+        dataDir, killGrace, logMaxSize.toBytes(), logMaxFiles, null, null, null, binaries, extraRuntimes,
+        autonomyByRuntime(autonomy));
+  }
+
+  /**
+   * Reads {@code autonomy}, whose keys may have lost their {@code _} to relaxed binding ({@code
+   * claudecode}, {@code claude-code}): each names one of the runtimes that take an autonomy.
+   */
+  private static Map<String, Autonomy> autonomyByRuntime(Map<String, String> autonomy) {
+    Map<String, Autonomy> byRuntime = new java.util.LinkedHashMap<>();
+    autonomy.forEach((key, value) -> {
+      String runtime = BuiltInRuntimes.WITH_AUTONOMY.stream()
+          .filter(name -> squash(name).equals(squash(key)))
+          .findFirst()
+          .orElseThrow(() -> new IllegalArgumentException(
+              "task-worker.autonomy has the key '" + key + "'; the runtimes that take an autonomy are "
+                  + BuiltInRuntimes.WITH_AUTONOMY.stream().sorted().toList()));
+      byRuntime.put(runtime, Autonomy.parse(runtime, value));
+    });
+    return byRuntime;
+  }
+
+  private static String squash(String name) {
+    return name.toLowerCase().replace("_", "").replace("-", "");
   }
 
   /** The first API URL without a trailing slash: the one subagents get and the identity records. */

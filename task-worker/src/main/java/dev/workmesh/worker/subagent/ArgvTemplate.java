@@ -62,6 +62,19 @@ final class ArgvTemplate {
     }
   }
 
+  /**
+   * The kernel's limit on one argument (MAX_ARG_STRLEN, 32 pages), terminating NUL included; a longer
+   * one fails the exec with E2BIG.
+   */
+  static final int MAX_ARGUMENT_BYTES = 128 * 1024 - 1;
+
+  /** What the runtime's {@code stdin} placeholder stands for, as UTF-8; null when it has none. */
+  static byte[] stdin(RuntimeDefinition definition, AttemptSpec spec) {
+    return definition.stdin() == null
+        ? null
+        : value(definition.stdin(), definition.name(), spec).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** The full argv: {@code binary} (when not null) followed by the rendered arguments. */
   static List<String> render(String binary, List<String> args, String runtime, AttemptSpec spec) {
     List<String> argv = new ArrayList<>();
@@ -75,10 +88,22 @@ final class ArgvTemplate {
       } else if (arg.equals(SPLICED)) {
         argv.addAll(inputArgv(runtime, spec));
       } else {
-        argv.add(shape.group("prefix") + value(shape.group("placeholder"), runtime, spec));
+        argv.add(withinArgumentLimit(shape.group("prefix") + value(shape.group("placeholder"), runtime, spec), runtime, spec));
       }
     }
     return argv;
+  }
+
+  private static String withinArgumentLimit(String argument, String runtime, AttemptSpec spec) {
+    int bytes = argument.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (bytes > MAX_ARGUMENT_BYTES) {
+      throw new SubagentLaunchException(
+          spec.attemptId(),
+          ("runtime '%s' takes this task field as one command-line argument, which the kernel limits to %d bytes;"
+              + " it has %d bytes of UTF-8: shorten it, or use a runtime that reads its prompt from stdin"
+              + " (claude_code, codex, gemini)").formatted(runtime, MAX_ARGUMENT_BYTES, bytes));
+    }
+    return argument;
   }
 
   private static String value(String placeholder, String runtime, AttemptSpec spec) {

@@ -10,4 +10,9 @@ record ResolvedRuntime(RuntimeDefinition definition, Path executable) {
     String binary = executable == null ? null : executable.toString();
     return ArgvTemplate.render(binary, definition.args(), definition.name(), spec);
   }
+
+  /** The bytes to write to the process's stdin; null for an empty stdin. */
+  byte[] stdinFor(AttemptSpec spec) {
+    return ArgvTemplate.stdin(definition, spec);
+  }
 }

@@ -41,6 +41,9 @@ public final class RunningSubagent {
   private final Path resultFile;
   private final AttemptLog attemptLog;
   private final OutputCapture stdout;
+  private final OutputFormat outputFormat;
+  /** The end of stdout, where a CLI's machine-readable summary is; null for plain text output. */
+  private final TailBuffer structuredStdout;
   private final int resultMaxBytes;
   private final Duration killGrace;
   private final ProcessTreeTerminator terminator;
@@ -61,6 +64,7 @@ public final class RunningSubagent {
       Path resultFile,
       AttemptLog attemptLog,
       int resultMaxBytes,
+      OutputFormat outputFormat,
       Duration killGrace,
       long groupStartTicks,
       ScheduledExecutorService timers,
@@ -72,6 +76,9 @@ public final class RunningSubagent {
     this.resultFile = resultFile;
     this.attemptLog = attemptLog;
     this.stdout = new OutputCapture(resultMaxBytes);
+    this.outputFormat = outputFormat;
+    // Room for the result and the summary around it.
+    this.structuredStdout = outputFormat == OutputFormat.TEXT ? null : new TailBuffer(resultMaxBytes + 256 * 1024);
     this.resultMaxBytes = resultMaxBytes;
     this.killGrace = killGrace;
     this.terminator = new ProcessTreeTerminator(process.toHandle(), groupStartTicks);
@@ -87,6 +94,9 @@ public final class RunningSubagent {
           attemptLog.write(bytes, offset, length);
           synchronized (stdout) {
             stdout.write(bytes, offset, length);
+            if (structuredStdout != null) {
+              structuredStdout.write(bytes, offset, length);
+            }
           }
         });
     CompletableFuture<Void> err = StreamPump.start(name + "-stderr", process.getErrorStream(), attemptLog::write);
@@ -206,21 +216,42 @@ public final class RunningSubagent {
 
   private SubagentOutcome outcomeOf(int exitCode) {
     AttemptOutcome stoppedAs = stopReason.get();
-    AttemptOutcome kind = stoppedAs != null ? stoppedAs : exitCode == 0 ? AttemptOutcome.SUCCEEDED : AttemptOutcome.FAILED;
+    String logTail = attemptLog.tail();
+    AgentReport report;
+    synchronized (stdout) {
+      report = structuredStdout == null
+          ? AgentReport.NONE
+          : AgentOutputReader.read(outputFormat, structuredStdout.text(), exitCode, logTail);
+    }
+    boolean reportedError = report.error() != null && exitCode == 0;
+    AttemptOutcome kind =
+        stoppedAs != null ? stoppedAs : exitCode == 0 && !reportedError ? AttemptOutcome.SUCCEEDED : AttemptOutcome.FAILED;
     String stopped = "stopped with SIGTERM" + (killed.get() ? ", then SIGKILL after the " + killGrace + " grace period" : "");
     String error =
         switch (kind) {
           case SUCCEEDED -> null;
-          case FAILED -> "exited with status " + exitCode;
+          case FAILED -> failure(exitCode, report);
           case TIMED_OUT -> "exceeded its timeout of " + spec.timeout() + "; " + stopped;
           case CANCELLED -> "cancelled; " + stopped;
         };
+    boolean retryable = kind != AttemptOutcome.FAILED || !report.configurationFailure();
     log.info("Attempt {} ended {} with exit status {} after {}", spec.attemptId(), kind.wireName(), exitCode, elapsed());
-    return new SubagentOutcome(kind, exitCode, result(), attemptLog.tail(), elapsed(), error);
+    return new SubagentOutcome(kind, exitCode, result(report.message()), logTail, elapsed(), error, report.usage(), retryable);
   }
 
-  /** The result file if the subagent wrote one, else its stdout. */
-  private String result() {
+  /** Why a run failed, with the CLI's own words when it gave any, and whether a retry could help. */
+  private static String failure(int exitCode, AgentReport report) {
+    String why = report.error() != null ? report.error() + " (exit status " + exitCode + ")" : "exited with status " + exitCode;
+    return report.configurationFailure()
+        ? why + "; not retried: the agent CLI's configuration (key, login, flags or trust) must be fixed first, see the log tail"
+        : why;
+  }
+
+  /**
+   * The result file if the subagent wrote one, else the final message its CLI reported, else its
+   * stdout.
+   */
+  private String result(String reportedMessage) {
     if (Files.isRegularFile(resultFile)) {
       OutputCapture capture = new OutputCapture(resultMaxBytes);
       try (InputStream in = Files.newInputStream(resultFile)) {
@@ -233,6 +264,12 @@ public final class RunningSubagent {
       } catch (IOException e) {
         log.warn("Attempt {}: cannot read its result file {}, using stdout: {}", spec.attemptId(), resultFile, e.toString());
       }
+    }
+    if (reportedMessage != null) {
+      OutputCapture capture = new OutputCapture(resultMaxBytes);
+      byte[] bytes = reportedMessage.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      capture.write(bytes, 0, bytes.length);
+      return capture.text("final message");
     }
     synchronized (stdout) {
       return stdout.text("stdout");

@@ -38,7 +38,12 @@ public final class RuntimeCatalog {
 
   /** Built-ins plus the runtimes and binary overrides of {@code settings}, found on this process's PATH. */
   public static RuntimeCatalog from(SubagentSettings settings) {
-    List<RuntimeDefinition> all = new ArrayList<>(BuiltInRuntimes.all());
+    if (settings.autonomy().get("claude_code") == Autonomy.FULL && "root".equals(System.getProperty("user.name"))) {
+      throw new IllegalArgumentException(
+          "task-worker.autonomy.claude_code is full, but this worker runs as root and Claude Code refuses"
+              + " bypassPermissions as root: run the worker as another user, or use workspace");
+    }
+    List<RuntimeDefinition> all = new ArrayList<>(BuiltInRuntimes.all(settings.autonomy()));
     all.addAll(settings.runtimes());
     return new RuntimeCatalog(all, settings.binaries(), ExecutableLocator.fromEnvironment());
   }

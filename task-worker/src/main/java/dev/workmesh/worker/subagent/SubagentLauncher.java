@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * The worker's variables that back {@code env:} secrets, and the withheld ones (the worker's own
  * credentials), are removed from the child's environment.
- * stdin is {@code /dev/null}, so a CLI never waits for input.
+ * stdin carries the runtime's {@code stdin} value (the agent CLIs' prompt) and is then closed, or is
+ * {@code /dev/null}; either way a CLI never waits for input.
  *
  * <p>Each subagent runs in a session and process group of its own that dies with the worker (see
  * {@link ProcessGroupGuard}); every process is started from one long-lived platform thread, since the
@@ -108,6 +109,7 @@ public final class SubagentLauncher implements AutoCloseable {
   public RunningSubagent launch(AttemptSpec spec) {
     ResolvedRuntime runtime = runtimes.resolve(spec);
     List<String> argv = runtime.argvFor(spec);
+    byte[] stdin = runtime.stdinFor(spec);
     if (running.containsKey(spec.attemptId())) {
       throw new SubagentLaunchException(spec.attemptId(), "is already running on this worker");
     }
@@ -134,18 +136,21 @@ public final class SubagentLauncher implements AutoCloseable {
       ProcessBuilder builder =
           new ProcessBuilder(groups.command(checkedArgv(spec, argv)))
               .directory(workspace.directory().toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+              .redirectInput(stdin == null ? ProcessBuilder.Redirect.from(new File("/dev/null")) : ProcessBuilder.Redirect.PIPE);
       environment(builder.environment(), spec, resultFile, session);
       process = start(builder);
       long pgid = process.pid();
       long groupStart = ProcessGroups.startTicks(pgid).orElse(0L);
       groups.watch(pgid);
       writeRecord(spec, attemptDir, claimRecord.running(pgid, groupStart));
+      if (stdin != null) {
+        feed(spec, process, stdin);
+      }
       SecretsSession openSession = session;
       RunningSubagent subagent =
           new RunningSubagent(
               spec, process, attemptDir, workspace.directory(), resultFile, attemptLog, settings.resultMaxBytes(),
-              settings.killGrace(), groupStart, timers,
+              runtime.definition().output(), settings.killGrace(), groupStart, timers,
               () -> {
                 running.remove(spec.attemptId());
                 try {
@@ -224,6 +229,21 @@ public final class SubagentLauncher implements AutoCloseable {
     } catch (IOException e) {
       log.warn("Cannot delete {}: {}; the next start of the worker reconciles it", attemptDir.resolve(AttemptClaimRecord.FILE_NAME), e.toString());
     }
+  }
+
+  /**
+   * Writes {@code bytes} to the process's stdin and closes it, on a thread of its own since a pipe
+   * holds only 64 KiB until the process reads. A process that exits without reading all of it is no
+   * error of the worker's.
+   */
+  private static void feed(AttemptSpec spec, Process process, byte[] bytes) {
+    Thread.ofVirtual().name("subagent-" + spec.attemptId() + "-stdin").start(() -> {
+      try (var in = process.getOutputStream()) {
+        in.write(bytes);
+      } catch (IOException e) {
+        log.debug("Attempt {}: its subagent did not read all of its stdin: {}", spec.attemptId(), e.toString());
+      }
+    });
   }
 
   /** The attempts whose subagent has not finished yet. */

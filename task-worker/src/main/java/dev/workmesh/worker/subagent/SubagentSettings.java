@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param gitTimeout limit for each git clone, fetch or worktree command; default 10 min
  * @param binaries runtime name to binary (name on PATH or path), replacing the runtime's own; default none
  * @param runtimes extra runtimes, or replacements of built-ins by name; default none
+ * @param autonomy runtime name ({@code claude_code}, {@code codex}, {@code gemini}) to how much its
+ *     agent may do unapproved; default {@link Autonomy#WORKSPACE} for each
  */
 public record SubagentSettings(
     Path dataDir,
@@ -32,7 +34,8 @@ public record SubagentSettings(
     Integer resultMaxBytes,
     Duration gitTimeout,
     Map<String, String> binaries,
-    List<RuntimeDefinition> runtimes) {
+    List<RuntimeDefinition> runtimes,
+    Map<String, Autonomy> autonomy) {
 
   public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(10);
   public static final long DEFAULT_LOG_MAX_BYTES = 10L * 1024 * 1024;
@@ -55,35 +58,45 @@ public record SubagentSettings(
     require(resultMaxBytes > 0, "resultMaxBytes must be positive, e.g. 1048576 for 1 MiB; got " + resultMaxBytes);
     binaries = binaries == null ? Map.of() : Map.copyOf(binaries);
     runtimes = runtimes == null ? List.of() : List.copyOf(runtimes);
+    autonomy = autonomy == null ? Map.of() : Map.copyOf(autonomy);
+    autonomy.keySet().forEach(runtime -> require(BuiltInRuntimes.WITH_AUTONOMY.contains(runtime),
+        "autonomy is set for runtime '" + runtime + "', but only " + BuiltInRuntimes.WITH_AUTONOMY.stream().sorted().toList()
+            + " take it; a configured runtime carries its own flags"));
   }
 
   /** Every default, in {@code dataDir}. */
   public static SubagentSettings defaults(Path dataDir) {
-    return new SubagentSettings(dataDir, null, null, null, null, null, null, null, null);
+    return new SubagentSettings(dataDir, null, null, null, null, null, null, null, null, null);
   }
 
   public SubagentSettings withKillGrace(Duration grace) {
-    return new SubagentSettings(dataDir, grace, logMaxBytes, logMaxFiles, logTailBytes, resultMaxBytes, gitTimeout, binaries, runtimes);
+    return new SubagentSettings(dataDir, grace, logMaxBytes, logMaxFiles, logTailBytes, resultMaxBytes, gitTimeout, binaries, runtimes, autonomy);
   }
 
   public SubagentSettings withLogLimits(long maxBytes, int maxFiles, int tailBytes) {
-    return new SubagentSettings(dataDir, killGrace, maxBytes, maxFiles, tailBytes, resultMaxBytes, gitTimeout, binaries, runtimes);
+    return new SubagentSettings(dataDir, killGrace, maxBytes, maxFiles, tailBytes, resultMaxBytes, gitTimeout, binaries, runtimes, autonomy);
   }
 
   public SubagentSettings withResultMaxBytes(int maxBytes) {
-    return new SubagentSettings(dataDir, killGrace, logMaxBytes, logMaxFiles, logTailBytes, maxBytes, gitTimeout, binaries, runtimes);
+    return new SubagentSettings(dataDir, killGrace, logMaxBytes, logMaxFiles, logTailBytes, maxBytes, gitTimeout, binaries, runtimes, autonomy);
   }
 
   public SubagentSettings withBinary(String runtime, String binary) {
     Map<String, String> more = new LinkedHashMap<>(binaries);
     more.put(runtime, binary);
-    return new SubagentSettings(dataDir, killGrace, logMaxBytes, logMaxFiles, logTailBytes, resultMaxBytes, gitTimeout, more, runtimes);
+    return new SubagentSettings(dataDir, killGrace, logMaxBytes, logMaxFiles, logTailBytes, resultMaxBytes, gitTimeout, more, runtimes, autonomy);
   }
 
   public SubagentSettings withRuntime(RuntimeDefinition runtime) {
     List<RuntimeDefinition> more = new ArrayList<>(runtimes);
     more.add(runtime);
-    return new SubagentSettings(dataDir, killGrace, logMaxBytes, logMaxFiles, logTailBytes, resultMaxBytes, gitTimeout, binaries, more);
+    return new SubagentSettings(dataDir, killGrace, logMaxBytes, logMaxFiles, logTailBytes, resultMaxBytes, gitTimeout, binaries, more, autonomy);
+  }
+
+  public SubagentSettings withAutonomy(String runtime, Autonomy level) {
+    Map<String, Autonomy> more = new LinkedHashMap<>(autonomy);
+    more.put(runtime, level);
+    return new SubagentSettings(dataDir, killGrace, logMaxBytes, logMaxFiles, logTailBytes, resultMaxBytes, gitTimeout, binaries, runtimes, more);
   }
 
   Path attemptsDir() {

@@ -77,6 +77,31 @@ class TaskWorkerPropertiesTest {
   }
 
   @Test
+  void autonomyBindsPerRuntimeAndAnExtraRuntimeCanReadStdinAndPrintJson() {
+    TaskWorkerProperties p = bind(Map.of(
+        "api-url", "https://mesh.example",
+        "autonomy.claude_code", "read_only",
+        "autonomy[codex]", "full",
+        "extra-runtimes[0].name", "claude_code",
+        "extra-runtimes[0].binary", "claude",
+        "extra-runtimes[0].args[0]", "-p",
+        "extra-runtimes[0].stdin", "{prompt}",
+        "extra-runtimes[0].output", "claude_json"));
+
+    assertThat(p.subagentSettings().autonomy())
+        .containsEntry("claude_code", dev.workmesh.worker.subagent.Autonomy.READ_ONLY)
+        .containsEntry("codex", dev.workmesh.worker.subagent.Autonomy.FULL);
+    assertThat(p.extraRuntimes()).singleElement().satisfies(r -> {
+      assertThat(r.stdin()).isEqualTo("{prompt}");
+      assertThat(r.output()).isEqualTo(dev.workmesh.worker.subagent.OutputFormat.CLAUDE_JSON);
+    });
+    assertThatThrownBy(() -> bind(Map.of("api-url", "https://mesh.example", "autonomy.gemini", "yolo")))
+        .hasStackTraceContaining("task-worker.autonomy.gemini is 'yolo'; use one of read_only, workspace, full");
+    assertThatThrownBy(() -> bind(Map.of("api-url", "https://mesh.example", "autonomy.bash", "full")))
+        .hasStackTraceContaining("the runtimes that take an autonomy are [claude_code, codex, gemini]");
+  }
+
+  @Test
   void aMissingApiUrlSaysWhatToSet() {
     assertThatThrownBy(() -> bind(Map.of("pools", "default")))
         .isInstanceOf(BindException.class)

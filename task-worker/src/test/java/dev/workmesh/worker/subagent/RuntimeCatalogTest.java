@@ -50,9 +50,15 @@ class RuntimeCatalogTest {
     Map<String, RuntimeDefinition> byName = new java.util.HashMap<>();
     BuiltInRuntimes.all().forEach(d -> byName.put(d.name(), d));
 
-    assertThat(byName.get("claude_code").args()).containsExactly("-p", "--", "{prompt}");
-    assertThat(byName.get("codex").args()).containsExactly("exec", "--", "{prompt}");
-    assertThat(byName.get("gemini").args()).containsExactly("--prompt={prompt}");
+    assertThat(byName.get("claude_code").args()).containsExactly(
+        "-p", "--output-format", "json", "--permission-mode", "acceptEdits", "--allowedTools", "Bash Edit Write NotebookEdit");
+    assertThat(byName.get("codex").args()).containsExactly(
+        "exec", "--json", "--skip-git-repo-check", "--sandbox", "workspace-write", "-");
+    assertThat(byName.get("gemini").args()).containsExactly("--output-format", "json", "--skip-trust", "--approval-mode", "yolo");
+    for (String cli : List.of("claude_code", "codex", "gemini")) {
+      assertThat(byName.get(cli).stdin()).as(cli).isEqualTo("{prompt}");
+    }
+    assertThat(byName.get("goose").stdin()).isNull();
     assertThat(byName.get("goose").args()).containsExactly("run", "--text={prompt}");
     assertThat(byName.get("bash").args()).containsExactly("-c", "{command}");
     assertThat(byName.get("exec").binary()).isNull();
@@ -74,21 +80,55 @@ class RuntimeCatalogTest {
   }
 
   @Test
-  void aPromptThatStartsWithADashIsNeverWhereAnOptionParserReadsOptions() {
+  void aPromptReachesTheAgentClisOnStdinAndNeverWhereAnOptionParserReadsOptions() {
     String prompt = "--yolo -p x";
-    Map<String, List<String>> expected = Map.of(
-        "claude_code", List.of("claude", "-p", "--", prompt),
-        "codex", List.of("codex", "exec", "--", prompt),
-        "gemini", List.of("gemini", "--prompt=" + prompt),
-        "goose", List.of("goose", "run", "--text=" + prompt));
-
     Map<String, RuntimeDefinition> builtIns =
         BuiltInRuntimes.all().stream().collect(Collectors.toMap(RuntimeDefinition::name, d -> d));
-    expected.forEach((name, argv) -> {
-      RuntimeDefinition builtIn = builtIns.get(name);
-      assertThat(ArgvTemplate.render(builtIn.binary(), builtIn.args(), name, TestAttempts.prompted(name, prompt)))
-          .as(name).isEqualTo(argv);
-    });
+    for (String cli : List.of("claude_code", "codex", "gemini")) {
+      RuntimeDefinition builtIn = builtIns.get(cli);
+      AttemptSpec spec = TestAttempts.prompted(cli, prompt);
+      assertThat(ArgvTemplate.render(builtIn.binary(), builtIn.args(), cli, spec)).as(cli).doesNotContain(prompt);
+      assertThat(ArgvTemplate.stdin(builtIn, spec)).as(cli).isEqualTo(prompt.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    RuntimeDefinition goose = builtIns.get("goose");
+    assertThat(ArgvTemplate.render(goose.binary(), goose.args(), "goose", TestAttempts.prompted("goose", prompt)))
+        .containsExactly("goose", "run", "--text=" + prompt);
+  }
+
+  @Test
+  void eachAutonomyMapsToTheClisOwnFlags() {
+    Map<String, List<String>> readOnly = argsByName(Autonomy.READ_ONLY);
+    assertThat(readOnly.get("claude_code")).containsSubsequence("--permission-mode", "dontAsk");
+    assertThat(readOnly.get("codex")).containsSubsequence("--sandbox", "read-only");
+    assertThat(readOnly.get("gemini")).containsSubsequence("--approval-mode", "default");
+    Map<String, List<String>> full = argsByName(Autonomy.FULL);
+    assertThat(full.get("claude_code")).containsSubsequence("--permission-mode", "bypassPermissions");
+    assertThat(full.get("codex")).contains("--dangerously-bypass-approvals-and-sandbox").doesNotContain("--sandbox");
+    assertThat(full.get("gemini")).containsSubsequence("--approval-mode", "yolo");
+  }
+
+  private static Map<String, List<String>> argsByName(Autonomy autonomy) {
+    return BuiltInRuntimes.all(Map.of("claude_code", autonomy, "codex", autonomy, "gemini", autonomy)).stream()
+        .collect(Collectors.toMap(RuntimeDefinition::name, RuntimeDefinition::args));
+  }
+
+  @Test
+  void aPromptTooLongForOneArgumentIsRefusedWithTheReasonNotCutOrPassedToTheKernel() {
+    String prompt = "日".repeat(50_000);
+    RuntimeDefinition goose = BuiltInRuntimes.all().stream().filter(d -> d.name().equals("goose")).findFirst().orElseThrow();
+
+    assertThatThrownBy(() -> ArgvTemplate.render("goose", goose.args(), "goose", TestAttempts.prompted("goose", prompt)))
+        .isInstanceOf(SubagentLaunchException.class)
+        .hasMessageContaining("150007 bytes")
+        .hasMessageContaining("reads its prompt from stdin");
+  }
+
+  @Test
+  void autonomyIsValidatedAtStartUp() {
+    assertThatThrownBy(() -> SubagentSettings.defaults(dir).withAutonomy("goose", Autonomy.FULL))
+        .hasMessageContaining("autonomy is set for runtime 'goose'");
+    assertThatThrownBy(() -> Autonomy.parse("codex", "yolo"))
+        .hasMessageContaining("task-worker.autonomy.codex is 'yolo'; use one of read_only, workspace, full");
   }
 
   @Test

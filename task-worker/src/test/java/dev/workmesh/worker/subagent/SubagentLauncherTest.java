@@ -115,7 +115,8 @@ class SubagentLauncherTest {
   @Test
   void promptFullOfShellMetacharactersReachesTheCliByteForByte() throws Exception {
     Path fakeClaude = scratch.resolve("claude");
-    Files.writeString(fakeClaude, "#!/bin/sh\nprintf '%s\\0' \"$@\" > \"$MESH_RESULT_FILE\"\n");
+    // Records its arguments, each ended by NUL, then its stdin.
+    Files.writeString(fakeClaude, "#!/bin/sh\nprintf '%s\\0' \"$@\" > \"$MESH_RESULT_FILE\"\ncat >> \"$MESH_RESULT_FILE\"\n");
     Files.setPosixFilePermissions(fakeClaude, PosixFilePermissions.fromString("rwx------"));
     String prompt =
         "-rf --dangerously-skip-permissions $(rm -rf /) `touch /tmp/pwned` 'single' \"double\" ;|&><*? ${HOME} \\ \n"
@@ -127,10 +128,12 @@ class SubagentLauncherTest {
 
     assertThat(outcome.outcome()).isEqualTo(AttemptOutcome.SUCCEEDED);
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
-    for (String arg : List.of("-p", "--", prompt)) {
+    for (String arg : List.of("-p", "--output-format", "json", "--permission-mode", "acceptEdits", "--allowedTools",
+        "Bash Edit Write NotebookEdit")) {
       expected.writeBytes(arg.getBytes(StandardCharsets.UTF_8));
       expected.write(0);
     }
+    expected.writeBytes(prompt.getBytes(StandardCharsets.UTF_8));
     byte[] received = Files.readAllBytes(dataDir.resolve("attempts").resolve(spec.attemptId().toString()).resolve("result"));
     assertThat(received).isEqualTo(expected.toByteArray());
     assertThat(Path.of("/tmp/pwned")).doesNotExist();
