@@ -8,6 +8,7 @@ import dev.workmesh.client.model.AttemptView;
 import dev.workmesh.client.model.MissionView;
 import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.client.model.TaskView;
+import dev.workmesh.client.model.Usage;
 import dev.workmesh.testsupport.MeshIntegrationTest;
 import dev.workmesh.testsupport.MeshTestEnv;
 import dev.workmesh.testsupport.agents.AgentClis;
@@ -96,6 +97,11 @@ class RealAgentRuntimesTest {
     assertThat(Files.readString(written)).isEqualTo(content);
     assertThat(tokens(runtime, "input")).isGreaterThanOrEqualTo(2.0 * ModelStub.INPUT_TOKENS);
     assertThat(tokens(runtime, "output")).isGreaterThanOrEqualTo(2.0 * ModelStub.OUTPUT_TOKENS);
+    Usage recorded = done.attempts().getFirst().usage();
+    assertThat(recorded).as("the attempt records what the CLI reported spending").isNotNull();
+    assertThat(recorded.inputTokens()).isGreaterThanOrEqualTo(ModelStub.INPUT_TOKENS);
+    assertThat(recorded.outputTokens()).isGreaterThanOrEqualTo(ModelStub.OUTPUT_TOKENS);
+    assertThat(done.usageTotal()).isNotNull();
   }
 
   @ParameterizedTest(name = "{0}")

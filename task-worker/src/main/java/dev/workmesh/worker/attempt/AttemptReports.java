@@ -4,8 +4,10 @@ import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.model.ClaimView;
 import dev.workmesh.client.model.CompleteRequest;
 import dev.workmesh.client.model.FailRequest;
+import dev.workmesh.client.model.Usage;
 import dev.workmesh.worker.spool.PendingReport;
 import dev.workmesh.worker.subagent.SubagentOutcome;
+import dev.workmesh.worker.subagent.SubagentUsage;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -15,6 +17,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
  *
  * <ul>
  *   <li>succeeded: {@code complete} with the result (see {@link #resultJson}), exit code and log tail;
+ *   <li>with either, the usage the agent CLI reported (model, tokens, cost), so mesh-api records it on the
+ *       attempt and counts it against the mission's budget;
  *   <li>failed, timed_out: {@code fail}, retryable (another attempt may succeed), unless the agent
  *       CLI failed for its configuration (see {@link SubagentOutcome#retryable()});
  *   <li>cancelled on the mesh's request: {@code fail} with outcome cancelled, not retryable;
@@ -31,7 +35,8 @@ final class AttemptReports {
     return switch (outcome.outcome()) {
       case SUCCEEDED ->
           PendingReport.complete(task.id(), claim.attemptId(),
-              new CompleteRequest(claim.claimToken(), resultJson(outcome.result()), outcome.exitCode(), outcome.logTail()));
+              new CompleteRequest(claim.claimToken(), resultJson(outcome.result()), outcome.exitCode(), outcome.logTail(),
+                  usage(outcome.usage())));
       case FAILED -> fail(claim, outcome, "failed", outcome.retryable());
       case TIMED_OUT -> fail(claim, outcome, "timed_out", true);
       case CANCELLED -> fail(claim, outcome, "cancelled", false);
@@ -45,7 +50,13 @@ final class AttemptReports {
 
   private static PendingReport fail(ClaimView claim, SubagentOutcome outcome, String kind, boolean retryable) {
     return PendingReport.fail(claim.task().id(), claim.attemptId(),
-        new FailRequest(claim.claimToken(), outcome.error(), kind, retryable, outcome.exitCode(), outcome.logTail()));
+        new FailRequest(claim.claimToken(), outcome.error(), kind, retryable, outcome.exitCode(), outcome.logTail(),
+            usage(outcome.usage())));
+  }
+
+  /** What the agent CLI reported spending, as the report carries it; null when it reported nothing. */
+  static Usage usage(SubagentUsage spent) {
+    return spent == null ? null : new Usage(spent.model(), spent.inputTokens(), spent.outputTokens(), spent.costUsd());
   }
 
   /**

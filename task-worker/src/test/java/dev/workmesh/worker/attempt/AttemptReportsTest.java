@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.model.ClaimView;
 import dev.workmesh.client.model.TaskView;
+import dev.workmesh.client.model.Usage;
 import dev.workmesh.worker.spool.PendingReport;
 import dev.workmesh.worker.subagent.AttemptOutcome;
 import dev.workmesh.worker.subagent.SubagentOutcome;
+import dev.workmesh.worker.subagent.SubagentUsage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -59,5 +61,19 @@ class AttemptReportsTest {
     PendingReport launch = AttemptReports.launchFailed(claim, "no binary");
     assertThat(launch.fail().retryable()).isFalse();
     assertThat(launch.fail().error()).isEqualTo("no binary");
+  }
+
+  @Test
+  void theUsageTheCliReportedTravelsWithEitherReport() {
+    ClaimView claim = claim();
+    SubagentUsage spent = new SubagentUsage("model-x", 1200, 300, new java.math.BigDecimal("0.0123"));
+    Usage expected = new Usage("model-x", 1200, 300, new java.math.BigDecimal("0.0123"));
+    PendingReport ok = AttemptReports.of(claim, new SubagentOutcome(AttemptOutcome.SUCCEEDED, 0, "done", "tail",
+        Duration.ofSeconds(1), null, spent, true));
+    assertThat(ok.complete().usage()).isEqualTo(expected);
+    PendingReport failed = AttemptReports.of(claim, new SubagentOutcome(AttemptOutcome.FAILED, 1, "", "tail",
+        Duration.ofSeconds(1), "boom", spent, true));
+    assertThat(failed.fail().usage()).isEqualTo(expected);
+    assertThat(AttemptReports.of(claim, outcome(AttemptOutcome.SUCCEEDED, 0, "done")).complete().usage()).isNull();
   }
 }
