@@ -35,6 +35,7 @@ public final class DevStack implements AutoCloseable {
   private final DevOptions options;
   private final List<AutoCloseable> started = new ArrayList<>();
   private final Map<String, ConfigurableApplicationContext> services = new LinkedHashMap<>();
+  private DataDirLock dataDirLock;
   private EmbeddedPostgresServer postgres;
   private EmbeddedKafkaServer kafka;
   private String operatorToken;
@@ -45,6 +46,8 @@ public final class DevStack implements AutoCloseable {
 
   /** Starts everything and returns once every service is up. */
   public DevStack start(Progress progress) {
+    // Taken before anything else, so that a refused second mesh changes nothing (a fresh start included).
+    dataDirLock = DataDirLock.acquire(options.dataDir());
     try {
       prepareDataDir();
       writeSampleJobs();
@@ -100,7 +103,9 @@ public final class DevStack implements AutoCloseable {
       if (options.fresh() && Files.exists(dir)) {
         try (Stream<Path> walk = Files.walk(dir)) {
           for (Path p : walk.sorted(Collections.reverseOrder()).toList()) {
-            Files.delete(p);
+            if (!p.equals(dir) && !DataDirLock.isLockFile(dir, p)) {
+              Files.delete(p);
+            }
           }
         }
       }
@@ -227,6 +232,10 @@ public final class DevStack implements AutoCloseable {
       }
     }
     started.clear();
+    if (dataDirLock != null) {
+      dataDirLock.close();
+      dataDirLock = null;
+    }
   }
 
   /** Reports start-up steps to the person waiting. */
