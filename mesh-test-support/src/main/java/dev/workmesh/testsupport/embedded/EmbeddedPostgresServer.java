@@ -17,9 +17,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   public static final String SUPERUSER = "postgres";
 
   private final EmbeddedPostgres postgres;
+  private final String host;
 
-  private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+  private EmbeddedPostgresServer(EmbeddedPostgres postgres, String host) {
     this.postgres = postgres;
+    this.host = host;
   }
 
   /**
@@ -29,12 +31,23 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    * @param port the port to listen on; 0 for any free port
    */
   public static EmbeddedPostgresServer start(Path dataDirectory, int port) {
+    return start(dataDirectory, BindAddress.loopback(), port);
+  }
+
+  /**
+   * Starts a server listening on {@code bind} only.
+   *
+   * @param dataDirectory where the cluster lives; {@code null} for a throw-away temporary directory
+   * @param port the port to listen on; 0 for any free port
+   */
+  public static EmbeddedPostgresServer start(Path dataDirectory, BindAddress bind, int port) {
     try {
       EmbeddedPostgres.Builder builder =
           EmbeddedPostgres.builder()
               .setPGStartupWait(Duration.ofSeconds(60))
               // The owner stops the server, after whatever still uses it; a hook of its own would race that.
               .setRegisterShutdownHook(false)
+              .setServerConfig("listen_addresses", bind.listenHost())
               .setServerConfig("max_connections", "300")
               .setServerConfig("fsync", dataDirectory == null ? "off" : "on")
               .setServerConfig("synchronous_commit", dataDirectory == null ? "off" : "on")
@@ -45,7 +58,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       if (port > 0) {
         builder.setPort(port);
       }
-      return new EmbeddedPostgresServer(builder.start());
+      return new EmbeddedPostgresServer(builder.start(), bind.connectHost());
     } catch (IOException e) {
       throw new UncheckedIOException("could not start the embedded PostgreSQL server", e);
     }
@@ -56,7 +69,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   public String jdbcUrl(String database) {
-    return "jdbc:postgresql://localhost:" + port() + "/" + database;
+    return "jdbc:postgresql://" + host + ":" + port() + "/" + database;
   }
 
   @Override
