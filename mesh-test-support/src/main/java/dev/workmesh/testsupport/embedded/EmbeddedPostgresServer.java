@@ -4,13 +4,18 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 
 /**
  * A PostgreSQL 17 server from zonky's embedded binaries, with no Docker and no installed database.
  *
  * <p>PostgreSQL refuses to run as root; when this JVM is root, zonky runs {@code initdb} and {@code
- * pg_ctl} under {@code unshare -U}, in a user namespace where they are not.
+ * pg_ctl} under {@code unshare -U}, in a user namespace where they are not. The server never outlives this
+ * JVM, even one killed with SIGKILL ({@link PostmasterReaper}).
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
@@ -18,10 +23,27 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   private final EmbeddedPostgres postgres;
   private final String host;
+  private final long postmasterPid;
+  private final Path dataDirectory;
+  private final PostmasterReaper reaper;
 
-  private EmbeddedPostgresServer(EmbeddedPostgres postgres, String host) {
+  private EmbeddedPostgresServer(EmbeddedPostgres postgres, String host, boolean throwAway) {
     this.postgres = postgres;
     this.host = host;
+    this.dataDirectory = dataDirectory(postgres);
+    this.postmasterPid = PostmasterReaper.postmasterPid(dataDirectory).orElseThrow(() -> new IllegalStateException(
+        "PostgreSQL started without a postmaster.pid in " + dataDirectory));
+    this.reaper = PostmasterReaper.watch(postmasterPid, throwAway ? dataDirectory : null);
+  }
+
+  private static Path dataDirectory(EmbeddedPostgres postgres) {
+    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SHOW data_directory")) {
+      rs.next();
+      return Path.of(rs.getString(1));
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot ask PostgreSQL for its data directory: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -53,15 +75,31 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
               .setServerConfig("synchronous_commit", dataDirectory == null ? "off" : "on")
               .setServerConfig("full_page_writes", dataDirectory == null ? "off" : "on");
       if (dataDirectory != null) {
+        PostmasterReaper.reapOrphan(dataDirectory);
         builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
       }
       if (port > 0) {
         builder.setPort(port);
       }
-      return new EmbeddedPostgresServer(builder.start(), bind.connectHost());
+      return new EmbeddedPostgresServer(builder.start(), bind.connectHost(), dataDirectory == null);
     } catch (IOException e) {
       throw new UncheckedIOException("could not start the embedded PostgreSQL server", e);
     }
+  }
+
+  /** The postmaster's process id. */
+  public long postmasterPid() {
+    return postmasterPid;
+  }
+
+  /** Where the cluster lives. */
+  public Path dataDirectory() {
+    return dataDirectory;
+  }
+
+  /** Leaves the server running without its guard: how the fault tests make an orphan. */
+  void stopWatching() {
+    reaper.close();
   }
 
   public int port() {
@@ -74,6 +112,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   @Override
   public void close() {
+    reaper.close();
     try {
       postgres.close();
     } catch (IOException e) {
