@@ -203,6 +203,14 @@ public final class DevStack implements AutoCloseable {
     return postgres.port();
   }
 
+  ConfigurableApplicationContext service(String name) {
+    return services.get(name);
+  }
+
+  long postgresPid() {
+    return postgres.postmasterPid();
+  }
+
   public String operatorTokenValue() {
     return operatorToken;
   }

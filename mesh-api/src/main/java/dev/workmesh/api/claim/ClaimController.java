@@ -88,7 +88,7 @@ class ClaimController {
       long seen = ready.generation();
       List<Claim> claims = timed(() -> core.claims().claimNext(agentId, r.missionId(), maxTasks));
       long left = deadline - System.nanoTime();
-      if (!claims.isEmpty() || left <= 0) {
+      if (!claims.isEmpty() || left <= 0 || ready.stopping()) {
         return new ClaimsResponse(claims.stream().map(Views::claim).toList());
       }
       ready.awaitAfter(seen, Duration.ofNanos(Math.min(left, BACKSTOP.toNanos())));

@@ -113,6 +113,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   @Override
   public void close() {
     reaper.close();
+    if (ProcessHandle.of(postmasterPid).isEmpty()) {
+      return; // already gone (stopped from outside, or crashed): pg_ctl stop would only wait and fail
+    }
     try {
       postgres.close();
     } catch (IOException e) {
