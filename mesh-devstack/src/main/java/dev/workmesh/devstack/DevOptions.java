@@ -1,5 +1,6 @@
 package dev.workmesh.devstack;
 
+import dev.workmesh.testsupport.embedded.BindAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,18 +18,22 @@ import java.util.List;
  * @param watchdogPort watchdog-service (default 8084)
  * @param postgresPort embedded PostgreSQL (default 15432; env MESH_PG_PORT)
  * @param kafkaPort embedded Kafka (default 19092; env MESH_KAFKA_PORT)
+ * @param bind the address every port listens on (default 127.0.0.1, loopback only; env MESH_BIND)
  */
 public record DevOptions(Path dataDir, boolean fresh, int apiPort, int mcpPort, int workerPort, int schedulerPort,
-    int watchdogPort, int postgresPort, int kafkaPort) {
+    int watchdogPort, int postgresPort, int kafkaPort, BindAddress bind) {
 
   public static final String USAGE = """
       usage: ./mesh dev [--data-dir DIR] [--fresh] [--api-port N] [--mcp-port N] [--worker-port N]
                         [--scheduler-port N] [--watchdog-port N] [--postgres-port N] [--kafka-port N]
+                        [--bind ADDR]
 
         Starts the whole mesh in one process: embedded PostgreSQL 17 and Kafka, mesh-api,
         scheduler-service, watchdog-service, mcp-server (HTTP) and one task-worker.
         State is kept in the data dir (default ~/.workmesh/dev); --fresh wipes it first.
-        Port 0 picks a free port.""";
+        Port 0 picks a free port. Every port listens on loopback (127.0.0.1) only, unless
+        --bind gives another address (0.0.0.0: every interface; the tokens are then all that
+        stands between the network and the bash runtime).""";
 
   /** Parses flags; throws {@link IllegalArgumentException} with what to fix. */
   public static DevOptions parse(List<String> args) {
@@ -41,6 +46,7 @@ public record DevOptions(Path dataDir, boolean fresh, int apiPort, int mcpPort, 
     int watchdog = intEnv("MESH_WATCHDOG_PORT", 8084);
     int postgres = intEnv("MESH_PG_PORT", 15432);
     int kafka = intEnv("MESH_KAFKA_PORT", 19092);
+    BindAddress bind = BindAddress.parse(env("MESH_BIND", "127.0.0.1"));
     List<String> rest = new ArrayList<>(args);
     while (!rest.isEmpty()) {
       String flag = rest.removeFirst();
@@ -54,10 +60,12 @@ public record DevOptions(Path dataDir, boolean fresh, int apiPort, int mcpPort, 
         case "--watchdog-port" -> watchdog = port(flag, value(flag, rest));
         case "--postgres-port" -> postgres = port(flag, value(flag, rest));
         case "--kafka-port" -> kafka = port(flag, value(flag, rest));
+        case "--bind" -> bind = BindAddress.parse(value(flag, rest));
         default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
       }
     }
-    return new DevOptions(dataDir.toAbsolutePath(), fresh, api, mcp, worker, scheduler, watchdog, postgres, kafka);
+    return new DevOptions(dataDir.toAbsolutePath(), fresh, api, mcp, worker, scheduler, watchdog, postgres, kafka,
+        bind);
   }
 
   private static String value(String flag, List<String> rest) {

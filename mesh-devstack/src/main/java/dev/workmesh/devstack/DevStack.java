@@ -35,6 +35,7 @@ public final class DevStack implements AutoCloseable {
   private final DevOptions options;
   private final List<AutoCloseable> started = new ArrayList<>();
   private final Map<String, ConfigurableApplicationContext> services = new LinkedHashMap<>();
+  private DataDirLock dataDirLock;
   private EmbeddedPostgresServer postgres;
   private EmbeddedKafkaServer kafka;
   private String operatorToken;
@@ -45,16 +46,19 @@ public final class DevStack implements AutoCloseable {
 
   /** Starts everything and returns once every service is up. */
   public DevStack start(Progress progress) {
+    // Taken before anything else, so that a refused second mesh changes nothing (a fresh start included).
+    dataDirLock = DataDirLock.acquire(options.dataDir());
     try {
       prepareDataDir();
       writeSampleJobs();
       operatorToken = operatorToken();
       progress.step("PostgreSQL 17");
-      postgres = EmbeddedPostgresServer.start(options.dataDir().resolve("postgres"), options.postgresPort());
+      postgres = EmbeddedPostgresServer.start(options.dataDir().resolve("postgres"), options.bind(),
+          options.postgresPort());
       started.add(postgres);
       createDatabase();
       progress.step("Kafka");
-      kafka = EmbeddedKafkaServer.start(options.kafkaPort());
+      kafka = EmbeddedKafkaServer.start(options.bind(), options.kafkaPort());
       started.add(kafka);
       for (ServiceSpec service : ServiceSpec.all()) {
         progress.step(service.name());
@@ -81,6 +85,7 @@ public final class DevStack implements AutoCloseable {
   private Map<String, Object> common(ServiceSpec service) {
     Map<String, Object> props = new LinkedHashMap<>();
     props.put("spring.main.banner-mode", "off");
+    props.put("server.address", options.bind().listenHost());
     props.put("spring.datasource.url", postgres.jdbcUrl(DATABASE));
     props.put("spring.datasource.username", EmbeddedPostgresServer.SUPERUSER);
     props.put("spring.datasource.password", "");
@@ -100,7 +105,9 @@ public final class DevStack implements AutoCloseable {
       if (options.fresh() && Files.exists(dir)) {
         try (Stream<Path> walk = Files.walk(dir)) {
           for (Path p : walk.sorted(Collections.reverseOrder()).toList()) {
-            Files.delete(p);
+            if (!p.equals(dir) && !DataDirLock.isLockFile(dir, p)) {
+              Files.delete(p);
+            }
           }
         }
       }
@@ -156,11 +163,11 @@ public final class DevStack implements AutoCloseable {
 
   private void writeDevEnv() {
     String env = "# Written by ./mesh dev; source it to talk to the dev mesh from other shells.\n"
-        + "MESH_API_URL=" + apiUrl() + "\n"
-        + "MESH_MCP_URL=" + mcpUrl() + "\n"
-        + "MESH_OPERATOR_TOKEN=" + operatorToken + "\n"
-        + "MESH_SCHEDULER_URL=http://localhost:" + port("scheduler-service") + "\n"
-        + "MESH_KAFKA_BOOTSTRAP=" + kafka.bootstrapServers() + "\n";
+        + "export MESH_API_URL=" + apiUrl() + "\n"
+        + "export MESH_MCP_URL=" + mcpUrl() + "\n"
+        + "export MESH_OPERATOR_TOKEN=" + operatorToken + "\n"
+        + "export MESH_SCHEDULER_URL=" + url("scheduler-service") + "\n"
+        + "export MESH_KAFKA_BOOTSTRAP=" + kafka.bootstrapServers() + "\n";
     try {
       writePrivate(devEnvFile(), env);
     } catch (IOException e) {
@@ -180,12 +187,28 @@ public final class DevStack implements AutoCloseable {
     return Integer.parseInt(services.get(service).getEnvironment().getProperty("local.server.port"));
   }
 
+  private String url(String service) {
+    return "http://" + options.bind().connectHost() + ":" + port(service);
+  }
+
   public String apiUrl() {
-    return "http://localhost:" + port("mesh-api");
+    return url("mesh-api");
   }
 
   public String mcpUrl() {
-    return "http://localhost:" + port("mcp-server") + "/mcp";
+    return url("mcp-server") + "/mcp";
+  }
+
+  int postgresPort() {
+    return postgres.port();
+  }
+
+  ConfigurableApplicationContext service(String name) {
+    return services.get(name);
+  }
+
+  long postgresPid() {
+    return postgres.postmasterPid();
   }
 
   public String operatorTokenValue() {
@@ -227,6 +250,10 @@ public final class DevStack implements AutoCloseable {
       }
     }
     started.clear();
+    if (dataDirLock != null) {
+      dataDirLock.close();
+      dataDirLock = null;
+    }
   }
 
   /** Reports start-up steps to the person waiting. */

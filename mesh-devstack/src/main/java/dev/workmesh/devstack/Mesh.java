@@ -36,6 +36,9 @@ public final class Mesh {
     DevStack stack;
     try {
       stack = new DevStack(options).start(what -> System.out.println("  starting " + what + " ..."));
+    } catch (DataDirInUseException e) {
+      System.err.println("\nThe dev stack did not start: " + e.getMessage());
+      return 1;
     } catch (RuntimeException e) {
       System.err.println("\nThe dev stack could not start: " + rootMessage(e));
       System.err.println("If a port is taken, pick others (./mesh dev --help); to start over, add --fresh.");

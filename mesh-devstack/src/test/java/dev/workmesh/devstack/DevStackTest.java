@@ -1,6 +1,7 @@
 package dev.workmesh.devstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.workmesh.client.MeshClient;
@@ -38,8 +39,11 @@ class DevStackTest {
     try (DevStack stack = new DevStack(options).start(DevStack.Progress.silent())) {
       token = stack.operatorTokenValue();
       String env = Files.readString(stack.devEnvFile());
-      assertThat(env).contains("MESH_API_URL=" + stack.apiUrl()).contains("MESH_MCP_URL=" + stack.mcpUrl())
-          .contains("MESH_OPERATOR_TOKEN=" + token).contains("MESH_KAFKA_BOOTSTRAP=localhost:" + kafkaPort + "\n");
+      assertThat(env).contains("export MESH_API_URL=" + stack.apiUrl())
+          .contains("export MESH_MCP_URL=" + stack.mcpUrl()).contains("export MESH_OPERATOR_TOKEN=" + token)
+          .contains("export MESH_KAFKA_BOOTSTRAP=localhost:" + kafkaPort + "\n");
+      assertThat(env.lines().filter(l -> !l.startsWith("#"))).allMatch(l -> l.startsWith("export MESH_"));
+      everyPortListensOnLoopbackOnly(stack, kafkaPort);
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stack.devEnvFile()))).isEqualTo("rw-------");
 
       MeshClient mesh = new MeshClient(stack.apiUrl(), token);
@@ -63,6 +67,34 @@ class DevStackTest {
       assertThat(mesh.task(taskId).status()).isEqualTo("succeeded");
       assertThat(mesh.agents()).filteredOn(a -> a.name().equals("dev-worker")).hasSize(1);
     }
+  }
+
+  /** Secure by default: no port of the dev stack answers on any address but loopback. */
+  private static void everyPortListensOnLoopbackOnly(DevStack stack, int kafkaPort) throws IOException {
+    List<Integer> ports = new java.util.ArrayList<>(List.of(stack.postgresPort(), kafkaPort));
+    for (String service : List.of("mesh-api", "mcp-server", "task-worker", "scheduler-service", "watchdog-service")) {
+      ports.add(stack.port(service));
+    }
+    for (int port : ports) {
+      assertThat(ListeningSockets.on(port)).as("listening addresses of port %d", port).isNotEmpty()
+          .allMatch(InetAddress::isLoopbackAddress);
+      for (InetAddress other : nonLoopbackAddresses()) {
+        try (java.net.Socket s = new java.net.Socket()) {
+          assertThatThrownBy(() -> s.connect(new java.net.InetSocketAddress(other, port), 2000))
+              .as("connecting to %s:%d", other, port).isInstanceOf(IOException.class);
+        }
+      }
+    }
+  }
+
+  private static List<InetAddress> nonLoopbackAddresses() throws IOException {
+    return java.net.NetworkInterface.networkInterfaces().filter(i -> {
+      try {
+        return i.isUp() && !i.isLoopback();
+      } catch (java.net.SocketException e) {
+        return false;
+      }
+    }).flatMap(java.net.NetworkInterface::inetAddresses).filter(a -> !a.isLinkLocalAddress()).toList();
   }
 
   private static int freePort() throws IOException {

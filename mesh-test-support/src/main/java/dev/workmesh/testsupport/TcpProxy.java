@@ -34,7 +34,10 @@ public final class TcpProxy implements AutoCloseable {
   private volatile Duration delay;
   private volatile ServerSocket server;
 
-  private TcpProxy(int port, int[] targets, Duration delay) throws IOException {
+  private final InetAddress address;
+
+  private TcpProxy(InetAddress address, int port, int[] targets, Duration delay) throws IOException {
+    this.address = address;
     this.targets = targets;
     this.delay = delay;
     ServerSocket socket = bind(port);
@@ -49,7 +52,7 @@ public final class TcpProxy implements AutoCloseable {
 
   /** A proxy on any free port in front of {@code target}, delaying each direction by {@code delay}. */
   public static TcpProxy to(int target, Duration delay) throws IOException {
-    return new TcpProxy(0, new int[] {target}, delay);
+    return new TcpProxy(InetAddress.getLoopbackAddress(), 0, new int[] {target}, delay);
   }
 
   /**
@@ -57,18 +60,23 @@ public final class TcpProxy implements AutoCloseable {
    * it (round robin, skipping a target that refuses), as a balancer in front of API replicas does.
    */
   public static TcpProxy balancing(int... targets) throws IOException {
-    return new TcpProxy(0, targets, Duration.ZERO);
+    return new TcpProxy(InetAddress.getLoopbackAddress(), 0, targets, Duration.ZERO);
   }
 
   /** A proxy on {@code port}, forwarding to {@code target} (0: refuse until {@link #retarget}). */
   public static TcpProxy on(int port, int target) throws IOException {
-    return new TcpProxy(port, new int[] {target}, Duration.ZERO);
+    return on(InetAddress.getLoopbackAddress(), port, target);
   }
 
-  private static ServerSocket bind(int port) throws IOException {
+  /** A proxy on {@code address:port}, forwarding to {@code target} on loopback (0: refuse until {@link #retarget}). */
+  public static TcpProxy on(InetAddress address, int port, int target) throws IOException {
+    return new TcpProxy(address, port, new int[] {target}, Duration.ZERO);
+  }
+
+  private ServerSocket bind(int port) throws IOException {
     ServerSocket socket = new ServerSocket();
     socket.setReuseAddress(true);
-    socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    socket.bind(new InetSocketAddress(address, port));
     return socket;
   }
 

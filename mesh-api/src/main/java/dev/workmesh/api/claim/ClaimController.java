@@ -93,7 +93,7 @@ class ClaimController {
       long seen = ready.generation();
       List<Claim> claims = timed(() -> core.claims().claimNext(agentId, r.missionId(), maxTasks));
       long left = deadline - System.nanoTime();
-      if (!claims.isEmpty()) {
+      if (!claims.isEmpty() || ready.stopping()) {
         return new ClaimsResponse(claims.stream().map(Views::claim).toList());
       }
       if (left <= 0) {

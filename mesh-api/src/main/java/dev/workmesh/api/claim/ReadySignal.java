@@ -1,25 +1,40 @@
 package dev.workmesh.api.claim;
 
 import dev.workmesh.core.db.PgNotifications;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
  * Wakes long-polling claimers when a task becomes ready anywhere in the mesh. The database sends a
  * notification on commit (trigger {@code task_ready_notify}), so any API replica's waiters wake, whichever
  * replica or service made the task ready.
+ *
+ * <p>When the service begins to stop, every waiter wakes and is answered at once (with what it has, usually
+ * nothing): its lifecycle stops in the first shutdown phase, before the web server waits for requests in
+ * flight, so a long-poll never holds a stop for its full wait.
  */
 @Component
-class ReadySignal {
+class ReadySignal implements SmartLifecycle {
+
+  static final String WAITING_GAUGE = "workmesh.api.claims.waiting";
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
+  private final AtomicInteger waiting = new AtomicInteger();
   private long generation;
+  private volatile boolean running;
+  private volatile boolean stopping;
 
-  ReadySignal(PgNotifications notifications) {
+  ReadySignal(PgNotifications notifications, MeterRegistry meters) {
     notifications.subscribe("mesh_task_ready", pool -> signal());
+    Gauge.builder(WAITING_GAUGE, waiting, AtomicInteger::get)
+        .description("Long-poll claims waiting for a ready task on this replica").register(meters);
   }
 
   void signal() {
@@ -42,16 +57,41 @@ class ReadySignal {
     }
   }
 
-  /** Waits until a signal newer than {@code seen} arrives or {@code timeout} passes. */
+  /** Waits until a signal newer than {@code seen} arrives, {@code timeout} passes, or the service stops. */
   void awaitAfter(long seen, Duration timeout) throws InterruptedException {
     long nanos = timeout.toNanos();
+    waiting.incrementAndGet();
     lock.lock();
     try {
-      while (generation == seen && nanos > 0) {
+      while (generation == seen && nanos > 0 && !stopping) {
         nanos = changed.awaitNanos(nanos);
       }
     } finally {
       lock.unlock();
+      waiting.decrementAndGet();
     }
+  }
+
+  /** True once the service has begun to stop: a long-poll answers with what it has instead of waiting. */
+  boolean stopping() {
+    return stopping;
+  }
+
+  @Override
+  public void start() {
+    stopping = false;
+    running = true;
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    stopping = true;
+    signal();
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
   }
 }

@@ -66,6 +66,12 @@ public class TaskEventHub implements SmartLifecycle {
 
   /** Replays buffered events of the mission newer than {@code lastEventId}, then streams new ones. */
   public void subscribe(UUID missionId, Long lastEventId, SseEmitter emitter) {
+    try {
+      // Opens the stream at once: a client (or a proxy) knows it is subscribed before the first event.
+      emitter.send(SseEmitter.event().comment("subscribed"));
+    } catch (IOException e) {
+      return;
+    }
     synchronized (buffer) {
       if (lastEventId != null) {
         for (Event e : buffer.tailMap(lastEventId, false).values()) {

@@ -1,5 +1,6 @@
 package dev.workmesh.api.outbox;
 
+import dev.workmesh.core.db.FailFastWhenDatabaseGoneOnStop;
 import dev.workmesh.api.config.MeshApiProperties;
 import dev.workmesh.core.MeshCore;
 import dev.workmesh.core.db.PgNotifications;
@@ -182,5 +183,11 @@ class OutboxRelayRunner implements SmartLifecycle {
   @Override
   public boolean isRunning() {
     return running;
+  }
+
+  /** Its stop may still write to the database: after the check that makes that fail fast without PostgreSQL. */
+  @Override
+  public int getPhase() {
+    return FailFastWhenDatabaseGoneOnStop.AFTER;
   }
 }

@@ -19,7 +19,8 @@ record CliConfig(String apiUrl, String token, String schedulerUrl) {
         .resolve("dev.env");
     if (Files.isReadable(devEnv)) {
       try {
-        for (String line : Files.readAllLines(devEnv)) {
+        for (String raw : Files.readAllLines(devEnv)) {
+          String line = raw.startsWith("export ") ? raw.substring("export ".length()) : raw;
           int eq = line.indexOf('=');
           if (!line.startsWith("#") && eq > 0) {
             file.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());

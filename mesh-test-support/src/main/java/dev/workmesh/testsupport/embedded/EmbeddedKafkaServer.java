@@ -34,9 +34,16 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
   private final EmbeddedKafkaKraftBroker broker;
   private final TcpProxy front;
 
+  private final String advertisedHost;
+
   private EmbeddedKafkaServer(EmbeddedKafkaKraftBroker broker, TcpProxy front) {
+    this(broker, front, "localhost");
+  }
+
+  private EmbeddedKafkaServer(EmbeddedKafkaKraftBroker broker, TcpProxy front, String advertisedHost) {
     this.broker = broker;
     this.front = front;
+    this.advertisedHost = advertisedHost;
   }
 
   /** Starts a broker on any free port. */
@@ -54,17 +61,29 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
     if (port == 0) {
       return new EmbeddedKafkaServer(startBroker(SINGLE_NODE_SETTINGS), null);
     }
+    return start(BindAddress.loopback(), port);
+  }
+
+  /**
+   * Starts a broker that clients reach at {@code bind}'s address and {@code port} (0 for any free port).
+   *
+   * @throws UncheckedIOException when {@code port} is taken
+   */
+  public static EmbeddedKafkaServer start(BindAddress bind, int port) {
     TcpProxy front;
     try {
-      front = TcpProxy.on(port, 0); // taken before the broker starts, so that a busy port fails fast
+      // taken before the broker starts, so that a busy port fails fast
+      front = TcpProxy.on(bind.address(), port, 0);
     } catch (IOException e) {
-      throw new UncheckedIOException("Kafka cannot listen on localhost:" + port + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("Kafka cannot listen on " + bind.listenHost() + ":" + port + ": "
+          + e.getMessage(), e);
     }
     Map<String, String> settings = new HashMap<>(SINGLE_NODE_SETTINGS);
-    settings.put("advertised.listeners", "EXTERNAL://localhost:" + port); // EXTERNAL: the test kit's broker listener
+    // EXTERNAL: the test kit's broker listener
+    settings.put("advertised.listeners", "EXTERNAL://" + bind.connectHost() + ":" + front.port());
     EmbeddedKafkaKraftBroker broker = startBroker(settings);
     front.retarget(portOf(broker.getBrokersAsString()));
-    return new EmbeddedKafkaServer(broker, front);
+    return new EmbeddedKafkaServer(broker, front, bind.connectHost());
   }
 
   private static EmbeddedKafkaKraftBroker startBroker(Map<String, String> settings) {
@@ -78,9 +97,9 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
     return Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
   }
 
-  /** Where clients connect: {@code localhost:<port>}. */
+  /** Where clients connect: {@code localhost:<port>}, or the bind address when it is one interface's. */
   public String bootstrapServers() {
-    return front == null ? broker.getBrokersAsString() : "localhost:" + front.port();
+    return front == null ? broker.getBrokersAsString() : advertisedHost + ":" + front.port();
   }
 
   /** Cuts the clients' connections, then stops the broker. */

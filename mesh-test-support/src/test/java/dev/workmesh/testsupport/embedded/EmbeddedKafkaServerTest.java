@@ -46,7 +46,7 @@ class EmbeddedKafkaServerTest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       assertThatThrownBy(() -> EmbeddedKafkaServer.start(taken.getLocalPort()))
           .isInstanceOf(UncheckedIOException.class)
-          .hasMessageContaining("Kafka cannot listen on localhost:" + taken.getLocalPort());
+          .hasMessageContaining("Kafka cannot listen on 127.0.0.1:" + taken.getLocalPort());
     }
   }
 

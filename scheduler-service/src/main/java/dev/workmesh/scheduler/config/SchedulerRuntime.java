@@ -1,5 +1,6 @@
 package dev.workmesh.scheduler.config;
 
+import dev.workmesh.core.db.FailFastWhenDatabaseGoneOnStop;
 import dev.workmesh.scheduler.fire.ScheduleTicker;
 import dev.workmesh.scheduler.loop.BackgroundLoop;
 import dev.workmesh.scheduler.maintenance.SchedulerMaintenance;
@@ -68,6 +69,12 @@ public final class SchedulerRuntime implements SmartLifecycle {
       watchLoop.close();
     }
     maintenance.close();
+  }
+
+  /** Its stop releases the leader lease: after the check that makes that fail fast without PostgreSQL. */
+  @Override
+  public int getPhase() {
+    return FailFastWhenDatabaseGoneOnStop.AFTER;
   }
 
   @Override
