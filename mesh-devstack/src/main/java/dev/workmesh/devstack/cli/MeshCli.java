@@ -6,7 +6,6 @@ import dev.workmesh.client.model.AgentRequest;
 import dev.workmesh.client.model.AgentView;
 import dev.workmesh.client.model.Budget;
 import dev.workmesh.client.model.EnrolledAgent;
-import dev.workmesh.client.model.AttemptView;
 import dev.workmesh.client.model.MissionView;
 import dev.workmesh.client.model.Page;
 import dev.workmesh.client.model.TaskRequest;
@@ -64,9 +63,6 @@ public final class MeshCli {
 
       Settings come from MESH_API_URL and MESH_OPERATOR_TOKEN, else from the dev.env of ./mesh dev.
       Exit code: 0 done, 1 the mesh refused or could not be reached, 2 a wrong command line.""";
-
-  /** {@code ./mesh task} shows this many last lines of each attempt's log tail. */
-  static final int LOG_LINES = 20;
 
   private final PrintStream out;
   private final PrintStream err;
@@ -232,7 +228,7 @@ public final class MeshCli {
       String value = value(flag, args);
       switch (flag) {
         case "--description" -> description = value;
-        case "--policy" -> policy = policy(value);
+        case "--policy" -> policy = OptionValues.claimPolicy(flag, value);
         case "--agent" -> agent = OptionValues.id("--agent expects an agent id", value);
         case "--pool" -> pool = value;
         case "--capability" -> caps.add(value);
@@ -283,38 +279,7 @@ public final class MeshCli {
   }
 
   private int task(MeshClient mesh, UUID id) {
-    TaskView t = mesh.task(id);
-    out.println(t.title() + "  [" + t.status() + "]  " + t.id());
-    out.println("  mission " + t.missionId() + ", policy " + t.claimPolicy() + ", pool " + t.pool() + ", priority "
-        + t.priority() + (t.runtime() == null ? "" : ", runtime " + t.runtime()));
-    if (t.waitingReason() != null) {
-      out.println("  waiting: " + t.waitingReason().message());
-    }
-    if (t.error() != null) {
-      out.println("  error: " + t.error());
-    }
-    if (t.usageTotal() != null) {
-      out.println("  usage: " + UsageText.spending(t.usageTotal()));
-    }
-    if (t.result() != null && !t.result().isNull()) {
-      out.println("  result: " + (t.result().isString() ? t.result().asString() : t.result().toString()).strip());
-    }
-    for (AttemptView a : t.attempts()) {
-      out.println("  attempt " + a.number() + " " + a.id() + " by agent " + a.agentId() + ": "
-          + (a.outcome() == null ? "live (lease until " + a.leaseExpiresAt() + ")" : a.outcome())
-          + (a.exitCode() == null ? "" : ", exit " + a.exitCode())
-          + (a.outcome() != null && a.error() != null && !a.error().isBlank() ? " - " + a.error().strip() : ""));
-      if (a.usage() != null) {
-        out.println("      usage: " + UsageText.usage(a.usage()));
-      }
-      if (a.logTail() != null && !a.logTail().isBlank()) {
-        List<String> lines = a.logTail().strip().lines().toList();
-        if (lines.size() > LOG_LINES) {
-          out.println("      | ... (" + (lines.size() - LOG_LINES) + " earlier lines)");
-        }
-        lines.subList(Math.max(0, lines.size() - LOG_LINES), lines.size()).forEach(l -> out.println("      | " + l));
-      }
-    }
+    TaskText.show(mesh.task(id), out);
     return 0;
   }
 
@@ -332,13 +297,6 @@ public final class MeshCli {
       out.println(t.id() + "  cancellation requested: the task is now " + t.status());
     }
     return 0;
-  }
-
-  private static String policy(String value) {
-    return switch (value) {
-      case "first_claim", "assigned", "broadcast" -> value;
-      default -> throw new BadUsageException("--policy expects first_claim, assigned or broadcast, got \"" + value + "\"");
-    };
   }
 
   /** The single argument of {@code ./mesh COMMAND ID}: a task id. */
@@ -408,20 +366,7 @@ public final class MeshCli {
   }
 
   private int schedules(CliConfig config) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(config.schedulerUrl() + "/schedules"))
-        .header("Authorization", "Bearer " + config.token()).build();
-    HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      throw new MeshUnreachableException("the scheduler answered " + response.statusCode() + ": " + response.body());
-    }
-    JsonNode body = MeshClient.JSON.readTree(response.body());
-    JsonNode jobs = body.isArray() ? body : body.path("jobs");
-    out.printf("%-24s  %-20s  %-8s  %s%n", "NAME", "SCHEDULE", "STATE", "NEXT FIRE");
-    for (JsonNode job : jobs) {
-      out.printf("%-24s  %-20s  %-8s  %s%n", job.path("name").asString(), job.path("schedule").asString(),
-          job.path("paused").asBoolean() ? "paused" : job.path("enabled").asBoolean(true) ? "enabled" : "disabled",
-          job.path("next_fire_at").asString(job.path("next_fire").asString("")));
-    }
+    Schedules.list(config, out);
     return 0;
   }
 

@@ -40,6 +40,14 @@ final class OptionValues {
     }
   }
 
+  static String claimPolicy(String option, String value) {
+    return switch (value) {
+      case "first_claim", "assigned", "broadcast" -> value;
+      default -> throw new BadUsageException(option + " expects first_claim, assigned or broadcast, got \"" + value
+          + "\"");
+    };
+  }
+
   /** A UUID; {@code what} says whose, e.g. "./mesh task ID expects a task id". */
   static UUID id(String what, String value) {
     try {
