@@ -127,6 +127,8 @@ class BatchClaimsAndReportsTest {
     assertThat(answers).extracting(Reported::taskId)
         .containsExactly(ids.get(0), ids.get(1), ids.get(2), ids.get(3), theirs, ids.get(4));
     assertThat(answers).extracting(Reported::accepted).containsExactly(true, true, true, false, false, true);
+    assertThat(answers).extracting(Reported::taskStatus).containsExactly(TaskStatus.SUCCEEDED,
+        TaskStatus.SUCCEEDED, TaskStatus.READY, null, null, TaskStatus.SUCCEEDED);
     assertThat(answers.get(3).refusal()).isInstanceOf(StaleClaimException.class);
     assertThat(answers.get(4).refusal()).isInstanceOf(NotYourClaimException.class);
     assertThat(answers.get(0).claimPolicy()).isEqualTo("first_claim");

@@ -126,7 +126,7 @@ class DevStackStopTest {
 
   private static double waitingClaims(DevStack stack) {
     return stack.service("mesh-api").getBean(io.micrometer.core.instrument.MeterRegistry.class)
-        .get("workmesh.api.claims.waiting").gauge().value();
+        .get("mesh_claim_long_polls_waiting").gauge().value();
   }
 
   private static String initializeMcp(DevStack stack) throws Exception {

@@ -196,9 +196,10 @@ class ClaimController {
       if (a.accepted()) {
         Report r = reports.get(i);
         metrics.reported(a.claimPolicy(), r.completion() != null ? "succeeded" : r.failure().outcome().wire());
-        results.add(new ReportsResponse.Result(a.taskId(), true, null, null));
+        results.add(new ReportsResponse.Result(a.taskId(), true, 200, a.taskStatus().wire(), null));
       } else {
-        results.add(new ReportsResponse.Result(a.taskId(), false, refusalStatus(a.refusal()), a.refusal().getMessage()));
+        results.add(new ReportsResponse.Result(a.taskId(), false, refusalStatus(a.refusal()), null,
+            a.refusal().getMessage()));
       }
     }
     return new ReportsResponse(results);

@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 /**
  * Wakes long-polling claimers when a task becomes ready anywhere in the mesh. The database sends a
  * notification on commit (trigger {@code task_ready_notify}), so any API replica's waiters wake, whichever
- * replica or service made the task ready.
+ * replica or service made the task ready. Gauge {@value #WAITING_GAUGE}: the long polls parked here now.
  *
  * <p>When the service begins to stop, every waiter wakes and is answered at once (with what it has, usually
  * nothing): its lifecycle stops in the first shutdown phase, before the web server waits for requests in
@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
 @Component
 class ReadySignal implements SmartLifecycle {
 
-  static final String WAITING_GAUGE = "workmesh.api.claims.waiting";
+  static final String WAITING_GAUGE = "mesh_claim_long_polls_waiting";
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();

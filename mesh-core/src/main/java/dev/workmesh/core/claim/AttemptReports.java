@@ -76,13 +76,25 @@ public final class AttemptReports {
   }
 
   /**
-   * What became of one report of a batch: accepted (with its task's claim policy, for metrics), or
-   * refused for the reason given.
+   * What became of one report of a batch: accepted (with its task's claim policy, for metrics, and the
+   * task's status once the whole batch was applied), or refused for the reason given.
    */
-  public record Reported(UUID taskId, String claimPolicy, MeshException refusal) {
+  public record Reported(UUID taskId, String claimPolicy, TaskStatus taskStatus, MeshException refusal) {
+
+    static Reported accepted(UUID taskId, String claimPolicy) {
+      return new Reported(taskId, claimPolicy, null, null);
+    }
+
+    static Reported refused(UUID taskId, MeshException refusal) {
+      return new Reported(taskId, null, null, refusal);
+    }
 
     public boolean accepted() {
       return refusal == null;
+    }
+
+    Reported withTaskStatus(TaskStatus status) {
+      return new Reported(taskId, claimPolicy, status, refusal);
     }
   }
 
@@ -239,15 +251,30 @@ public final class AttemptReports {
             return db.jdbc().sql("SELECT claim_policy FROM task WHERE id = :id").param("id", r.taskId())
                 .query(String.class).single();
           });
-          answers.put(r.taskId(), new Reported(r.taskId(), policy, null));
+          answers.put(r.taskId(), Reported.accepted(r.taskId(), policy));
           spent.add(new Spent(r.taskId(), usage));
         } catch (MeshException refused) {
-          answers.put(r.taskId(), new Reported(r.taskId(), null, refused));
+          answers.put(r.taskId(), Reported.refused(r.taskId(), refused));
         }
       }
       spending.spend(spent);
-      return reports.stream().map(r -> answers.get(r.taskId())).toList();
+      Map<UUID, TaskStatus> statuses = statusesOf(answers.values().stream().filter(Reported::accepted)
+          .map(Reported::taskId).toList());
+      return reports.stream().map(r -> answers.get(r.taskId()))
+          .map(a -> a.accepted() ? a.withTaskStatus(statuses.get(a.taskId())) : a).toList();
     });
+  }
+
+  /** The status of each of these tasks now, in the caller's transaction. */
+  private Map<UUID, TaskStatus> statusesOf(List<UUID> taskIds) {
+    Map<UUID, TaskStatus> statuses = new HashMap<>();
+    if (!taskIds.isEmpty()) {
+      db.jdbc().sql("SELECT id, status FROM task WHERE id = ANY(:ids)")
+          .param("ids", new SqlArrayValue("uuid", taskIds.toArray()))
+          .query((rs, i) -> statuses.put(MeshDb.uuid(rs, "id"), TaskStatus.fromWire(rs.getString("status"))))
+          .list();
+    }
+    return statuses;
   }
 
   /**
@@ -304,7 +331,7 @@ public final class AttemptReports {
         .param("now", MeshDb.ts(db.now()))
         .query((rs, i) -> {
           UUID taskId = MeshDb.uuid(rs, "task_id");
-          handled.put(taskId, new Reported(taskId, rs.getString("claim_policy"), null));
+          handled.put(taskId, Reported.accepted(taskId, rs.getString("claim_policy")));
           if (rs.getBoolean("moved")) {
             moved.add(new TaskLifecycle.Succeeded(taskId, MeshDb.uuid(rs, "mission_id"),
                 TaskStatus.fromWire(rs.getString("previous")), rs.getInt("attempt"), MeshDb.uuid(rs, "agent_id"),

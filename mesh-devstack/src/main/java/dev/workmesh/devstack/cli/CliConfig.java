@@ -27,13 +27,13 @@ record CliConfig(String apiUrl, String token, String schedulerUrl) {
           }
         }
       } catch (IOException e) {
-        throw new IllegalStateException("cannot read " + devEnv + ": " + e.getMessage());
+        throw new MeshUnreachableException("cannot read " + devEnv + ": " + e.getMessage());
       }
     }
     String api = env.getOrDefault("MESH_API_URL", file.get("MESH_API_URL"));
     String token = env.getOrDefault("MESH_OPERATOR_TOKEN", file.get("MESH_OPERATOR_TOKEN"));
     if (api == null || token == null) {
-      throw new IllegalStateException("no mesh to talk to: start one with './mesh dev' (it writes " + devEnv
+      throw new MeshUnreachableException("no mesh to talk to: start one with './mesh dev' (it writes " + devEnv
           + "), or set MESH_API_URL and MESH_OPERATOR_TOKEN");
     }
     String scheduler = env.getOrDefault("MESH_SCHEDULER_URL", file.getOrDefault("MESH_SCHEDULER_URL",

@@ -6,12 +6,12 @@ import dev.workmesh.client.model.AgentRequest;
 import dev.workmesh.client.model.AgentView;
 import dev.workmesh.client.model.Budget;
 import dev.workmesh.client.model.EnrolledAgent;
-import dev.workmesh.client.model.AttemptView;
 import dev.workmesh.client.model.MissionView;
 import dev.workmesh.client.model.Page;
 import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.client.model.TaskView;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -24,8 +24,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.springframework.web.client.ResourceAccessException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -59,18 +61,28 @@ public final class MeshCli {
         schedules                         list scheduled jobs and their next fire time
         bench [--quick]                   run the benchmark (see README)
 
-      Settings come from MESH_API_URL and MESH_OPERATOR_TOKEN, else from the dev.env of ./mesh dev.""";
-
-  /** {@code ./mesh task} shows this many last lines of each attempt's log tail. */
-  static final int LOG_LINES = 20;
+      Settings come from MESH_API_URL and MESH_OPERATOR_TOKEN, else from the dev.env of ./mesh dev.
+      Exit code: 0 done, 1 the mesh refused or could not be reached, 2 a wrong command line.""";
 
   private final PrintStream out;
   private final PrintStream err;
+  private final Map<String, String> env;
 
   public MeshCli(PrintStream out, PrintStream err) {
+    this(out, err, System.getenv());
+  }
+
+  /** @param env where {@link CliConfig} finds the mesh */
+  MeshCli(PrintStream out, PrintStream err, Map<String, String> env) {
     this.out = out;
     this.err = err;
+    this.env = env;
   }
+
+  /**
+   * Runs one command; answers the exit code: 0 done, 1 the mesh refused or could not be reached, 2 the command
+   * line is wrong.
+   */
 
   public int run(List<String> argv) {
     if (argv.isEmpty() || argv.getFirst().equals("help") || argv.getFirst().equals("--help")) {
@@ -79,17 +91,18 @@ public final class MeshCli {
     }
     List<String> args = new ArrayList<>(argv);
     String command = args.removeFirst();
+    CliConfig config = null;
     try {
-      CliConfig config = CliConfig.load(System.getenv());
+      config = CliConfig.load(env);
       MeshClient mesh = new MeshClient(config.apiUrl(), config.token());
       return switch (command) {
         case "missions" -> missions(mesh);
         case "mission" -> mission(mesh, args);
         case "submit" -> submit(mesh, args);
         case "tasks" -> tasks(mesh, args);
-        case "task" -> task(mesh, one(args, "task ID"));
-        case "retry" -> print(mesh.retry(UUID.fromString(one(args, "retry ID"))));
-        case "cancel" -> print(mesh.cancel(UUID.fromString(one(args, "cancel ID"))));
+        case "task" -> task(mesh, taskId(args, "task"));
+        case "retry" -> print(mesh.retry(taskId(args, "retry")));
+        case "cancel" -> cancelled(mesh.cancel(taskId(args, "cancel")));
         case "watch" -> watch(config, mesh, one(args, "watch MISSION"));
         case "agents" -> agents(mesh);
         case "enrol" -> enrol(mesh, args);
@@ -99,16 +112,34 @@ public final class MeshCli {
           yield 2;
         }
       };
+    } catch (BadUsageException e) {
+      err.println(e.getMessage());
+      return 2;
     } catch (MeshApiException e) {
       err.println("error " + e.status() + ": " + (e.problem() == null ? e.getMessage() : e.problem().detail()));
       return 1;
-    } catch (IllegalArgumentException | IllegalStateException e) {
+    } catch (MeshUnreachableException e) {
       err.println(e.getMessage());
-      return 2;
-    } catch (Exception e) {
-      err.println("cannot reach the mesh: " + e.getMessage() + " (is './mesh dev' running?)");
+      return 1;
+    } catch (ResourceAccessException | IOException e) {
+      err.println("cannot reach the mesh at " + config.apiUrl() + ": " + rootCause(e)
+          + " (is it running? start it with './mesh dev')");
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    } catch (RuntimeException e) {
+      err.println("error: " + e.getMessage());
       return 1;
     }
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
   private int missions(MeshClient mesh) {
@@ -134,7 +165,7 @@ public final class MeshCli {
       return 0;
     }
     if (args.size() < 2 || !args.getFirst().equals("create")) {
-      throw new IllegalArgumentException(
+      throw new BadUsageException(
           "usage: ./mesh mission create NAME [DESCRIPTION] [--budget-tokens N] [--budget-usd X], or ./mesh mission MISSION");
     }
     args.removeFirst();
@@ -152,14 +183,10 @@ public final class MeshCli {
     while (!args.isEmpty()) {
       String flag = args.removeFirst();
       String value = value(flag, args);
-      try {
-        switch (flag) {
-          case "--budget-tokens" -> tokens = Long.parseLong(value);
-          case "--budget-usd" -> usd = new BigDecimal(value);
-          default -> throw new IllegalArgumentException("unknown option " + flag + "; see ./mesh help");
-        }
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(flag + " must be a number, not '" + value + "'");
+      switch (flag) {
+        case "--budget-tokens" -> tokens = OptionValues.wholeNumberLong(flag, value);
+        case "--budget-usd" -> usd = OptionValues.decimal(flag, value);
+        default -> throw new BadUsageException("unknown option " + flag + "; see ./mesh help");
       }
     }
     return tokens == null && usd == null ? null : new Budget(tokens, usd);
@@ -181,7 +208,7 @@ public final class MeshCli {
 
   private int submit(MeshClient mesh, List<String> args) {
     if (args.size() < 2) {
-      throw new IllegalArgumentException("usage: ./mesh submit MISSION TITLE [options]; see ./mesh help");
+      throw new BadUsageException("usage: ./mesh submit MISSION TITLE [options]; see ./mesh help");
     }
     UUID mission = missionId(mesh, args.removeFirst(), true);
     String title = args.removeFirst();
@@ -201,25 +228,25 @@ public final class MeshCli {
       String value = value(flag, args);
       switch (flag) {
         case "--description" -> description = value;
-        case "--policy" -> policy = value;
-        case "--agent" -> agent = UUID.fromString(value);
+        case "--policy" -> policy = OptionValues.claimPolicy(flag, value);
+        case "--agent" -> agent = OptionValues.id("--agent expects an agent id", value);
         case "--pool" -> pool = value;
         case "--capability" -> caps.add(value);
-        case "--priority" -> priority = Integer.parseInt(value);
+        case "--priority" -> priority = OptionValues.wholeNumber(flag, value);
         case "--runtime" -> runtime = value;
         case "--command" -> input = (input == null ? MeshClient.JSON.createObjectNode() : input).put("command", value);
-        case "--input" -> {
-          JsonNode parsed = MeshClient.JSON.readTree(value);
-          if (!parsed.isObject()) {
-            throw new IllegalArgumentException("--input must be a JSON object, e.g. '{\"argv\":[\"ls\",\"-l\"]}'");
-          }
-          input = (ObjectNode) parsed;
-        }
-        case "--timeout" -> timeout = value;
-        case "--max-attempts" -> maxAttempts = Integer.parseInt(value);
+        case "--input" -> input = OptionValues.jsonObject(flag, value);
+        case "--timeout" -> timeout = OptionValues.duration(flag, value);
+        case "--max-attempts" -> maxAttempts = OptionValues.wholeNumber(flag, value);
         case "--key" -> key = value;
-        default -> throw new IllegalArgumentException("unknown option " + flag + "; see ./mesh help");
+        default -> throw new BadUsageException("unknown option " + flag + "; see ./mesh help");
       }
+    }
+    if ("assigned".equals(policy) && agent == null) {
+      throw new BadUsageException("--policy assigned needs --agent AGENT_ID, the agent that must run the task");
+    }
+    if (agent != null && !"assigned".equals(policy)) {
+      throw new BadUsageException("--agent is only used with --policy assigned; add --policy assigned or drop --agent");
     }
     MeshClient.Submitted s = mesh.submit(mission, new TaskRequest(title, description, policy, agent, pool,
         caps.isEmpty() ? null : caps, priority, runtime, input, maxAttempts, timeout, null, null, null, key));
@@ -232,7 +259,7 @@ public final class MeshCli {
 
   private int tasks(MeshClient mesh, List<String> args) {
     if (args.isEmpty()) {
-      throw new IllegalArgumentException("usage: ./mesh tasks MISSION [--status STATUS]");
+      throw new BadUsageException("usage: ./mesh tasks MISSION [--status STATUS]");
     }
     UUID mission = missionId(mesh, args.removeFirst(), false);
     String status = null;
@@ -251,45 +278,30 @@ public final class MeshCli {
     return 0;
   }
 
-  private int task(MeshClient mesh, String id) {
-    TaskView t = mesh.task(UUID.fromString(id));
-    out.println(t.title() + "  [" + t.status() + "]  " + t.id());
-    out.println("  mission " + t.missionId() + ", policy " + t.claimPolicy() + ", pool " + t.pool() + ", priority "
-        + t.priority() + (t.runtime() == null ? "" : ", runtime " + t.runtime()));
-    if (t.waitingReason() != null) {
-      out.println("  waiting: " + t.waitingReason().message());
-    }
-    if (t.error() != null) {
-      out.println("  error: " + t.error());
-    }
-    if (t.usageTotal() != null) {
-      out.println("  usage: " + UsageText.spending(t.usageTotal()));
-    }
-    if (t.result() != null && !t.result().isNull()) {
-      out.println("  result: " + (t.result().isString() ? t.result().asString() : t.result().toString()).strip());
-    }
-    for (AttemptView a : t.attempts()) {
-      out.println("  attempt " + a.number() + " " + a.id() + " by agent " + a.agentId() + ": "
-          + (a.outcome() == null ? "live (lease until " + a.leaseExpiresAt() + ")" : a.outcome())
-          + (a.exitCode() == null ? "" : ", exit " + a.exitCode())
-          + (a.outcome() != null && a.error() != null && !a.error().isBlank() ? " - " + a.error().strip() : ""));
-      if (a.usage() != null) {
-        out.println("      usage: " + UsageText.usage(a.usage()));
-      }
-      if (a.logTail() != null && !a.logTail().isBlank()) {
-        List<String> lines = a.logTail().strip().lines().toList();
-        if (lines.size() > LOG_LINES) {
-          out.println("      | ... (" + (lines.size() - LOG_LINES) + " earlier lines)");
-        }
-        lines.subList(Math.max(0, lines.size() - LOG_LINES), lines.size()).forEach(l -> out.println("      | " + l));
-      }
-    }
+  private int task(MeshClient mesh, UUID id) {
+    TaskText.show(mesh.task(id), out);
     return 0;
   }
 
   private int print(TaskView t) {
     out.println(t.id() + "  " + t.status());
     return 0;
+  }
+
+  /** A cancel ends a task that no agent holds at once; one being worked on stops when its agent next hears. */
+  private int cancelled(TaskView t) {
+    if (t.cancelRequested() && !"cancelled".equals(t.status())) {
+      out.println(t.id() + "  cancellation requested: the task is " + t.status()
+          + "; its agent stops it at its next heartbeat (./mesh task " + t.id() + " shows when it ended)");
+    } else {
+      out.println(t.id() + "  cancellation requested: the task is now " + t.status());
+    }
+    return 0;
+  }
+
+  /** The single argument of {@code ./mesh COMMAND ID}: a task id. */
+  private static UUID taskId(List<String> args, String command) {
+    return OptionValues.id("./mesh " + command + " ID expects a task id", one(args, command + " ID"));
   }
 
   private int agents(MeshClient mesh) {
@@ -303,7 +315,7 @@ public final class MeshCli {
 
   private int enrol(MeshClient mesh, List<String> args) {
     if (args.isEmpty()) {
-      throw new IllegalArgumentException("usage: ./mesh enrol NAME [--pool P]... [--capability C]... [--runtime R]..."
+      throw new BadUsageException("usage: ./mesh enrol NAME [--pool P]... [--capability C]... [--runtime R]..."
           + " [--max-concurrency N]");
     }
     String name = args.removeFirst();
@@ -318,8 +330,8 @@ public final class MeshCli {
         case "--pool" -> pools.add(value);
         case "--capability" -> caps.add(value);
         case "--runtime" -> runtimes.add(value);
-        case "--max-concurrency" -> max = Integer.parseInt(value);
-        default -> throw new IllegalArgumentException("unknown option " + flag);
+        case "--max-concurrency" -> max = OptionValues.wholeNumber(flag, value);
+        default -> throw new BadUsageException("unknown option " + flag + "; see ./mesh help");
       }
     }
     EnrolledAgent enrolled = mesh.enrol(new AgentRequest(name, pools.isEmpty() ? null : pools, caps, runtimes, max,
@@ -329,14 +341,14 @@ public final class MeshCli {
     return 0;
   }
 
-  private int watch(CliConfig config, MeshClient mesh, String missionArg) throws Exception {
+  private int watch(CliConfig config, MeshClient mesh, String missionArg) throws IOException, InterruptedException {
     UUID mission = missionId(mesh, missionArg, false);
     HttpRequest request = HttpRequest.newBuilder(URI.create(config.apiUrl() + "/work/missions/" + mission + "/events"))
         .header("Authorization", "Bearer " + config.token()).header("Accept", "text/event-stream").build();
     HttpResponse<InputStream> response = HttpClient.newHttpClient().send(request,
         HttpResponse.BodyHandlers.ofInputStream());
     if (response.statusCode() != 200) {
-      throw new IllegalStateException("the events stream answered " + response.statusCode());
+      throw new MeshUnreachableException("the events stream answered " + response.statusCode());
     }
     out.println("watching mission " + missionArg + " (Ctrl-C to stop)");
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
@@ -353,21 +365,8 @@ public final class MeshCli {
     return 0;
   }
 
-  private int schedules(CliConfig config) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(config.schedulerUrl() + "/schedules"))
-        .header("Authorization", "Bearer " + config.token()).build();
-    HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      throw new IllegalStateException("the scheduler answered " + response.statusCode() + ": " + response.body());
-    }
-    JsonNode body = MeshClient.JSON.readTree(response.body());
-    JsonNode jobs = body.isArray() ? body : body.path("jobs");
-    out.printf("%-24s  %-20s  %-8s  %s%n", "NAME", "SCHEDULE", "STATE", "NEXT FIRE");
-    for (JsonNode job : jobs) {
-      out.printf("%-24s  %-20s  %-8s  %s%n", job.path("name").asString(), job.path("schedule").asString(),
-          job.path("paused").asBoolean() ? "paused" : job.path("enabled").asBoolean(true) ? "enabled" : "disabled",
-          job.path("next_fire_at").asString(job.path("next_fire").asString("")));
-    }
+  private int schedules(CliConfig config) throws IOException, InterruptedException {
+    Schedules.list(config, out);
     return 0;
   }
 
@@ -387,7 +386,7 @@ public final class MeshCli {
         cursor = page.nextCursor();
       } while (cursor != null);
       if (!create) {
-        throw new IllegalArgumentException("no mission named '" + nameOrId + "'; list them with ./mesh missions");
+        throw new BadUsageException("no mission named '" + nameOrId + "'; list them with ./mesh missions");
       }
       MissionView created = mesh.createMission(nameOrId, "");
       out.println("created mission " + created.name());
@@ -397,14 +396,14 @@ public final class MeshCli {
 
   private static String one(List<String> args, String usage) {
     if (args.size() != 1) {
-      throw new IllegalArgumentException("usage: ./mesh " + usage);
+      throw new BadUsageException("usage: ./mesh " + usage);
     }
     return args.getFirst();
   }
 
   private static String value(String flag, List<String> args) {
     if (args.isEmpty()) {
-      throw new IllegalArgumentException(flag + " needs a value");
+      throw new BadUsageException(flag + " needs a value");
     }
     return args.removeFirst();
   }
