@@ -17,7 +17,8 @@ class DataDirLockTest {
   TaskWorker worker() {
     // No mesh-api at this address: the worker keeps waiting for it in the background, holding its directory.
     return new TaskWorker(
-        TestWorkers.bind(Map.of("api-url", "http://127.0.0.1:1", "data-dir", dataDir.toString(), "node-name", "locker")),
+        TestWorkers.bind(Map.of("api-url", "http://127.0.0.1:1", "data-dir", dataDir.toString(), "node-name", "locker",
+            "enrolment-token", "wm_op_unused")),
         Map.of("bootstrap.servers", "127.0.0.1:1"), new SimpleMeterRegistry());
   }
 
