@@ -75,7 +75,7 @@ public final class TaskWorker implements AutoCloseable {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final List<AutoCloseable> loops = new ArrayList<>();
 
-  private DataDirLock dataDirLock;
+  private LockFile dataDirLock;
   private ScheduledExecutorService timer;
   private SecretsBroker secrets;
   private SubagentLauncher launcher;
