@@ -113,7 +113,8 @@ class HostileInputTest extends ApiTestBase {
       assertThat(r.statusCode()).as("task_ids = " + abbreviate(value) + " -> " + abbreviate(r.body()))
           .isNotEqualTo(500).isBetween(200, 499);
       if (r.statusCode() == 200) {
-        assertThat(r.body()).isEqualTo("{\"claims\":[]}"); // no task_ids, or a uuid of no task
+        // no task_ids, or a uuid of no task: nothing claimed, and the reason says why
+        assertThat(r.body()).startsWith("{\"claims\":[],\"reason\":{\"code\":\"no_ready_work\"");
       }
     }
     TaskView after = operator().task(task.id());
