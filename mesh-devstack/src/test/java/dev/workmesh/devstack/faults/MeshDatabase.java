@@ -169,7 +169,9 @@ final class MeshDatabase {
 
   /**
    * A digest of the mesh's durable state, for "nothing changed": missions, tasks, attempts, broadcast
-   * targets, fire records, the agents' identities (not their heartbeat times) and the outbox size.
+   * targets, fire records, the agents' identities (not their heartbeat times) and the outbox size, less agent
+   * events: any call an agent makes with its own token is a sign of life and may reconnect it (an agent
+   * event), which is no change to work.
    */
   String stateDigest() {
     return text("""
@@ -181,7 +183,7 @@ final class MeshDatabase {
           coalesce((SELECT string_agg(f::text, '|' ORDER BY f.job_name, f.scheduled_at) FROM schedule_fire f), '') || '#' ||
           coalesce((SELECT string_agg(g.id::text || g.name || g.token_hash::text || g.pools::text, '|' ORDER BY g.id)
                     FROM agent g), '') || '#' ||
-          (SELECT count(*) FROM outbox)::text)""");
+          (SELECT count(*) FROM outbox WHERE topic <> 'mesh.agent-events')::text)""");
   }
 
   /** The parts of {@link #stateDigest}, by table, to say which one changed. */
@@ -196,7 +198,7 @@ final class MeshDatabase {
         + " FROM schedule_fire f"));
     parts.put("agent", text("SELECT md5(coalesce(string_agg(g.id::text || g.name || g.token_hash::text || g.pools::text,"
         + " '|' ORDER BY g.id), '')) FROM agent g"));
-    parts.put("outbox rows", text("SELECT count(*)::text FROM outbox"));
+    parts.put("outbox rows", text("SELECT count(*)::text FROM outbox WHERE topic <> 'mesh.agent-events'"));
     return parts;
   }
 

@@ -27,10 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Task fields never reach a shell. The agent CLIs (claude_code, codex, gemini, goose) are pointed, with
- * {@code task-worker.binaries[...]}, at a script that records the argv it was given, NUL-separated. Tasks
- * whose title, description and input are shell metacharacters run through them: the prompt arrives as one
- * argv element byte for byte, and no command substitution, backtick, redirection or chained command in any
- * field has a side effect (the marker files they would create never exist).
+ * {@code task-worker.binaries[...]}, at a script that records the argv it was given, NUL-separated, and its
+ * stdin. Tasks whose title, description and input are shell metacharacters run through them: the prompt
+ * arrives byte for byte on stdin (claude_code, codex, gemini; none of it in argv) or as one argv element
+ * (goose), and no command substitution, backtick, redirection or chained command in any field has a side
+ * effect (the marker files they would create never exist).
  */
 @ExtendWith(FaultSummaryExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -47,10 +48,12 @@ class TaskFieldsNeverReachAShellTest {
   void start(@TempDir Path tempDir) throws Exception {
     dir = tempDir;
     recorded = Files.createDirectories(dir.resolve("argv"));
-    // Records its argv (each element NUL-terminated) and prints a JSON result; the worker runs it directly.
+    // Records its argv (each element NUL-terminated) and its stdin, and prints a JSON result; the worker runs it
+    // directly.
     Path script = dir.resolve("record-argv.sh");
     Files.writeString(script, "#!/bin/sh\n"
         + "for a in \"$@\"; do printf '%s\\0' \"$a\"; done > '" + recorded + "'/\"$MESH_ATTEMPT_ID\"\n"
+        + "cat > '" + recorded + "'/\"$MESH_ATTEMPT_ID.stdin\"\n"
         + "echo '{\"recorded\": true}'\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
     stack = FaultStack.start(dir, FaultLedger.unlisted("shell: set-up"));
@@ -96,6 +99,13 @@ class TaskFieldsNeverReachAShellTest {
     return argv;
   }
 
+  String stdinOf(TaskView task) throws Exception {
+    return Files.readString(recorded.resolve(task.attempts().getLast().id() + ".stdin"), StandardCharsets.UTF_8);
+  }
+
+  /** The runtimes that read the prompt from stdin. */
+  static final List<String> PROMPT_ON_STDIN = List.of("claude_code", "codex", "gemini");
+
   @Test
   void hostileTaskFieldsReachAgentClisAsSingleArgumentsAndNoShellRunsThem() throws Exception {
     FaultLedger.Scenario scenario = FaultLedger.global().scenario("task fields never reach a shell (agent CLIs)");
@@ -104,16 +114,18 @@ class TaskFieldsNeverReachAShellTest {
     String description = hostile("");
     String dashed = hostile("--dangerously-skip-permissions ");
     // The prompt is the description; with a blank description it is the title.
+    // Expected on stdin for the CLIs that read it there; the exact argv for goose.
+    Map<String, String> onStdin = new LinkedHashMap<>();
     runs.put("claude_code", run("claude_code", hostile("title "), description));
-    expected.put("claude_code", List.of("-p", "--", description));
+    onStdin.put("claude_code", description);
     runs.put("claude_code (leading dashes)", run("claude_code", "t", dashed));
-    expected.put("claude_code (leading dashes)", List.of("-p", "--", dashed));
+    onStdin.put("claude_code (leading dashes)", dashed);
     runs.put("claude_code (prompt from the title)", run("claude_code", hostile("title "), ""));
-    expected.put("claude_code (prompt from the title)", List.of("-p", "--", hostile("title ")));
+    onStdin.put("claude_code (prompt from the title)", hostile("title "));
     runs.put("codex", run("codex", "t", dashed));
-    expected.put("codex", List.of("exec", "--", dashed));
+    onStdin.put("codex", dashed);
     runs.put("gemini", run("gemini", "t", description));
-    expected.put("gemini", List.of("--prompt=" + description));
+    onStdin.put("gemini", description);
     runs.put("goose", run("goose", "t", description));
     expected.put("goose", List.of("run", "--text=" + description));
 
@@ -121,8 +133,13 @@ class TaskFieldsNeverReachAShellTest {
       TaskView task = run.getValue();
       scenario.faultInjected("hostile prompt, title and input for an agent CLI");
       assertThat(task.status()).as(run.getKey() + ": " + task.error()).isEqualTo("succeeded");
-      assertThat(argvOf(task)).as(run.getKey()).containsExactlyElementsOf(expected.get(run.getKey()));
-      assertThat(task.result().get("recorded").asBoolean()).isTrue();
+      if (onStdin.containsKey(run.getKey())) {
+        assertThat(stdinOf(task)).as(run.getKey() + ": the prompt on stdin").isEqualTo(onStdin.get(run.getKey()));
+        assertThat(argvOf(task)).as(run.getKey() + ": no part of any task field in argv")
+            .noneMatch(a -> a.contains("touch ") || a.contains("title "));
+      } else {
+        assertThat(argvOf(task)).as(run.getKey()).containsExactlyElementsOf(expected.get(run.getKey()));
+      }
     }
     List<Path> created = markers.stream().filter(Files::exists).toList();
     scenario.figure("runtimes checked", runs.keySet());
@@ -142,7 +159,14 @@ class TaskFieldsNeverReachAShellTest {
   void aPromptThatStartsWithADashIsNeverWhereAnOptionParserReadsOptions() throws Exception {
     for (String runtime : List.of("claude_code", "codex", "gemini", "goose")) {
       String prompt = "--yolo " + hostile("");
-      List<String> argv = argvOf(run(runtime, "t", prompt));
+      TaskView task = run(runtime, "t", prompt);
+      List<String> argv = argvOf(task);
+      if (PROMPT_ON_STDIN.contains(runtime)) {
+        assertThat(stdinOf(task)).as(runtime).isEqualTo(prompt);
+        assertThat(argv).as("%s argv %s: no option parser sees the prompt", runtime, argv)
+            .noneMatch(a -> a.contains("--yolo"));
+        continue;
+      }
       int at = argv.indexOf(prompt);
       boolean attached = argv.stream().anyMatch(a -> a.endsWith("=" + prompt));
       assertThat(attached || (at > 0 && argv.subList(0, at).contains("--")))
