@@ -56,8 +56,9 @@ final class AgentCli {
     switch (name) {
       case "claude" -> {
         env.put("CLAUDE_CONFIG_DIR", home.resolve(".claude").toString());
-        // The connection timeout (default 30 s) is for a machine that is not running a test suite.
-        env.put("MCP_TIMEOUT", "120000");
+        // Claude Code's default connection wait (30 s): the server given a wrong token is reported failed
+        // only once it runs out, so a longer one only makes the test slower.
+        env.put("MCP_TIMEOUT", "30000");
         env.put("DISABLE_TELEMETRY", "1");
         env.put("DISABLE_AUTOUPDATER", "1");
         env.put("DISABLE_ERROR_REPORTING", "1");
