@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.workmesh.client.model.EnrolledAgent;
-import dev.workmesh.testsupport.agents.RealAgentTest;
+import dev.workmesh.testsupport.agents.RunsRealAgentClis;
 import java.io.IOException;
 import io.modelcontextprotocol.client.McpSyncClient;
 import java.net.URI;
@@ -30,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Streamable HTTP with an agent's bearer token, as each CLI itself reports; a wrong token is reported
  * as a failed connection. Each CLI gets a private home: the machine user's config is never read or written.
  */
-@RealAgentTest
+@RunsRealAgentClis
 class McpClientConfigTest {
 
   private static final String SERVER = "workmesh";

@@ -13,7 +13,7 @@ import dev.workmesh.testsupport.MeshIntegrationTest;
 import dev.workmesh.testsupport.MeshTestEnv;
 import dev.workmesh.testsupport.agents.AgentClis;
 import dev.workmesh.testsupport.agents.ModelStub;
-import dev.workmesh.testsupport.agents.RealAgentTest;
+import dev.workmesh.testsupport.agents.RunsRealAgentClis;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * wrapper script gives it the stub's address and a key, and execs it with the worker's arguments and
  * stdin untouched.
  */
-@RealAgentTest
+@RunsRealAgentClis
 @MeshIntegrationTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RealAgentRuntimesTest {

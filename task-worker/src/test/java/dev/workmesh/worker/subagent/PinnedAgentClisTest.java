@@ -3,7 +3,7 @@ package dev.workmesh.worker.subagent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.workmesh.testsupport.agents.AgentClis;
-import dev.workmesh.testsupport.agents.RealAgentTest;
+import dev.workmesh.testsupport.agents.RunsRealAgentClis;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The real-agent tests run the CLI versions that agent-clis/package.json pins and the README names. */
-@RealAgentTest
+@RunsRealAgentClis
 class PinnedAgentClisTest {
 
   @ParameterizedTest(name = "{0} --version says {1}")

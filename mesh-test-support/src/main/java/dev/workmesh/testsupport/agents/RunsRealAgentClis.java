@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Tag;
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
-@Tag(RealAgentTest.TAG)
-public @interface RealAgentTest {
+@Tag(RunsRealAgentClis.TAG)
+public @interface RunsRealAgentClis {
   String TAG = "real-agent";
 }
