@@ -23,7 +23,7 @@ class DataDirLockTest {
       for (List<String> flags : List.of(List.<String>of(), List.of("--fresh"))) {
         List<String> args = new java.util.ArrayList<>(List.of("--data-dir", dataDir.toString()));
         args.addAll(flags);
-        DevStack second = new DevStack(DevOptions.parse(args));
+        DevStack second = new DevStack(DevCommand.parse(args));
         assertThatThrownBy(() -> second.start(DevStack.Progress.silent()))
             .isInstanceOfSatisfying(DataDirInUseException.class, e -> {
               assertThat(e.holderPid()).isEqualTo(Long.toString(ProcessHandle.current().pid()));

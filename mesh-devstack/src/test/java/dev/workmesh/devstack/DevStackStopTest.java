@@ -141,7 +141,7 @@ class DevStackStopTest {
   }
 
   private DevOptions options() {
-    return DevOptions.parse(List.of("--data-dir", dataDir.toString(), "--api-port", "0", "--mcp-port", "0",
+    return DevCommand.parse(List.of("--data-dir", dataDir.toString(), "--api-port", "0", "--mcp-port", "0",
         "--worker-port", "0", "--scheduler-port", "0", "--watchdog-port", "0", "--postgres-port", "0",
         "--kafka-port", "0"));
   }

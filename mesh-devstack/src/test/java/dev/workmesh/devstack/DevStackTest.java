@@ -31,7 +31,7 @@ class DevStackTest {
   @Test
   void theDevStackRunsASubmittedTaskAndKeepsItsStateAcrossARestart() throws Exception {
     int kafkaPort = freePort();
-    DevOptions options = DevOptions.parse(List.of("--data-dir", dataDir.toString(), "--api-port", "0",
+    DevOptions options = DevCommand.parse(List.of("--data-dir", dataDir.toString(), "--api-port", "0",
         "--mcp-port", "0", "--worker-port", "0", "--scheduler-port", "0", "--watchdog-port", "0",
         "--postgres-port", "0", "--kafka-port", String.valueOf(kafkaPort)));
     UUID taskId;

@@ -7,14 +7,24 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
 import tools.jackson.databind.JsonNode;
 
 /** {@code ./mesh schedules}: the scheduler's jobs and when each fires next, from scheduler-service. */
-final class Schedules {
+@Command(name = "schedules", description = "list scheduled jobs and their next fire time")
+final class Schedules implements Callable<Integer> {
 
-  private Schedules() {}
+  private final MeshConnection mesh;
 
-  static void list(CliConfig config, PrintStream out) throws IOException, InterruptedException {
+  Schedules(MeshConnection mesh) {
+    this.mesh = mesh;
+  }
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    CliConfig config = mesh.config();
+    PrintStream out = mesh.out;
     HttpRequest request = HttpRequest.newBuilder(URI.create(config.schedulerUrl() + "/schedules"))
         .header("Authorization", "Bearer " + config.token()).build();
     HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
@@ -29,5 +39,6 @@ final class Schedules {
           job.path("paused").asBoolean() ? "paused" : job.path("enabled").asBoolean(true) ? "enabled" : "disabled",
           job.path("next_fire_at").asString(job.path("next_fire").asString("")));
     }
+    return 0;
   }
 }

@@ -192,6 +192,39 @@ class MeshCliTest {
     assertThat(out()).isEqualTo(TASK + "  cancellation requested: the task is now cancelled");
   }
 
+  @Test
+  void anUnknownCommandIsNamedAndHelpListsTheCommands() {
+    assertThat(run("frobnicate")).isEqualTo(2);
+    assertThat(err()).isEqualTo("unknown command 'frobnicate'; ./mesh help lists them");
+
+    assertThat(run("help")).isZero();
+    assertThat(out()).contains("submit", "tasks", "retry", "cancel", "enrol", "schedules");
+  }
+
+  @Test
+  void aMissingArgumentNamesItAndPointsToTheCommandsHelp() {
+    assertThat(run("submit", MISSION)).isEqualTo(2);
+
+    assertThat(err()).contains("'TITLE'").endsWith("see ./mesh submit --help");
+  }
+
+  @Test
+  void anUnknownOptionIsAUsageError() {
+    assertThat(run("tasks", MISSION, "--colour", "red")).isEqualTo(2);
+
+    assertThat(err()).contains("--colour").doesNotContain("cannot reach");
+  }
+
+  @Test
+  void aDevPortOutOfRangeSaysWhichPortsItTakes() {
+    MeshCli cli = new MeshCli(new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), Map.of()).add(new dev.workmesh.devstack.DevCommand());
+
+    assertThat(cli.run(List.of("dev", "--api-port", "70000"))).isEqualTo(2);
+
+    assertThat(err()).isEqualTo("--api-port expects a port number from 0 to 65535, got \"70000\"");
+  }
+
   private static String task(String status, boolean cancelRequested) {
     return """
         {"id":"%s","mission_id":"%s","title":"t","claim_policy":"first_claim","pool":"default","priority":0,
