@@ -10,7 +10,9 @@ import dev.workmesh.core.lease.LeaseRescuer;
 import dev.workmesh.core.mission.MissionStore;
 import dev.workmesh.core.outbox.OutboxWriter;
 import dev.workmesh.core.task.RetryBackoff;
+import dev.workmesh.core.task.TaskActions;
 import dev.workmesh.core.task.TaskLifecycle;
+import dev.workmesh.core.task.TaskMaintenance;
 import dev.workmesh.core.task.TaskStore;
 import dev.workmesh.core.task.TaskSubmitter;
 import java.time.Duration;
@@ -36,6 +38,8 @@ public final class MeshCore {
   private final MissionStore missions;
   private final TaskStore tasks;
   private final TaskLifecycle lifecycle;
+  private final TaskActions actions;
+  private final TaskMaintenance maintenance;
   private final TaskSubmitter submitter;
   private final AgentStore agents;
   private final ClaimEngine claims;
@@ -48,7 +52,9 @@ public final class MeshCore {
     this.outbox = new OutboxWriter(db);
     this.missions = new MissionStore(db);
     this.tasks = new TaskStore(db);
-    this.lifecycle = new TaskLifecycle(db, outbox, tasks, settings.backoff());
+    this.lifecycle = new TaskLifecycle(db, outbox, settings.backoff());
+    this.actions = new TaskActions(db, outbox, tasks, lifecycle);
+    this.maintenance = new TaskMaintenance(db, outbox, lifecycle);
     this.submitter = new TaskSubmitter(db, tasks, lifecycle);
     this.agents = new AgentStore(db, outbox);
     this.claims = new ClaimEngine(db, tasks, outbox, settings.lease());
@@ -81,6 +87,8 @@ public final class MeshCore {
   public MissionStore missions() { return missions; }
   public TaskStore tasks() { return tasks; }
   public TaskLifecycle lifecycle() { return lifecycle; }
+  public TaskActions actions() { return actions; }
+  public TaskMaintenance maintenance() { return maintenance; }
   public TaskSubmitter submitter() { return submitter; }
   public AgentStore agents() { return agents; }
   public ClaimEngine claims() { return claims; }

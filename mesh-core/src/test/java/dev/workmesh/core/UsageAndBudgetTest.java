@@ -197,12 +197,12 @@ class UsageAndBudgetTest {
 
     // The re-dispatch sweep publishes nothing for a spent mission; raising its budget frees its tasks.
     mesh.clock.advance(Duration.ofMinutes(10));
-    mesh.core.lifecycle().redispatchStale(Duration.ofMinutes(1), 1000);
+    mesh.core.maintenance().redispatchStale(Duration.ofMinutes(1), 1000);
     assertThat(dispatchRecords(left)).isEqualTo(1);
     Mission raised = mesh.core.missions().setBudget(budgeted.id(), new MissionBudget(5000L, null));
     assertThat(raised.budgetExhausted()).isFalse();
     assertThat(mesh.core.diagnosis().whyWaiting(mesh.core.tasks().get(left))).isEmpty();
-    mesh.core.lifecycle().redispatchStale(Duration.ofMinutes(1), 1000);
+    mesh.core.maintenance().redispatchStale(Duration.ofMinutes(1), 1000);
     assertThat(dispatchRecords(left)).isEqualTo(2);
     assertThat(mesh.core.claims().claimTasks(agent.id(), List.of(left, costLeft)))
         .extracting(c -> c.task().id()).containsExactly(left);

@@ -191,7 +191,7 @@ public final class AttemptReports {
     finishAttempt(live.id(), AttemptOutcome.SUCCEEDED, report.result(), null, report.exitCode(), report.logTail(),
         report.usage());
     if (live.broadcast()) {
-      lifecycle.afterTargetAttempt(taskId, live.agentId(), AttemptOutcome.SUCCEEDED, report.result(), null, false);
+      lifecycle.broadcast().afterTargetAttempt(taskId, live.agentId(), AttemptOutcome.SUCCEEDED, report.result(), null, false);
     } else {
       lifecycle.succeedAttempt(taskId, report.result(), live.agentId(), live.id());
     }
@@ -212,7 +212,7 @@ public final class AttemptReports {
     finishAttempt(live.id(), report.outcome(), null, report.error(), report.exitCode(), report.logTail(),
         report.usage());
     if (live.broadcast()) {
-      lifecycle.afterTargetAttempt(taskId, live.agentId(), report.outcome(), null, report.error(), report.retryable());
+      lifecycle.broadcast().afterTargetAttempt(taskId, live.agentId(), report.outcome(), null, report.error(), report.retryable());
     } else {
       lifecycle.afterBadAttempt(taskId, report.outcome(), report.error(), report.retryable(), live.agentId(),
           live.id());
@@ -449,7 +449,7 @@ public final class AttemptReports {
       Live live = lockLive(taskId, claimToken, agentId);
       finishAttempt(live.id(), AttemptOutcome.RELEASED, null, clip(why, MAX_RELEASE_REASON), null, null, null);
       if (live.broadcast()) {
-        lifecycle.releaseTarget(taskId, live.agentId());
+        lifecycle.broadcast().releaseTarget(taskId, live.agentId());
       } else {
         lifecycle.released(taskId, why);
       }
@@ -479,12 +479,12 @@ public final class AttemptReports {
     lifecycle.attemptLost(taskId, live.get().agentId(), attemptId, reason);
     if (requeueNow) {
       if (live.get().broadcast()) {
-        lifecycle.releaseTarget(taskId, live.get().agentId());
+        lifecycle.broadcast().releaseTarget(taskId, live.get().agentId());
       } else {
         lifecycle.released(taskId, reason);
       }
     } else if (live.get().broadcast()) {
-      lifecycle.afterTargetAttempt(taskId, live.get().agentId(), AttemptOutcome.LOST, null, reason, true);
+      lifecycle.broadcast().afterTargetAttempt(taskId, live.get().agentId(), AttemptOutcome.LOST, null, reason, true);
     } else {
       lifecycle.afterBadAttempt(taskId, AttemptOutcome.LOST, reason, true, live.get().agentId(), attemptId);
     }
