@@ -3,6 +3,7 @@ package dev.workmesh.core;
 import dev.workmesh.core.agent.AgentStatus;
 import dev.workmesh.core.agent.AgentStore;
 import dev.workmesh.core.claim.AttemptReports;
+import dev.workmesh.core.claim.BatchReports;
 import dev.workmesh.core.claim.ClaimDiagnosis;
 import dev.workmesh.core.claim.ClaimEngine;
 import dev.workmesh.core.db.MeshDb;
@@ -44,6 +45,7 @@ public final class MeshCore {
   private final AgentStore agents;
   private final ClaimEngine claims;
   private final AttemptReports reports;
+  private final BatchReports batchReports;
   private final LeaseRescuer rescuer;
   private final ClaimDiagnosis diagnosis;
 
@@ -59,6 +61,7 @@ public final class MeshCore {
     this.agents = new AgentStore(db, outbox);
     this.claims = new ClaimEngine(db, tasks, outbox, settings.lease());
     this.reports = new AttemptReports(db, lifecycle, claims, agents);
+    this.batchReports = new BatchReports(db, lifecycle, reports);
     this.rescuer = new LeaseRescuer(db, reports);
     this.diagnosis = new ClaimDiagnosis(db, agents);
   }
@@ -93,6 +96,7 @@ public final class MeshCore {
   public AgentStore agents() { return agents; }
   public ClaimEngine claims() { return claims; }
   public AttemptReports reports() { return reports; }
+  public BatchReports batchReports() { return batchReports; }
   public LeaseRescuer rescuer() { return rescuer; }
   public ClaimDiagnosis diagnosis() { return diagnosis; }
 }
