@@ -3,6 +3,7 @@ package dev.workmesh.core;
 import dev.workmesh.core.agent.AgentStatus;
 import dev.workmesh.core.agent.AgentStore;
 import dev.workmesh.core.claim.AttemptReports;
+import dev.workmesh.core.claim.BatchReports;
 import dev.workmesh.core.claim.ClaimDiagnosis;
 import dev.workmesh.core.claim.ClaimEngine;
 import dev.workmesh.core.db.MeshDb;
@@ -10,7 +11,9 @@ import dev.workmesh.core.lease.LeaseRescuer;
 import dev.workmesh.core.mission.MissionStore;
 import dev.workmesh.core.outbox.OutboxWriter;
 import dev.workmesh.core.task.RetryBackoff;
+import dev.workmesh.core.task.TaskActions;
 import dev.workmesh.core.task.TaskLifecycle;
+import dev.workmesh.core.task.TaskMaintenance;
 import dev.workmesh.core.task.TaskStore;
 import dev.workmesh.core.task.TaskSubmitter;
 import java.time.Duration;
@@ -36,10 +39,13 @@ public final class MeshCore {
   private final MissionStore missions;
   private final TaskStore tasks;
   private final TaskLifecycle lifecycle;
+  private final TaskActions actions;
+  private final TaskMaintenance maintenance;
   private final TaskSubmitter submitter;
   private final AgentStore agents;
   private final ClaimEngine claims;
   private final AttemptReports reports;
+  private final BatchReports batchReports;
   private final LeaseRescuer rescuer;
   private final ClaimDiagnosis diagnosis;
 
@@ -48,11 +54,14 @@ public final class MeshCore {
     this.outbox = new OutboxWriter(db);
     this.missions = new MissionStore(db);
     this.tasks = new TaskStore(db);
-    this.lifecycle = new TaskLifecycle(db, outbox, tasks, settings.backoff());
+    this.lifecycle = new TaskLifecycle(db, outbox, settings.backoff());
+    this.actions = new TaskActions(db, outbox, tasks, lifecycle);
+    this.maintenance = new TaskMaintenance(db, outbox, lifecycle);
     this.submitter = new TaskSubmitter(db, tasks, lifecycle);
     this.agents = new AgentStore(db, outbox);
     this.claims = new ClaimEngine(db, tasks, outbox, settings.lease());
     this.reports = new AttemptReports(db, lifecycle, claims, agents);
+    this.batchReports = new BatchReports(db, lifecycle, reports);
     this.rescuer = new LeaseRescuer(db, reports);
     this.diagnosis = new ClaimDiagnosis(db, agents);
   }
@@ -81,10 +90,13 @@ public final class MeshCore {
   public MissionStore missions() { return missions; }
   public TaskStore tasks() { return tasks; }
   public TaskLifecycle lifecycle() { return lifecycle; }
+  public TaskActions actions() { return actions; }
+  public TaskMaintenance maintenance() { return maintenance; }
   public TaskSubmitter submitter() { return submitter; }
   public AgentStore agents() { return agents; }
   public ClaimEngine claims() { return claims; }
   public AttemptReports reports() { return reports; }
+  public BatchReports batchReports() { return batchReports; }
   public LeaseRescuer rescuer() { return rescuer; }
   public ClaimDiagnosis diagnosis() { return diagnosis; }
 }

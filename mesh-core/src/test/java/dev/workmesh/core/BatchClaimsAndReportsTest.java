@@ -116,7 +116,7 @@ class BatchClaimsAndReportsTest {
     Claim c4 = byTask(mine, ids.get(4));
     mesh.core.reports().heartbeat(c1.task().id(), c1.claimToken(), me.id()); // c1 is running, the others claimed
 
-    List<Reported> answers = mesh.core.reports().reportAll(me.id(), List.of(
+    List<Reported> answers = mesh.core.batchReports().reportAll(me.id(), List.of(
         Report.completed(ids.get(0), c0.claimToken(), new Completion(json("{\"n\":0}"), 0, "log 0")),
         Report.completed(ids.get(1), c1.claimToken(), new Completion(json("[1]"), 0, null)),
         Report.failed(ids.get(2), c2.claimToken(), new Failure(AttemptOutcome.FAILED, "boom", true, 2, "tail")),
@@ -159,7 +159,7 @@ class BatchClaimsAndReportsTest {
     assertThat(previousOfSucceeded(ids.get(1))).isEqualTo("running");
 
     // the same reports again: every one is stale now, and nothing changes twice
-    List<Reported> again = mesh.core.reports().reportAll(me.id(), List.of(
+    List<Reported> again = mesh.core.batchReports().reportAll(me.id(), List.of(
         Report.completed(ids.get(0), c0.claimToken(), new Completion(json("{\"n\":9}"), 0, null))));
     assertThat(again.getFirst().refusal()).isInstanceOf(StaleClaimException.class)
         .hasMessageContaining("already ended succeeded");
@@ -179,7 +179,7 @@ class BatchClaimsAndReportsTest {
     assertThat(claims).hasSize(2);
     assertThat(mesh.core.tasks().get(then).status()).isEqualTo(TaskStatus.PENDING);
 
-    List<Reported> answers = mesh.core.reports().reportAll(me.id(), List.of(
+    List<Reported> answers = mesh.core.batchReports().reportAll(me.id(), List.of(
         Report.completed(first, byTask(claims, first).claimToken(), new Completion(json("1"), 0, null)),
         Report.completed(everyone, byTask(claims, everyone).claimToken(), new Completion(json("2"), 0, null))));
 
@@ -199,12 +199,12 @@ class BatchClaimsAndReportsTest {
     Claim claim = mesh.core.claims().claimTask(me.id(), id).orElseThrow();
     Report ok = Report.completed(id, claim.claimToken(), new Completion(null, 0, null));
 
-    assertThatThrownBy(() -> mesh.core.reports().reportAll(me.id(), List.of(ok, ok)))
+    assertThatThrownBy(() -> mesh.core.batchReports().reportAll(me.id(), List.of(ok, ok)))
         .isInstanceOf(ValidationException.class).hasMessageContaining("reports[1].task_id");
-    assertThatThrownBy(() -> mesh.core.reports().reportAll(me.id(), List.of(ok,
+    assertThatThrownBy(() -> mesh.core.batchReports().reportAll(me.id(), List.of(ok,
         Report.completed(UUID.randomUUID(), "t", new Completion(json("{\"k\":\"a\\u0000b\"}"), 0, null)))))
         .isInstanceOf(ValidationException.class).hasMessageContaining("reports[1].result");
-    assertThatThrownBy(() -> mesh.core.reports().reportAll(me.id(), List.of()))
+    assertThatThrownBy(() -> mesh.core.batchReports().reportAll(me.id(), List.of()))
         .isInstanceOf(ValidationException.class).hasMessageContaining("reports");
 
     assertThat(mesh.core.tasks().get(id).status()).isEqualTo(TaskStatus.CLAIMED);

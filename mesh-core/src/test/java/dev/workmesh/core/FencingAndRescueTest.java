@@ -187,7 +187,7 @@ class FencingAndRescueTest {
     Claim claim = claimFresh(worker);
     UUID task = claim.task().id();
     assertThat(mesh.core.reports().heartbeat(task, claim.claimToken(), worker.id()).cancelRequested()).isFalse();
-    mesh.core.lifecycle().cancel(task);
+    mesh.core.actions().cancel(task);
     assertThat(mesh.core.reports().heartbeat(task, claim.claimToken(), worker.id()).cancelRequested()).isTrue();
     mesh.core.reports().fail(task, claim.claimToken(), worker.id(),
         new Failure(AttemptOutcome.CANCELLED, "stopped on request", false, 143, null));

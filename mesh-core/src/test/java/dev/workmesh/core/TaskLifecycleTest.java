@@ -62,7 +62,7 @@ class TaskLifecycleTest {
     while (mesh.core.tasks().get(task).status() == TaskStatus.PENDING) {
       mesh.clock.advance(Duration.ofSeconds(1));
       waited = waited.plusSeconds(1);
-      mesh.core.lifecycle().promoteDue(100);
+      mesh.core.maintenance().promoteDue(100);
       assertThat(waited).isLessThan(Duration.ofMinutes(10));
     }
     return waited;
@@ -97,7 +97,7 @@ class TaskLifecycleTest {
     assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
     assertThat(failed.error()).contains("no attempts left after attempt 2");
 
-    MeshTask retried = mesh.core.lifecycle().retry(task);
+    MeshTask retried = mesh.core.actions().retry(task);
     assertThat(retried.status()).isEqualTo(TaskStatus.READY);
     assertThat(retried.attemptLimit()).isEqualTo(4);
     Claim third = mesh.core.claims().claimTask(agent.id(), task).orElseThrow();
@@ -164,9 +164,9 @@ class TaskLifecycleTest {
     UUID task = submit(mission, NewTask.builder("later").notBefore(mesh.clock.instant().plusSeconds(30)).build()).id();
     assertThat(mesh.core.tasks().get(task).status()).isEqualTo(TaskStatus.PENDING);
     mesh.clock.advance(Duration.ofSeconds(29));
-    assertThat(mesh.core.lifecycle().promoteDue(100)).isZero();
+    assertThat(mesh.core.maintenance().promoteDue(100)).isZero();
     mesh.clock.advance(Duration.ofSeconds(2));
-    mesh.core.lifecycle().promoteDue(100);
+    mesh.core.maintenance().promoteDue(100);
     assertThat(mesh.core.tasks().get(task).status()).isEqualTo(TaskStatus.READY);
   }
 
@@ -174,18 +174,18 @@ class TaskLifecycleTest {
   void cancellingAReadyTaskEndsItAndCancellingASucceededTaskIsATypedError() {
     Mission mission = mesh.mission();
     UUID task = submit(mission, NewTask.of("unwanted", "")).id();
-    assertThat(mesh.core.lifecycle().cancel(task).status()).isEqualTo(TaskStatus.CANCELLED);
+    assertThat(mesh.core.actions().cancel(task).status()).isEqualTo(TaskStatus.CANCELLED);
     assertThat(mesh.core.claims().claimTask(agent.id(), task)).isEmpty();
 
     UUID done = submit(mission, NewTask.of("done", "")).id();
     Claim claim = mesh.core.claims().claimTask(agent.id(), done).orElseThrow();
     mesh.core.reports().complete(done, claim.claimToken(), agent.id(), new Completion(null, 0, null));
-    assertThatThrownBy(() -> mesh.core.lifecycle().cancel(done))
+    assertThatThrownBy(() -> mesh.core.actions().cancel(done))
         .isInstanceOfSatisfying(IllegalTransitionException.class, e -> {
           assertThat(e.taskId()).isEqualTo(done);
           assertThat(e.from()).isEqualTo(TaskStatus.SUCCEEDED);
         });
-    assertThatThrownBy(() -> mesh.core.lifecycle().retry(done)).isInstanceOf(IllegalTransitionException.class);
+    assertThatThrownBy(() -> mesh.core.actions().retry(done)).isInstanceOf(IllegalTransitionException.class);
   }
 
   @Test

@@ -98,7 +98,7 @@ class UsageAndBudgetTest {
         new Completion(null, 0, null, usage("claude-sonnet-4-5", 1000, 200, "0.0125")));
     mesh.core.reports().fail(singleFail, byTask(claims, singleFail).claimToken(), agent.id(),
         new Failure(AttemptOutcome.FAILED, "exit 1", false, 1, null, usage(null, 50, 0, null)));
-    List<Reported> answers = mesh.core.reports().reportAll(agent.id(), List.of(
+    List<Reported> answers = mesh.core.batchReports().reportAll(agent.id(), List.of(
         Report.completed(batchedOk, byTask(claims, batchedOk).claimToken(),
             new Completion(null, 0, null, usage("gpt-5-codex", 300, 40, "0.002"))),
         Report.failed(batchedFail, byTask(claims, batchedFail).claimToken(),
@@ -138,7 +138,7 @@ class UsageAndBudgetTest {
     assertThatThrownBy(() -> mesh.core.reports().fail(task, "wm_claim_" + "0".repeat(64), agent.id(),
         new Failure(AttemptOutcome.FAILED, "x", true, 1, null, usage("forged", 999, 999, "9"))))
         .isInstanceOf(StaleClaimException.class);
-    List<Reported> batch = mesh.core.reports().reportAll(agent.id(), List.of(
+    List<Reported> batch = mesh.core.batchReports().reportAll(agent.id(), List.of(
         Report.completed(task, claim.claimToken(), new Completion(null, 0, null, usage("batched", 999, 999, "9")))));
     assertThat(batch.getFirst().refusal()).isInstanceOf(StaleClaimException.class);
 
@@ -197,12 +197,12 @@ class UsageAndBudgetTest {
 
     // The re-dispatch sweep publishes nothing for a spent mission; raising its budget frees its tasks.
     mesh.clock.advance(Duration.ofMinutes(10));
-    mesh.core.lifecycle().redispatchStale(Duration.ofMinutes(1), 1000);
+    mesh.core.maintenance().redispatchStale(Duration.ofMinutes(1), 1000);
     assertThat(dispatchRecords(left)).isEqualTo(1);
     Mission raised = mesh.core.missions().setBudget(budgeted.id(), new MissionBudget(5000L, null));
     assertThat(raised.budgetExhausted()).isFalse();
     assertThat(mesh.core.diagnosis().whyWaiting(mesh.core.tasks().get(left))).isEmpty();
-    mesh.core.lifecycle().redispatchStale(Duration.ofMinutes(1), 1000);
+    mesh.core.maintenance().redispatchStale(Duration.ofMinutes(1), 1000);
     assertThat(dispatchRecords(left)).isEqualTo(2);
     assertThat(mesh.core.claims().claimTasks(agent.id(), List.of(left, costLeft)))
         .extracting(c -> c.task().id()).containsExactly(left);

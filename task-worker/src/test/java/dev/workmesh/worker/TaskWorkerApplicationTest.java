@@ -191,7 +191,7 @@ class TaskWorkerApplicationTest {
 
       await().atMost(TestWorkers.patience()).pollInterval(Duration.ofMillis(250)).until(() -> {
         api.core().rescuer().runOnce(10); // the watchdog's rescue, once the 4s lease lapsed
-        api.core().lifecycle().promoteDue(10); // the scheduler's promotion after the retry backoff
+        api.core().maintenance().promoteDue(10); // the scheduler's promotion after the retry backoff
         return api.operator().task(task.id()).status().equals("ready");
       });
       assertThat(api.operator().task(task.id()).attempts().getFirst().outcome()).isEqualTo("lost");

@@ -124,7 +124,7 @@ class WorkerCrashTest {
 
   TaskView awaitTask(UUID id, Predicate<TaskView> condition) {
     return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      api.core().lifecycle().promoteDue(10); // the scheduler's promotion of a retry whose backoff has passed
+      api.core().maintenance().promoteDue(10); // the scheduler's promotion of a retry whose backoff has passed
       return api.operator().task(id);
     }, condition);
   }

@@ -150,7 +150,7 @@ class WorkerResilienceTest {
     assertThat(api.operator().task(task.id()).attempts().getFirst().outcome()).isEqualTo("lost");
     // The lost attempt is retried after a backoff: the scheduler promotes the task back to ready.
     await().atMost(TestWorkers.patience()).pollInterval(Duration.ofMillis(100)).until(() -> {
-      api.core().lifecycle().promoteDue(10);
+      api.core().maintenance().promoteDue(10);
       return api.operator().task(task.id()).status().equals("ready");
     });
 

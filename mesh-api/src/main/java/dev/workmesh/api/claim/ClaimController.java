@@ -189,7 +189,7 @@ class ClaimController {
     for (int i = 0; i < body.reports().size(); i++) {
       reports.add(report(body.reports().get(i), "reports[" + i + "]."));
     }
-    List<Reported> answers = core.reports().reportAll(BearerAuthFilter.caller(http).agentId(), reports);
+    List<Reported> answers = core.batchReports().reportAll(BearerAuthFilter.caller(http).agentId(), reports);
     List<ReportsResponse.Result> results = new ArrayList<>(answers.size());
     for (int i = 0; i < answers.size(); i++) {
       Reported a = answers.get(i);
@@ -209,7 +209,7 @@ class ClaimController {
     if (r == null) {
       throw ValidationException.of(at.substring(0, at.length() - 1), "must be a report object");
     }
-    String token = token(r.claimToken(), at + "claim_token"); // task_id and the rest: AttemptReports.reportAll
+    String token = token(r.claimToken(), at + "claim_token"); // task_id and the rest: BatchReports.reportAll
     if (r.outcome() != null && r.outcome().strip().equalsIgnoreCase("succeeded")) {
       return Report.completed(r.taskId(), token,
           new Completion(r.result(), r.exitCode(), r.logTail(), usage(r.usage())));

@@ -121,7 +121,7 @@ class TaskController {
   /** A failed or cancelled task gets a fresh budget of attempts. */
   @PostMapping("/work/tasks/{id}/retry")
   TaskView retry(@PathVariable UUID id) {
-    return Views.task(core.lifecycle().retry(id));
+    return Views.task(core.actions().retry(id));
   }
 
   /** Operators cancel any task; an agent cancels the tasks it submitted. */
@@ -133,6 +133,6 @@ class TaskController {
       throw new ForbiddenException("an agent may cancel only the tasks it submitted; task " + id
           + " was submitted by " + task.submittedBy());
     }
-    return Views.task(core.lifecycle().cancel(id));
+    return Views.task(core.actions().cancel(id));
   }
 }

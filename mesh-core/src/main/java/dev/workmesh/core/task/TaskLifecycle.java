@@ -1,20 +1,17 @@
 package dev.workmesh.core.task;
 
 import dev.workmesh.core.NotFoundException;
+import dev.workmesh.core.broadcast.BroadcastTargets;
 import dev.workmesh.core.db.MeshDb;
 import dev.workmesh.core.outbox.DispatchRecord;
 import dev.workmesh.core.outbox.OutboxWriter;
-import dev.workmesh.core.outbox.OutboxWriter.Message;
 import dev.workmesh.core.outbox.TaskEvent;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Every change of a task's status, each checked against {@link TaskTransitions} and written with its
@@ -24,14 +21,25 @@ public final class TaskLifecycle {
 
   private final MeshDb db;
   private final OutboxWriter outbox;
-  private final TaskStore store;
   private final RetryBackoff backoff;
+  private final BroadcastTargets targets;
+  private final BroadcastSettlement broadcast;
 
-  public TaskLifecycle(MeshDb db, OutboxWriter outbox, TaskStore store, RetryBackoff backoff) {
+  public TaskLifecycle(MeshDb db, OutboxWriter outbox, RetryBackoff backoff) {
     this.db = db;
     this.outbox = outbox;
-    this.store = store;
     this.backoff = backoff;
+    this.targets = new BroadcastTargets(db);
+    this.broadcast = new BroadcastSettlement(db, this, targets, backoff);
+  }
+
+  /** How broadcast tasks settle from their targets; it shares this lifecycle's transaction rules. */
+  public BroadcastSettlement broadcast() {
+    return broadcast;
+  }
+
+  BroadcastTargets targets() {
+    return targets;
   }
 
   // --- the guarded status write -------------------------------------------------------------------
@@ -69,11 +77,7 @@ public final class TaskLifecycle {
    * transaction.
    */
   MeshTask lockWithTargets(UUID taskId) {
-    db.jdbc()
-        .sql("SELECT agent_id FROM broadcast_target WHERE task_id = :id ORDER BY agent_id FOR UPDATE")
-        .param("id", taskId)
-        .query(UUID.class)
-        .list();
+    targets.lockAll(taskId);
     return lock(taskId);
   }
 
@@ -118,10 +122,10 @@ public final class TaskLifecycle {
   void announceReady(MeshTask task, TaskStatus previous, String reason) {
     List<UUID> targets = List.of();
     if (task.claimPolicy() == ClaimPolicy.BROADCAST) {
-      targets = fixBroadcastTargets(task);
+      targets = this.targets.fix(task.id(), task.pool(), task.requiredCapabilities(), task.runtime());
       if (targets.isEmpty()) {
         emit(task, previous, TaskStatus.READY, task.attempt(), null, null, reason);
-        settleBroadcast(task.id(), "no connected agent in pool '" + task.pool() + "' holds capabilities "
+        broadcast.settle(task.id(), "no connected agent in pool '" + task.pool() + "' holds capabilities "
             + task.requiredCapabilities() + " to broadcast to");
         return;
       }
@@ -133,30 +137,6 @@ public final class TaskLifecycle {
             previous, task.attempt(), null, null, reason)),
         OutboxWriter.dispatch(new DispatchRecord(task.id(), task.missionId(), task.claimPolicy().wire(), task.pool(),
             task.priority(), task.requiredCapabilities(), targets, reason, db.now()))));
-  }
-
-  private List<UUID> fixBroadcastTargets(MeshTask task) {
-    db.jdbc()
-        .sql("DELETE FROM broadcast_target WHERE task_id = :id AND status <> 'succeeded'")
-        .param("id", task.id())
-        .update();
-    db.jdbc()
-        .sql("INSERT INTO broadcast_target (task_id, agent_id, status, available_at)"
-            + " SELECT :id, a.id, 'ready', :now FROM agent a"
-            + " WHERE a.status = 'connected' AND :pool = ANY(a.pools) AND a.capabilities @> :caps"
-            + " AND (CAST(:runtime AS text) IS NULL OR cardinality(a.runtimes) = 0 OR :runtime = ANY(a.runtimes))"
-            + " ON CONFLICT (task_id, agent_id) DO NOTHING")
-        .param("id", task.id())
-        .param("now", MeshDb.ts(db.now()))
-        .param("pool", task.pool())
-        .param("caps", MeshDb.textArray(task.requiredCapabilities()))
-        .param("runtime", task.runtime())
-        .update();
-    return db.jdbc()
-        .sql("SELECT agent_id FROM broadcast_target WHERE task_id = :id AND status = 'ready' ORDER BY agent_id")
-        .param("id", task.id())
-        .query(UUID.class)
-        .list();
   }
 
   // --- endings --------------------------------------------------------------------------------------
@@ -283,113 +263,12 @@ public final class TaskLifecycle {
     }
   }
 
-  // --- broadcast aggregation ------------------------------------------------------------------------
-
-  /**
-   * Settles a broadcast task from its targets: succeeded when every target succeeded (result: agent id to
-   * result), failed when a target failed for good or there were no targets, cancelled when cancellation
-   * was asked for and no target is still working. Otherwise nothing changes. In a transaction.
-   */
-  void settleBroadcast(UUID taskId, String noTargetsReason) {
-    MeshTask task = lock(taskId);
-    if (task.status().isTerminal()) {
-      return;
-    }
-    record Target(UUID agentId, String status, String result, String error) {}
-    List<Target> targets =
-        db.jdbc()
-            .sql("SELECT agent_id, status, result::text AS result, error FROM broadcast_target WHERE task_id = :id"
-                + " ORDER BY agent_id")
-            .param("id", taskId)
-            .query((rs, i) -> new Target(MeshDb.uuid(rs, "agent_id"), rs.getString("status"),
-                rs.getString("result"), rs.getString("error")))
-            .list();
-    if (targets.isEmpty()) {
-      finishBadly(taskId, TaskStatus.FAILED, noTargetsReason, null, null);
-      return;
-    }
-    Set<String> working = Set.of("claimed", "running");
-    boolean anyWorking = targets.stream().anyMatch(t -> working.contains(t.status()));
-    var failed = targets.stream().filter(t -> t.status().equals("failed")).findFirst();
-    if (failed.isPresent()) {
-      cancelOpenTargets(taskId);
-      finishBadly(taskId, TaskStatus.FAILED,
-          "target agent " + failed.get().agentId() + " failed: " + failed.get().error(), null, null);
-      requestCancelOfLiveAttempts(taskId, anyWorking);
-    } else if (task.cancelRequested() && !anyWorking) {
-      cancelOpenTargets(taskId);
-      finishBadly(taskId, TaskStatus.CANCELLED, "cancelled", null, null);
-    } else if (targets.stream().allMatch(t -> t.status().equals("succeeded"))) {
-      ObjectNode byAgent = db.json().createObjectNode();
-      for (Target t : targets) {
-        byAgent.set(t.agentId().toString(), t.result() == null ? db.json().nullNode() : db.json().readTree(t.result()));
-      }
-      succeed(taskId, byAgent, null, null);
-    }
-  }
-
-  /**
-   * After an attempt of a broadcast task ended: the target is done, retried after a backoff, or failed
-   * for good; then the task is settled from its targets. In a transaction.
-   */
-  public void afterTargetAttempt(UUID taskId, UUID agentId, AttemptOutcome outcome, JsonNode result, String error,
-      boolean retryable) {
-    MeshTask task = lockWithTargets(taskId);
-    int attempts =
-        db.jdbc()
-            .sql("SELECT attempts FROM broadcast_target WHERE task_id = :id AND agent_id = :agent FOR UPDATE")
-            .param("id", taskId)
-            .param("agent", agentId)
-            .query(Integer.class)
-            .single();
-    String status;
-    Instant availableAt = db.now();
-    if (outcome == AttemptOutcome.SUCCEEDED) {
-      status = "succeeded";
-    } else if (task.status().isTerminal() || task.cancelRequested()) {
-      status = "cancelled";
-    } else if (outcome != AttemptOutcome.CANCELLED && retryable && attempts < task.maxAttempts()) {
-      status = "ready";
-      availableAt = availableAt.plus(backoff.delayAfter(attempts));
-    } else {
-      status = "failed";
-      if (outcome == AttemptOutcome.CANCELLED) {
-        error = "cancelled by its agent" + (error == null ? "" : ": " + error);
-      }
-    }
-    db.jdbc()
-        .sql("UPDATE broadcast_target SET status = :status, available_at = :at, result = CAST(:result AS jsonb),"
-            + " error = :error WHERE task_id = :id AND agent_id = :agent")
-        .param("status", status)
-        .param("at", MeshDb.ts(availableAt))
-        .param("result", result == null ? null : db.writeJson(result))
-        .param("error", error)
-        .param("id", taskId)
-        .param("agent", agentId)
-        .update();
-    settleBroadcast(taskId, "no targets");
-  }
-
-  /** A broadcast target gives its claim back: claimable again at once, the attempt not counted. */
-  public void releaseTarget(UUID taskId, UUID agentId) {
-    db.jdbc()
-        .sql("UPDATE broadcast_target SET status = 'ready', attempts = attempts - 1, available_at = :now"
-            + " WHERE task_id = :id AND agent_id = :agent")
-        .param("now", MeshDb.ts(db.now()))
-        .param("id", taskId)
-        .param("agent", agentId)
-        .update();
-  }
+  // --- claims given back and started -------------------------------------------------------------
 
   /** The agent started working: claimed becomes running (broadcast: its target). In a transaction. */
   public void started(UUID taskId, UUID agentId, UUID attemptId, boolean broadcast) {
     if (broadcast) {
-      db.jdbc()
-          .sql("UPDATE broadcast_target SET status = 'running' WHERE task_id = :id AND agent_id = :agent"
-              + " AND status = 'claimed'")
-          .param("id", taskId)
-          .param("agent", agentId)
-          .update();
+      targets.start(taskId, agentId);
       return;
     }
     MeshTask task = lock(taskId);
@@ -412,171 +291,5 @@ public final class TaskLifecycle {
     } else if (!task.status().isTerminal()) {
       becomeReady(taskId, reason);
     }
-  }
-
-  private void cancelOpenTargets(UUID taskId) {
-    db.jdbc()
-        .sql("UPDATE broadcast_target SET status = 'cancelled' WHERE task_id = :id AND status IN ('ready', 'pending')")
-        .param("id", taskId)
-        .update();
-  }
-
-  private void requestCancelOfLiveAttempts(UUID taskId, boolean anyWorking) {
-    if (anyWorking) {
-      db.jdbc().sql("UPDATE task SET cancel_requested = true WHERE id = :id").param("id", taskId).update();
-    }
-  }
-
-  // --- operator actions -----------------------------------------------------------------------------
-
-  /**
-   * Cancels a task: pending or ready ones end cancelled at once; claimed or running ones get
-   * cancellation requested, which their agent sees on its next heartbeat. Idempotent on a task that is
-   * already cancelled; a task that ended otherwise is a conflict.
-   */
-  public MeshTask cancel(UUID taskId) {
-    return db.inTransaction(() -> {
-      MeshTask task = lockWithTargets(taskId);
-      switch (task.status()) {
-        case CANCELLED -> { }
-        case PENDING -> finishBadly(taskId, TaskStatus.CANCELLED, "cancelled before it was claimed", null, null);
-        case READY -> {
-          if (task.claimPolicy() == ClaimPolicy.BROADCAST) {
-            requestCancel(task);
-            settleBroadcast(taskId, "cancelled");
-          } else {
-            finishBadly(taskId, TaskStatus.CANCELLED, "cancelled before it was claimed", null, null);
-          }
-        }
-        case CLAIMED, RUNNING -> {
-          requestCancel(task);
-          if (task.claimPolicy() == ClaimPolicy.BROADCAST) {
-            cancelOpenTargets(taskId);
-            settleBroadcast(taskId, "cancelled");
-          }
-        }
-        case SUCCEEDED, FAILED -> TaskTransitions.check(taskId, task.status(), TaskStatus.CANCELLED);
-      }
-      return store.get(taskId);
-    });
-  }
-
-  private void requestCancel(MeshTask task) {
-    if (task.cancelRequested()) {
-      return;
-    }
-    db.jdbc().sql("UPDATE task SET cancel_requested = true, updated_at = :now WHERE id = :id")
-        .param("id", task.id()).param("now", MeshDb.ts(db.now())).update();
-    outbox.append(OutboxWriter.taskEvent(event(task.id(), task.missionId(), "task.cancel_requested", task.status(),
-        task.status(), task.attempt(), null, null, "cancellation requested")));
-  }
-
-  /**
-   * A manual retry of a failed or cancelled task: it gets a fresh budget of {@code max_attempts} and goes
-   * back to ready (or pending while a dependency has not succeeded).
-   */
-  public MeshTask retry(UUID taskId) {
-    return db.inTransaction(() -> {
-      MeshTask task = lock(taskId);
-      if (task.status() != TaskStatus.FAILED && task.status() != TaskStatus.CANCELLED) {
-        throw new IllegalTransitionException(taskId, task.status(), TaskStatus.READY);
-      }
-      db.jdbc()
-          .sql("UPDATE task SET attempt_limit = attempt + max_attempts, error = NULL, result = NULL,"
-              + " finished_at = NULL, cancel_requested = false WHERE id = :id")
-          .param("id", taskId)
-          .update();
-      boolean dependenciesDone =
-          db.jdbc()
-              .sql("SELECT NOT EXISTS (SELECT 1 FROM task d WHERE d.id = ANY(:deps) AND d.status <> 'succeeded')")
-              .param("deps", MeshDb.uuidArray(task.dependsOn()))
-              .query(Boolean.class)
-              .single();
-      if (dependenciesDone) {
-        becomeReady(taskId, "manual retry");
-      } else {
-        MeshTask before = move(taskId, TaskStatus.PENDING, "available_at = :now", Map.of());
-        emit(before, before.status(), TaskStatus.PENDING, before.attempt(), null, null,
-            "manual retry; waiting for dependencies");
-      }
-      return store.get(taskId);
-    });
-  }
-
-  // --- maintenance ----------------------------------------------------------------------------------
-
-  /**
-   * Promotes up to {@code batch} pending tasks whose time has come and whose dependencies all succeeded.
-   * Safe to run on several replicas at once (rows are taken with SKIP LOCKED); run it on the leader.
-   *
-   * @return how many tasks became ready
-   */
-  public int promoteDue(int batch) {
-    return db.inTransaction(() -> {
-      List<UUID> due =
-          db.jdbc()
-              .sql("SELECT t.id FROM task t WHERE t.status = 'pending' AND t.available_at <= :now"
-                  + " AND NOT EXISTS (SELECT 1 FROM task d WHERE d.id = ANY(t.depends_on) AND d.status <> 'succeeded')"
-                  + " ORDER BY t.available_at LIMIT :n FOR UPDATE OF t SKIP LOCKED")
-              .param("now", MeshDb.ts(db.now()))
-              .param("n", batch)
-              .query(UUID.class)
-              .list();
-      for (UUID id : due) {
-        becomeReady(id, "due");
-      }
-      return due.size();
-    });
-  }
-
-  /**
-   * Publishes a fresh dispatch record for up to {@code batch} ready tasks whose last one is older than
-   * {@code stale}: their record may have been lost, archived, or consumed while no eligible agent had room
-   * (invariant 4).
-   *
-   * @return how many tasks were dispatched again
-   */
-  public int redispatchStale(Duration stale, int batch) {
-    return db.inTransaction(() -> {
-      Instant now = db.now();
-      List<MeshTask> staleTasks =
-          db.jdbc()
-              .sql("SELECT " + TaskStore.COLUMNS + " FROM task WHERE status = 'ready' AND dispatched_at < :cutoff"
-                  // a spent mission's tasks cannot be claimed: no record until its budget is raised
-                  + " AND NOT EXISTS (SELECT 1 FROM mission bm WHERE bm.id = task.mission_id AND bm.budget_exhausted)"
-                  + " ORDER BY dispatched_at LIMIT :n FOR UPDATE SKIP LOCKED")
-              .param("cutoff", MeshDb.ts(now.minus(stale)))
-              .param("n", batch)
-              .query((rs, i) -> TaskStore.mapTask(db, rs))
-              .list();
-      if (staleTasks.isEmpty()) {
-        return 0;
-      }
-      db.jdbc()
-          .sql("UPDATE task SET dispatched_at = :now WHERE id = ANY(:ids)")
-          .param("now", MeshDb.ts(now))
-          .param("ids", MeshDb.uuidArray(staleTasks.stream().map(MeshTask::id).toList()))
-          .update();
-      List<Message> records = new ArrayList<>();
-      for (MeshTask t : staleTasks) {
-        List<UUID> targets = switch (t.claimPolicy()) {
-          case FIRST_CLAIM -> List.of();
-          case ASSIGNED -> List.of(t.assignedAgent());
-          case BROADCAST -> openTargets(t.id());
-        };
-        records.add(OutboxWriter.dispatch(new DispatchRecord(t.id(), t.missionId(), t.claimPolicy().wire(), t.pool(),
-            t.priority(), t.requiredCapabilities(), targets, "redispatch", now)));
-      }
-      outbox.append(records);
-      return staleTasks.size();
-    });
-  }
-
-  private List<UUID> openTargets(UUID taskId) {
-    return db.jdbc()
-        .sql("SELECT agent_id FROM broadcast_target WHERE task_id = :id AND status = 'ready' ORDER BY agent_id")
-        .param("id", taskId)
-        .query(UUID.class)
-        .list();
   }
 }

@@ -1,16 +1,16 @@
 package dev.workmesh.scheduler.maintenance;
 
 import dev.workmesh.core.leader.MaintenanceLoop;
-import dev.workmesh.core.task.TaskLifecycle;
+import dev.workmesh.core.task.TaskMaintenance;
 
 /** Moves pending tasks whose {@code not_before} or retry backoff passed, and whose dependencies succeeded, to ready. */
 public final class PromoteDueTasks implements MaintenanceLoop.Job {
 
-  private final TaskLifecycle lifecycle;
+  private final TaskMaintenance tasks;
   private final int batch;
 
-  public PromoteDueTasks(TaskLifecycle lifecycle, int batch) {
-    this.lifecycle = lifecycle;
+  public PromoteDueTasks(TaskMaintenance tasks, int batch) {
+    this.tasks = tasks;
     this.batch = batch;
   }
 
@@ -21,7 +21,7 @@ public final class PromoteDueTasks implements MaintenanceLoop.Job {
 
   @Override
   public int runOnce() {
-    return lifecycle.promoteDue(batch);
+    return tasks.promoteDue(batch);
   }
 
   @Override

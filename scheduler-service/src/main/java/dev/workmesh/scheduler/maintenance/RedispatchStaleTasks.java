@@ -1,7 +1,7 @@
 package dev.workmesh.scheduler.maintenance;
 
 import dev.workmesh.core.leader.MaintenanceLoop;
-import dev.workmesh.core.task.TaskLifecycle;
+import dev.workmesh.core.task.TaskMaintenance;
 import java.time.Duration;
 
 /**
@@ -10,12 +10,12 @@ import java.time.Duration;
  */
 public final class RedispatchStaleTasks implements MaintenanceLoop.Job {
 
-  private final TaskLifecycle lifecycle;
+  private final TaskMaintenance tasks;
   private final Duration after;
   private final int batch;
 
-  public RedispatchStaleTasks(TaskLifecycle lifecycle, Duration after, int batch) {
-    this.lifecycle = lifecycle;
+  public RedispatchStaleTasks(TaskMaintenance tasks, Duration after, int batch) {
+    this.tasks = tasks;
     this.after = after;
     this.batch = batch;
   }
@@ -27,7 +27,7 @@ public final class RedispatchStaleTasks implements MaintenanceLoop.Job {
 
   @Override
   public int runOnce() {
-    return lifecycle.redispatchStale(after, batch);
+    return tasks.redispatchStale(after, batch);
   }
 
   @Override

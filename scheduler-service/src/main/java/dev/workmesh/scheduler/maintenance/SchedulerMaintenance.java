@@ -29,8 +29,8 @@ public final class SchedulerMaintenance implements AutoCloseable {
   public static List<MaintenanceLoop.Job> jobs(MeshCore core, FireRecordCleaner cleaner, int promoteBatch,
       Duration redispatchAfter, int redispatchBatch) {
     return List.of(
-        new PromoteDueTasks(core.lifecycle(), promoteBatch),
-        new RedispatchStaleTasks(core.lifecycle(), redispatchAfter, redispatchBatch),
+        new PromoteDueTasks(core.maintenance(), promoteBatch),
+        new RedispatchStaleTasks(core.maintenance(), redispatchAfter, redispatchBatch),
         cleaner);
   }
 

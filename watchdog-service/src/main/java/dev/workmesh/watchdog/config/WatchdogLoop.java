@@ -36,7 +36,7 @@ public final class WatchdogLoop {
         new AgentHealthSweep(core.db(), core.agents(), properties.staleThreshold(), properties.disconnectThreshold(),
             properties.healthBatch(), meters),
         new LeaseRescueJob(core.rescuer(), properties.rescueBatch(), meters),
-        new BroadcastTargetSweep(core.db(), core.lifecycle(), properties.healthBatch(), meters)),
+        new BroadcastTargetSweep(core.lifecycle().broadcast(), properties.healthBatch(), meters)),
         meters);
     Gauge.builder("mesh.watchdog.leader", loop, l -> l.isLeader() ? 1 : 0)
         .description("1 while this replica leads the watchdog's maintenance loop, else 0")

@@ -93,7 +93,7 @@ class FleetMetricsTest {
         && core.agents().get(killed.id()).status() == AgentStatus.UNHEALTHY);
     // Retried after mesh-core's default backoff (at most 1s after a first attempt); the scheduler promotes it.
     clock.advance(Duration.ofSeconds(1));
-    core.lifecycle().promoteDue(100);
+    core.maintenance().promoteDue(100);
     assertThat(core.tasks().get(dying).status()).isEqualTo(TaskStatus.READY);
 
     // Queues that have waited different times, and tasks in other states.
@@ -111,7 +111,7 @@ class FleetMetricsTest {
     Claim failingClaim = core.claims().claimTask(gpuB.id(), failing).orElseThrow();
     core.reports().fail(failing, failingClaim.claimToken(), gpuB.id(),
         new Failure(AttemptOutcome.FAILED, "exit 1", true, 1, null));
-    core.lifecycle().cancel(submit(mission, "default", 3));
+    core.actions().cancel(submit(mission, "default", 3));
 
     // The clock stands still from here on, so the database and the gauges agree exactly.
     FleetSnapshot snapshot = gauges.refresh();
