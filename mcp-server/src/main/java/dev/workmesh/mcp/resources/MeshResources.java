@@ -63,7 +63,8 @@ public final class MeshResources {
         .build();
     return List.of(
         new SyncResourceTemplateSpecification(task, (exchange, request) -> read(request.uri(),
-            callers.meshClientFor(exchange), mesh -> StructuredJson.object(mesh.task(WorkmeshUri.taskId(request.uri()))))),
+            callers.meshClientFor(exchange),
+            mesh -> StructuredJson.object(mesh.task(WorkmeshUri.taskId(request.uri()))))),
         new SyncResourceTemplateSpecification(mission, (exchange, request) -> read(request.uri(),
             callers.meshClientFor(exchange),
             mesh -> StructuredJson.object(mesh.mission(WorkmeshUri.missionId(request.uri()))))));

@@ -34,7 +34,8 @@ final class RetryTaskTool implements MeshTool {
   public CallToolResult call(MeshClient mesh, ToolArguments a) {
     TaskView task = mesh.retry(a.requiredUuid("task_id"));
     // A retry grants max_attempts more than the attempts spent: the next claim is attempt attempt + 1.
-    return ToolResults.ok("Retrying: " + TaskViews.sentence(task) + "; up to "
-        + task.maxAttempts() + " more " + (task.maxAttempts() == 1 ? "attempt" : "attempts") + ", starting with attempt " + (task.attempt() + 1) + ".", Map.of("task", TaskViews.whole(task)));
+    String more = task.maxAttempts() + (task.maxAttempts() == 1 ? " more attempt" : " more attempts");
+    return ToolResults.ok("Retrying: " + TaskViews.sentence(task) + "; up to " + more + ", starting with attempt "
+        + (task.attempt() + 1) + ".", Map.of("task", TaskViews.whole(task)));
   }
 }

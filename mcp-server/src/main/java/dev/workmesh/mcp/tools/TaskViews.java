@@ -45,8 +45,7 @@ final class TaskViews {
     StringBuilder s = new StringBuilder("task ").append(t.id()).append(" \"").append(t.title()).append("\": ")
         .append(t.status()).append(", ");
     if (t.attempt() <= t.maxAttempts()) {
-      s.append(t.attempt()).append(" of ").append(t.maxAttempts()).append(t.maxAttempts() == 1 ? " attempt" : " attempts")
-          .append(" spent");
+      s.append(t.attempt()).append(" of ").append(attempts(t.maxAttempts())).append(" spent");
     } else {
       s.append(attempts(t.attempt())).append(" spent (retried; ").append(t.maxAttempts()).append(" per retry)");
     }

@@ -91,8 +91,9 @@ final class JsonRpcMessageCheck {
     }
     try {
       JsonNode json = JSON.readTree(message);
-      return "resources/subscribe".equals(json.path("method").asString(null)) && json.path("params").path("uri").isString()
-          ? Optional.of(json.get("params").get("uri").asString())
+      JsonNode uri = json.path("params").path("uri");
+      return "resources/subscribe".equals(json.path("method").asString(null)) && uri.isString()
+          ? Optional.of(uri.asString())
           : Optional.empty();
     } catch (JacksonException e) {
       return Optional.empty();

@@ -28,9 +28,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * internals, or drop the connection).
  *
  * <p>Every other body goes on to the SDK unchanged; a {@code resources/subscribe} is also told to {@link
- * TaskSubscriptions}, which follows the task for the subscriber. The body is read here and replayed to the SDK: Spring's
- * {@code ContentCachingRequestWrapper} only keeps what the next reader consumed, so the replaying request is
- * written by hand.
+ * TaskSubscriptions}, which follows the task for the subscriber. The body is read here and replayed to the
+ * SDK: Spring's {@code ContentCachingRequestWrapper} only keeps what the next reader consumed, so the
+ * replaying request is written by hand.
  */
 class RequestParamsValidator extends OncePerRequestFilter {
 

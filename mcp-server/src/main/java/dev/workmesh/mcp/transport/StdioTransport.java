@@ -44,7 +44,8 @@ public class StdioTransport implements SmartLifecycle {
     StdioServerTransportProvider transport;
     try {
       transport = new StdioServerTransportProvider(MeshMcpServer.jsonMapper(),
-          StdioStreams.protocolIn(uri -> subscriptions.subscribed(uri, agent, "stdio")), StdioStreams.protocolOut(), StdioStreams.MAX_LINE);
+          StdioStreams.protocolIn(uri -> subscriptions.subscribed(uri, agent, "stdio")), StdioStreams.protocolOut(),
+          StdioStreams.MAX_LINE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot connect stdin to the MCP transport", e);
     }
