@@ -11,15 +11,27 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Implementation;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
+import io.modelcontextprotocol.spec.McpSchema.TextResourceContents;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
 
 /** The SDK's own MCP client, as the tests use it, and small readers of tool results. */
 final class McpTestClients {
 
+  /** What every test client heard of resources it subscribed to, as the client re-read them. */
+  private static final Queue<TextResourceContents> RESOURCE_UPDATES = new ConcurrentLinkedQueue<>();
+
   private McpTestClients() {}
+
+  /** The contents of {@code uri} each time a client heard it was updated. */
+  static List<String> updatesOf(String uri) {
+    return RESOURCE_UPDATES.stream().filter(c -> c.uri().equals(uri)).map(TextResourceContents::text).toList();
+  }
 
   /** A Streamable HTTP client of {@code baseUrl}/mcp that sends {@code token} as its bearer token. */
   static McpSyncClient http(String baseUrl, String token) {
@@ -35,9 +47,14 @@ final class McpTestClients {
         .clientInfo(new Implementation("workmesh-tests", "1"))
         // Long-polls hold a call for up to their wait; the default 20s would cut them off.
         .requestTimeout(Duration.ofSeconds(90))
-        .initializationTimeout(Duration.ofSeconds(30))
+        .initializationTimeout(Duration.ofSeconds(90))
         // Check every structured result against the tool's output schema, as a strict client would.
         .enableCallToolSchemaCaching(true)
+        .resourcesUpdateConsumer(contents -> contents.forEach(c -> {
+          if (c instanceof TextResourceContents text) {
+            RESOURCE_UPDATES.add(text);
+          }
+        }))
         .build();
     client.initialize();
     return client;

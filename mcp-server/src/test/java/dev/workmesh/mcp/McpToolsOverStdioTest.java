@@ -93,28 +93,51 @@ class McpToolsOverStdioTest extends MeshToolScenarios {
   }
 
   @Test
-  void aLineThatIsNotJsonRpcIsDroppedAndTheServerExitsWhenStdinCloses() throws Exception {
+  void aBrokenMessageIsAnsweredAsTheSpecSaysAndTheSessionGoesOnUntilStdinCloses() throws Exception {
     // A raw child this time: the SDK's client never writes a broken line, and it would stop the process itself.
-    ProcessBuilder builder = new ProcessBuilder(javaCommand()).redirectError(ProcessBuilder.Redirect.DISCARD);
+    ProcessBuilder builder = new ProcessBuilder(javaCommand());
     builder.environment().put("MESH_API_URL", InProcessMesh.get().baseUrl());
     builder.environment().put("MESH_AGENT_TOKEN", agent.token());
+    Path childStderr = Files.createTempFile("mcp-stdio-stderr-", ".log");
+    builder.redirectError(childStderr.toFile());
     Process child = builder.start();
     try (var in = child.outputWriter(); var out = child.inputReader()) {
       in.write("""
           {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}
           this is not JSON-RPC
           {"jsonrpc":"2.0","method":"notifications/initialized"}
+          {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get_mesh_task","arguments":["task_id"]}}
+          {"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"submit_mesh_task","arguments":{"mission_id":"01890a5d-ac96-774b-bcce-b302099a8057","title":"t","priority":1e30}}}
+          {"jsonrpc":"2.0","id":5,"method":"initialize","params":{"protocolVersion":42,"capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}
+          [{"jsonrpc":"2.0","id":6,"method":"tools/list"}]
           {"jsonrpc":"2.0","id":2,"method":"tools/list"}
           """);
       in.flush();
       JsonMapper json = JsonMapper.builder().build();
-      assertThat(json.readTree(out.readLine()).path("id").asInt()).isEqualTo(1);
-      JsonNode tools = json.readTree(out.readLine());
-      assertThat(tools.path("id").asInt()).isEqualTo(2);
-      assertThat(tools.path("result").path("tools").size()).isEqualTo(TOOLS.size());
+      Map<String, JsonNode> answers = new java.util.HashMap<>();
+      while (!answers.containsKey("2")) {
+        JsonNode answer = json.readTree(out.readLine());
+        answers.put(answer.path("id").isNull() ? "null-" + answer.path("error").path("code").asInt()
+            : answer.path("id").asString(), answer);
+      }
+      assertThat(answers.get("1").path("result").path("serverInfo").path("name").asString()).isEqualTo("workmesh");
+      assertThat(answers.get("2").path("result").path("tools").size()).isEqualTo(TOOLS.size());
+      assertThat(answers.get("null-" + -32700).path("error").path("message").asString()).contains("not valid JSON");
+      assertThat(answers.get("null-" + -32600).path("error").path("message").asString()).contains("batches");
+      assertThat(answers.get("3").path("error").path("code").asInt()).isEqualTo(-32602);
+      assertThat(answers.get("3").path("error").path("message").asString())
+          .startsWith("params.arguments must be an object");
+      assertThat(answers.get("4").path("error").path("code").asInt()).isEqualTo(-32602);
+      assertThat(answers.get("4").path("error").path("message").asString())
+          .startsWith("params.arguments.priority must be a number between");
+      assertThat(answers.get("5").path("error").path("message").asString()).startsWith("params.protocolVersion");
+      assertThat(answers.values()).allSatisfy(answer -> assertThat(answer.toString())
+          .doesNotContain("Exception").doesNotContain("Jackson").doesNotContain("DoubleNode"));
       in.close();
       assertThat(child.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).as("exits when stdin closes").isTrue();
       assertThat(out.readLine()).isNull();
+      // A client's mistakes are not the server's errors.
+      assertThat(Files.readAllLines(childStderr)).noneMatch(line -> line.contains(" ERROR "));
     } finally {
       child.destroyForcibly();
     }

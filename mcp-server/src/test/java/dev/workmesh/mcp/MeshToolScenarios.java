@@ -6,6 +6,7 @@ import static dev.workmesh.mcp.McpTestClients.map;
 import static dev.workmesh.mcp.McpTestClients.ok;
 import static dev.workmesh.mcp.McpTestClients.text;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.workmesh.client.MeshClient;
@@ -17,7 +18,13 @@ import dev.workmesh.client.model.TaskView;
 import dev.workmesh.client.model.Usage;
 import dev.workmesh.testsupport.MeshIntegrationTest;
 import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.ReadResourceRequest;
+import io.modelcontextprotocol.spec.McpSchema.Resource;
+import io.modelcontextprotocol.spec.McpSchema.ResourceTemplate;
+import io.modelcontextprotocol.spec.McpSchema.SubscribeRequest;
+import io.modelcontextprotocol.spec.McpSchema.TextResourceContents;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -39,7 +46,7 @@ abstract class MeshToolScenarios {
 
   static final List<String> TOOLS = List.of("create_mission", "list_missions", "submit_mesh_task",
       "claim_mesh_task", "heartbeat_mesh_task", "complete_mesh_task", "fail_mesh_task", "release_mesh_task",
-      "retry_mesh_task", "cancel_mesh_task", "get_mesh_task", "list_mesh_tasks");
+      "retry_mesh_task", "cancel_mesh_task", "get_mesh_task", "await_mesh_task", "list_mesh_tasks");
 
   static final ExecutorService BACKGROUND = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -185,9 +192,76 @@ abstract class MeshToolScenarios {
     assertThat(map(ok(failed).get("task"))).containsEntry("status", "failed");
     assertThat(text(failed)).contains("retry_mesh_task");
 
-    Map<String, Object> retried = map(ok(call(mcp(), "retry_mesh_task", Map.of("task_id", taskId))).get("task"));
-    assertThat(retried).containsEntry("status", "ready");
+    CallToolResult retry = call(mcp(), "retry_mesh_task", Map.of("task_id", taskId));
+    assertThat(map(ok(retry).get("task"))).containsEntry("status", "ready");
+    assertThat(text(retry)).contains("ready, 1 of 1 attempt spent; up to 1 more attempt, starting with attempt 2");
     assertThat(map(claim(mission, 0).get("task"))).containsEntry("id", taskId);
+    // The second attempt of a task with max_attempts 1 is not "attempt 2 of 1".
+    String read = text(call(mcp(), "get_mesh_task", Map.of("task_id", taskId)));
+    assertThat(read).contains("claimed, 2 attempts spent (retried; 1 per retry)").doesNotContain("2 of 1");
+  }
+
+  @Test
+  void awaitMeshTaskReturnsTheTaskWhenItEndsOrWhenTheWaitRunsOut() {
+    MissionView mission = mesh().newMission();
+    String taskId = (String) submit(mission, Map.of()).get("id");
+    CallToolResult notYet = call(mcp(), "await_mesh_task", Map.of("task_id", taskId, "wait_seconds", 0));
+    assertThat(ok(notYet)).containsEntry("ended", false);
+    assertThat(text(notYet)).contains("Not ended").contains("await_mesh_task again");
+
+    CompletableFuture<CallToolResult> waiting = CompletableFuture.supplyAsync(
+        () -> call(mcp(), "await_mesh_task", Map.of("task_id", taskId, "wait_seconds", 30)), BACKGROUND);
+    String token = (String) claim(mission, 0).get("claim_token");
+    assertThat(waiting).isNotDone();
+    new MeshClient(mesh().baseUrl(), agent().token()).complete(UUID.fromString(taskId), new CompleteRequest(token,
+        tools.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("answer", 42), 0, null, null));
+
+    CallToolResult ended = waiting.orTimeout(20, TimeUnit.SECONDS).join();
+    assertThat(ok(ended)).containsEntry("ended", true);
+    assertThat(map(map(ok(ended).get("task")).get("result"))).containsEntry("answer", 42);
+    assertThat(text(ended)).startsWith("Ended: task " + taskId).contains("succeeded");
+    assertThat(error(call(mcp(), "await_mesh_task", Map.of("task_id", taskId, "wait_seconds", 61))))
+        .contains("wait_seconds");
+  }
+
+  @Test
+  void tasksAndMissionsAreResourcesReadAsTheCaller() {
+    MissionView mission = mesh().newMission();
+    String taskId = (String) submit(mission, Map.of()).get("id");
+    assertThat(mcp().listResourceTemplates().resourceTemplates()).extracting(ResourceTemplate::uriTemplate)
+        .containsExactlyInAnyOrder("workmesh://tasks/{id}", "workmesh://missions/{id}");
+    assertThat(mcp().listResources().resources()).extracting(Resource::uri).containsExactly("workmesh://missions");
+
+    TextResourceContents task = (TextResourceContents) mcp().readResource(
+        new ReadResourceRequest("workmesh://tasks/" + taskId)).contents().getFirst();
+    assertThat(task.mimeType()).isEqualTo("application/json");
+    assertThat(task.text()).contains("\"id\":\"" + taskId + "\"").contains("\"status\":\"ready\"");
+    TextResourceContents missionRead = (TextResourceContents) mcp().readResource(
+        new ReadResourceRequest("workmesh://missions/" + mission.id())).contents().getFirst();
+    assertThat(missionRead.text()).contains("\"name\":\"" + mission.name() + "\"");
+
+    assertThatThrownBy(() -> mcp().readResource(new ReadResourceRequest("workmesh://tasks/" + UUID.randomUUID())))
+        .isInstanceOfSatisfying(McpError.class, e -> assertThat(e.getJsonRpcError().code()).isEqualTo(-32002));
+    assertThatThrownBy(() -> mcp().readResource(new ReadResourceRequest("workmesh://tasks/not-a-uuid")))
+        .isInstanceOfSatisfying(McpError.class, e -> assertThat(e.getJsonRpcError().code()).isEqualTo(-32602))
+        .hasMessageContaining("workmesh://tasks/{id}");
+  }
+
+  @Test
+  void aSubscriberHearsWhenItsTaskEnds() {
+    MissionView mission = mesh().newMission();
+    String taskId = (String) submit(mission, Map.of()).get("id");
+    String uri = "workmesh://tasks/" + taskId;
+    mcp().subscribeResource(new SubscribeRequest(uri));
+
+    // Ended over REST, by the agent as a worker would: the MCP session hears it, and the client re-reads it.
+    MeshClient rest = new MeshClient(mesh().baseUrl(), agent().token());
+    String token = rest.claimTask(UUID.fromString(taskId)).orElseThrow().claimToken();
+    assertThat(McpTestClients.updatesOf(uri)).isEmpty();
+    rest.complete(UUID.fromString(taskId), new CompleteRequest(token, null, 0, null, null));
+
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(McpTestClients.updatesOf(uri))
+        .anySatisfy(text -> assertThat(text).contains("\"status\":\"succeeded\"")));
   }
 
   @Test

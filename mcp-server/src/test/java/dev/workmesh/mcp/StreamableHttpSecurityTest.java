@@ -171,6 +171,58 @@ class StreamableHttpSecurityTest {
   }
 
   @Test
+  void brokenMessagesAreParseErrorsOrInvalidParamsAndNoneIsLoggedAsAServerError() throws Exception {
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logged.start();
+    root.addAppender(logged);
+    try {
+      HttpResponse<String> opened = post(agent.token(), null, null, INITIALIZE);
+      String session = opened.headers().firstValue("Mcp-Session-Id").orElseThrow();
+      assertThat(post(agent.token(), session, null, INITIALIZED).statusCode()).isEqualTo(202);
+
+      HttpResponse<String> notJson = post(agent.token(), session, null, "{\"jsonrpc\":\"2.0\",\"id\":1,");
+      assertThat(notJson.statusCode()).isEqualTo(400);
+      assertThat(JSON.readTree(notJson.body()).path("error").path("code").asInt()).isEqualTo(-32700);
+      assertNoJavaDetail(notJson.body());
+
+      HttpResponse<String> notJsonRpc = post(agent.token(), session, null, "{\"hello\":\"world\"}");
+      assertThat(notJsonRpc.statusCode()).isEqualTo(400);
+      assertThat(JSON.readTree(notJsonRpc.body()).path("error").path("code").asInt()).isEqualTo(-32600);
+
+      HttpResponse<String> huge = post(agent.token(), session, null, """
+          {"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"submit_mesh_task","arguments":
+           {"mission_id":"01890a5d-ac96-774b-bcce-b302099a8057","title":"t","priority":1e30}}}""");
+      assertInvalidParams(huge, 7, "params.arguments.priority");
+      assertThat(huge.body()).doesNotContain("DoubleNode").doesNotContain("JSON Schema");
+
+      assertThat(post(agent.token(), session, null, LIST_TOOLS).statusCode()).as("the session goes on").isEqualTo(200);
+      assertThat(logged.list).noneMatch(event -> event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR));
+    } finally {
+      root.detachAppender(logged);
+    }
+  }
+
+  @Test
+  void sseEventIdsAreUniqueAcrossTheStreamsOfASessionAndNameTheirStream() throws Exception {
+    HttpResponse<String> opened = post(agent.token(), null, null, INITIALIZE);
+    String session = opened.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    assertThat(post(agent.token(), session, null, INITIALIZED).statusCode()).isEqualTo(202);
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> stream = post(agent.token(), session, null,
+          "{\"jsonrpc\":\"2.0\",\"id\":" + (100 + i) + ",\"method\":\"tools/list\",\"params\":{}}");
+      assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+      stream.body().lines().filter(line -> line.startsWith("id:")).map(line -> line.substring(3).strip())
+          .forEach(ids::add);
+    }
+    assertThat(ids).hasSize(3).doesNotHaveDuplicates().noneMatch(id -> id.equals(session))
+        .allMatch(id -> id.matches("[0-9a-f-]{36}-1"));
+  }
+
+  @Test
   void initializeAndSetLevelWithParamsOfTheWrongTypeAreInvalidParamsWithoutJavaDetail() throws Exception {
     Map<String, String> initializeParams = new LinkedHashMap<>();
     initializeParams.put("[]", "params");

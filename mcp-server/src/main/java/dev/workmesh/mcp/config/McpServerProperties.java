@@ -20,8 +20,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param allowedHosts HTTP only: Host header values accepted on {@code /mcp}, exact or {@code host:*} for any
  *     port (default: localhost, 127.0.0.1 and [::1] on any port). List the names clients use when the server
  *     is reached through another name, e.g. {@code mcp.example.com}
- * @param maxWait the longest long-poll {@code claim_mesh_task} accepts as {@code wait_seconds} (default 60s,
- *     between 0s and 10m); mesh-api's {@code mesh-api.max-claim-wait} must be at least as long
+ * @param maxWait the longest wait {@code claim_mesh_task} (a long-poll) and {@code await_mesh_task} accept as
+ *     {@code wait_seconds} (default 60s, between 0s and 10m); mesh-api's {@code mesh-api.max-claim-wait} must
+ *     be at least as long
  * @param tokenCacheTtl HTTP only: how long a bearer token mesh-api accepted is trusted before it is checked
  *     again (default 60s; 0 checks on every request). mesh-api still checks every call the tools make
  */

@@ -24,7 +24,8 @@ public class MeshToolCatalog {
   /** What the server tells a client about the whole set, once, at initialisation. */
   public static final String INSTRUCTIONS = """
       Workmesh: a work mesh where agents submit tasks into missions and compete to claim them.
-      To hand out work: create_mission (or list_missions), then submit_mesh_task; follow it with get_mesh_task.
+      To hand out work: create_mission (or list_missions), then submit_mesh_task; follow it with get_mesh_task,
+      or wait for its end with await_mesh_task (or subscribe to the resource workmesh://tasks/{id}).
       To do work: claim_mesh_task (wait_seconds to long-poll) gives a task and a claim_token. Keep the token.
       While working call heartbeat_mesh_task before lease_expires_at; finish with complete_mesh_task (result)
       or fail_mesh_task (error), or hand it back with release_mesh_task. A failed task can be revived with
@@ -49,6 +50,7 @@ public class MeshToolCatalog {
         new RetryTaskTool(),
         new CancelTaskTool(),
         new GetTaskTool(),
+        new AwaitTaskTool(properties.maxWaitSeconds()),
         new ListTasksTool());
   }
 

@@ -33,7 +33,9 @@ final class RetryTaskTool implements MeshTool {
   @Override
   public CallToolResult call(MeshClient mesh, ToolArguments a) {
     TaskView task = mesh.retry(a.requiredUuid("task_id"));
-    return ToolResults.ok("Retrying: " + TaskViews.sentence(task) + " (a fresh budget of " + task.maxAttempts()
-        + " attempts).", Map.of("task", TaskViews.whole(task)));
+    // A retry grants max_attempts more than the attempts spent: the next claim is attempt attempt + 1.
+    String more = task.maxAttempts() + (task.maxAttempts() == 1 ? " more attempt" : " more attempts");
+    return ToolResults.ok("Retrying: " + TaskViews.sentence(task) + "; up to " + more + ", starting with attempt "
+        + (task.attempt() + 1) + ".", Map.of("task", TaskViews.whole(task)));
   }
 }

@@ -36,17 +36,18 @@ final class TaskViews {
   }
 
   /**
-   * {@code task 0190… "title": ready, attempt 0 of 3}; a task retried by hand has spent more attempts than
-   * max_attempts (each retry grants max_attempts more), and says so instead of "attempt 4 of 3". A ready task
-   * that no connected agent can claim says why.
+   * {@code task 0190… "title": ready, 0 of 3 attempts spent}. A task retried by hand gets max_attempts more
+   * on each retry, so its spent attempts can exceed max_attempts: it then says {@code 4 attempts spent
+   * (retried; 3 per retry)} rather than a count "of" a budget it has outgrown. A ready task that no connected
+   * agent can claim says why.
    */
   static String sentence(TaskView t) {
     StringBuilder s = new StringBuilder("task ").append(t.id()).append(" \"").append(t.title()).append("\": ")
-        .append(t.status()).append(", attempt ").append(t.attempt());
+        .append(t.status()).append(", ");
     if (t.attempt() <= t.maxAttempts()) {
-      s.append(" of ").append(t.maxAttempts());
+      s.append(t.attempt()).append(" of ").append(attempts(t.maxAttempts())).append(" spent");
     } else {
-      s.append(" (retried: max_attempts ").append(t.maxAttempts()).append(" per retry)");
+      s.append(attempts(t.attempt())).append(" spent (retried; ").append(t.maxAttempts()).append(" per retry)");
     }
     if (t.error() != null && !t.error().isBlank()) {
       s.append(", error: ").append(t.error());
@@ -77,6 +78,11 @@ final class TaskViews {
       }
     }
     return s.toString();
+  }
+
+  /** {@code 1 attempt}, {@code 3 attempts}. */
+  static String attempts(int count) {
+    return count + (count == 1 ? " attempt" : " attempts");
   }
 
   private static void putIfPresent(Map<String, Object> map, String key, Object value) {

@@ -1,6 +1,7 @@
 package dev.workmesh.mcp.transport;
 
 import dev.workmesh.mcp.McpServerApplication;
+import dev.workmesh.mcp.resources.MeshResources;
 import dev.workmesh.mcp.tools.MeshCallerResolver;
 import dev.workmesh.mcp.tools.MeshToolCatalog;
 import io.modelcontextprotocol.json.McpJsonDefaults;
@@ -9,7 +10,10 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.spec.McpSchema.ServerCapabilities;
 
-/** The one MCP server definition both transports run: the same name, instructions, tools and validation. */
+/**
+ * The one MCP server definition both transports run: the same name, instructions, tools, resources and
+ * validation.
+ */
 final class MeshMcpServer {
 
   static final String NAME = "workmesh";
@@ -31,13 +35,16 @@ final class MeshMcpServer {
     return spec
         .serverInfo(NAME, version == null ? "dev" : version)
         .instructions(MeshToolCatalog.INSTRUCTIONS)
-        .capabilities(ServerCapabilities.builder().tools(false).build())
+        // Resources can be subscribed to (a task's subscribers hear when it ends); their list never changes.
+        .capabilities(ServerCapabilities.builder().tools(false).resources(true, false).logging().build())
         .jsonMapper(jsonMapper())
         // The SDK checks every call's arguments against the tool's input schema and answers isError: true
         // with the violations; the tools only see arguments of the declared shape.
         .validateToolInputs(true)
         .immediateExecution(immediateExecution)
         .tools(catalog.specifications(callers))
+        .resources(MeshResources.resources(callers))
+        .resourceTemplates(MeshResources.templates(callers))
         .build();
   }
 }

@@ -1,7 +1,5 @@
 package dev.workmesh.mcp.transport;
 
-import io.modelcontextprotocol.json.McpJsonMapper;
-import io.modelcontextprotocol.spec.McpSchema;
 import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -11,6 +9,8 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -23,9 +23,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #claim()} keeps the real stdout for the transport and points {@code System.out} at stderr,
  *       so that logs, banners and any library that prints land on stderr and a stray line can never
  *       corrupt the JSON-RPC stream. Call it first thing.
- *   <li>{@link #protocolIn} hands the SDK only lines that are JSON-RPC messages. The SDK's stdio transport
- *       stops reading for good at the first line it cannot parse (and the process would then hang, deaf);
- *       such a line is dropped here, with a warning on stderr, and the session goes on.
+ *   <li>{@link #protocolIn} hands the SDK only lines that are JSON-RPC messages it can read. The SDK's stdio
+ *       transport stops reading for good at the first line it cannot parse (the process would then hang,
+ *       deaf), and answers params of the wrong type with -32603 naming Jackson's classes; such a line is
+ *       answered here instead, with the error {@link JsonRpcMessageCheck} gives (-32700, -32600 or -32602
+ *       naming the field), and the session goes on.
  *   <li>The end of stdin (the client went away) releases {@link #awaitEndOfInput()}, and the process exits.
  * </ul>
  */
@@ -54,11 +56,15 @@ public final class StdioStreams {
     return protocolOut;
   }
 
-  /** Stdin as the transport should see it: JSON-RPC messages, one a line, and an end when stdin ends. */
-  static InputStream protocolIn(McpJsonMapper json) throws IOException {
+  /**
+   * Stdin as the transport should see it: JSON-RPC messages, one a line, and an end when stdin ends.
+   *
+   * @param subscribedUris told the URI of every {@code resources/subscribe} on its way to the SDK
+   */
+  static InputStream protocolIn(Consumer<String> subscribedUris) throws IOException {
     PipedInputStream toSdk = new PipedInputStream(64 * 1024);
     PipedOutputStream lines = new PipedOutputStream(toSdk);
-    Thread.ofPlatform().daemon().name("mcp-stdin").start(() -> forward(json, lines));
+    Thread.ofPlatform().daemon().name("mcp-stdin").start(() -> forward(lines, subscribedUris));
     // The end counts once the SDK has read every message before it.
     return new FilterInputStream(toSdk) {
       @Override
@@ -84,17 +90,23 @@ public final class StdioStreams {
     END_OF_INPUT.await();
   }
 
-  private static void forward(McpJsonMapper json, PipedOutputStream sdk) {
+  private static void forward(PipedOutputStream sdk, Consumer<String> subscribedUris) {
     try (sdk; BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
       String line;
       while ((line = stdin.readLine()) != null) {
         if (line.isBlank()) {
           continue;
         }
-        if (line.length() > MAX_LINE || !isJsonRpc(json, line)) {
-          log.warn("stdin: dropped a line of {} characters that is not a JSON-RPC message", line.length());
+        if (line.length() > MAX_LINE) {
+          log.warn("stdin: dropped a line of {} characters, over the limit of {}", line.length(), MAX_LINE);
           continue;
         }
+        Optional<JsonRpcMessageCheck.Refusal> refusal = JsonRpcMessageCheck.check(line);
+        if (refusal.isPresent()) {
+          answer(refusal.get());
+          continue;
+        }
+        JsonRpcMessageCheck.subscribedUri(line).ifPresent(subscribedUris);
         sdk.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         sdk.flush();
       }
@@ -113,12 +125,20 @@ public final class StdioStreams {
     }
   }
 
-  private static boolean isJsonRpc(McpJsonMapper json, String line) {
-    try {
-      McpSchema.deserializeJsonRpcMessage(json, line);
-      return true;
-    } catch (IOException | RuntimeException e) {
-      return false;
+  /**
+   * Writes the error for a message the SDK must not see, as one line among the SDK's own: the SDK writes its
+   * messages holding the stream's monitor, and so does this.
+   */
+  private static void answer(JsonRpcMessageCheck.Refusal refusal) {
+    log.info("stdin: refused a message with {} ({})", refusal.code(), refusal.message());
+    if (!refusal.answer()) {
+      return;
+    }
+    PrintStream out = protocolOut();
+    byte[] line = (refusal.toJson() + "\n").getBytes(StandardCharsets.UTF_8);
+    synchronized (out) {
+      out.write(line, 0, line.length);
+      out.flush();
     }
   }
 }

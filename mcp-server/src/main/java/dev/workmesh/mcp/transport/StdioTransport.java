@@ -3,6 +3,7 @@ package dev.workmesh.mcp.transport;
 import dev.workmesh.client.MeshClient;
 import dev.workmesh.mcp.config.McpServerProperties;
 import dev.workmesh.mcp.config.MeshClients;
+import dev.workmesh.mcp.resources.TaskSubscriptions;
 import dev.workmesh.mcp.tools.MeshToolCatalog;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
@@ -29,6 +30,7 @@ public class StdioTransport implements SmartLifecycle {
   private final MeshToolCatalog catalog;
   private final MeshClient agent;
   private final String meshApiUrl;
+  private final TaskSubscriptions subscriptions = new TaskSubscriptions();
   private volatile McpSyncServer server;
 
   public StdioTransport(McpServerProperties properties, MeshClients clients, MeshToolCatalog catalog) {
@@ -42,11 +44,13 @@ public class StdioTransport implements SmartLifecycle {
     StdioServerTransportProvider transport;
     try {
       transport = new StdioServerTransportProvider(MeshMcpServer.jsonMapper(),
-          StdioStreams.protocolIn(MeshMcpServer.jsonMapper()), StdioStreams.protocolOut(), StdioStreams.MAX_LINE);
+          StdioStreams.protocolIn(uri -> subscriptions.subscribed(uri, agent, "stdio")), StdioStreams.protocolOut(),
+          StdioStreams.MAX_LINE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot connect stdin to the MCP transport", e);
     }
     server = MeshMcpServer.build(McpServer.sync(transport), catalog, exchange -> agent, false);
+    subscriptions.notifyThrough(server);
     log.info("MCP server on stdio, acting as the configured agent against {}", meshApiUrl);
   }
 

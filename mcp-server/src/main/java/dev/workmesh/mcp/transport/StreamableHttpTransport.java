@@ -3,6 +3,7 @@ package dev.workmesh.mcp.transport;
 import dev.workmesh.client.MeshClient;
 import dev.workmesh.mcp.config.McpServerProperties;
 import dev.workmesh.mcp.config.MeshClients;
+import dev.workmesh.mcp.resources.TaskSubscriptions;
 import dev.workmesh.mcp.tools.MeshCallerResolver;
 import dev.workmesh.mcp.tools.MeshToolCatalog;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -22,7 +23,7 @@ import org.springframework.core.Ordered;
  * Streamable HTTP at {@code /mcp} (the default transport). Many clients, each acting as the caller whose
  * bearer token authenticated the request: agent tokens act as their agent, the operator token as the
  * operator. In front of the SDK's servlet: {@link ErrorBodySanitizer}, then {@link McpRequestGuard}, then
- * {@link RequestParamsValidator}.
+ * {@link RequestParamsValidator}, then {@link SseEventIds}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
@@ -57,15 +58,23 @@ public class StreamableHttpTransport {
         .build();
   }
 
+  @Bean
+  TaskSubscriptions mcpTaskSubscriptions() {
+    return new TaskSubscriptions();
+  }
+
   @Bean(destroyMethod = "closeGracefully")
-  McpSyncServer mcpServer(HttpServletStreamableServerTransportProvider transport, MeshToolCatalog catalog) {
+  McpSyncServer mcpServer(HttpServletStreamableServerTransportProvider transport, MeshToolCatalog catalog,
+      TaskSubscriptions subscriptions) {
     MeshCallerResolver callers = exchange -> {
       if (exchange.transportContext().get(CALLER) instanceof MeshClient client) {
         return client;
       }
       throw new IllegalStateException("no authenticated caller on this MCP request");
     };
-    return MeshMcpServer.build(McpServer.sync(transport), catalog, callers, true);
+    McpSyncServer server = MeshMcpServer.build(McpServer.sync(transport), catalog, callers, true);
+    subscriptions.notifyThrough(server);
+    return server;
   }
 
   /** The SDK's servlet; async support is required for its SSE responses. */
@@ -101,12 +110,21 @@ public class StreamableHttpTransport {
   }
 
   @Bean
-  FilterRegistrationBean<RequestParamsValidator> mcpRequestParamsValidator() {
+  FilterRegistrationBean<RequestParamsValidator> mcpRequestParamsValidator(TaskSubscriptions subscriptions) {
     FilterRegistrationBean<RequestParamsValidator> registration =
-        new FilterRegistrationBean<>(new RequestParamsValidator());
+        new FilterRegistrationBean<>(new RequestParamsValidator(subscriptions));
     registration.addUrlPatterns(ENDPOINT);
     registration.setAsyncSupported(true);
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
+    return registration;
+  }
+
+  @Bean
+  FilterRegistrationBean<SseEventIds> mcpSseEventIds() {
+    FilterRegistrationBean<SseEventIds> registration = new FilterRegistrationBean<>(new SseEventIds());
+    registration.addUrlPatterns(ENDPOINT);
+    registration.setAsyncSupported(true);
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 3);
     return registration;
   }
 }

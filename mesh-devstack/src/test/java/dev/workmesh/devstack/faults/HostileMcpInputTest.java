@@ -226,6 +226,7 @@ class HostileMcpInputTest {
     bases.put("retry_mesh_task", obj("task_id", cancelledTask.toString()));
     bases.put("cancel_mesh_task", obj("task_id", submittedByA.toString()));
     bases.put("get_mesh_task", obj("task_id", heldByA.toString()));
+    bases.put("await_mesh_task", obj("task_id", heldByA.toString(), "wait_seconds", 0));
     bases.put("list_mesh_tasks", obj("mission_id", mission.id().toString(), "limit", 10));
     return bases;
   }
