@@ -104,4 +104,27 @@ class IdempotentSubmitTest {
     assertThatThrownBy(() -> mesh.core.submitter().submit(UUID.randomUUID(), NewTask.of("x", ""), "operator"))
         .isInstanceOf(NotFoundException.class);
   }
+
+  @Test
+  void aBatchWritesTheOutboxRowsOfTheTasksItInsertedAndNoneForItsReplays() {
+    Mission mission = mesh.mission();
+    UUID earlier = mesh.core.submitter().submit(mission.id(), NewTask.builder("a").idempotencyKey("a").build(), "op")
+        .task().id();
+    List<Submitted> batch = mesh.core.submitter().submitAll(mission.id(), List.of(
+        NewTask.builder("a again").idempotencyKey("a").build(),
+        NewTask.builder("b").idempotencyKey("b").build(),
+        NewTask.builder("b twice in one batch").idempotencyKey("b").build(),
+        NewTask.of("c", "")), "op");
+
+    assertThat(batch).extracting(Submitted::replay).containsExactly(true, false, true, false);
+    assertThat(batch.get(0).task().id()).isEqualTo(earlier);
+    assertThat(batch.get(2).task().id()).isEqualTo(batch.get(1).task().id());
+    assertThat(mesh.core.tasks().list(mission.id(), null, null, 10)).hasSize(3);
+    for (UUID id : List.of(earlier, batch.get(1).task().id(), batch.get(3).task().id())) {
+      assertThat(mesh.core.db().jdbc().sql("SELECT topic FROM outbox WHERE message_key = :id ORDER BY id")
+          .param("id", id.toString()).query(String.class).list())
+          .as("the ready event and the dispatch record of %s, once", id)
+          .containsExactly("mesh.task-events", "mesh.tasks.pooled");
+    }
+  }
 }

@@ -2,7 +2,6 @@ package dev.workmesh.api.auth;
 
 import dev.workmesh.api.config.MeshApiProperties;
 import dev.workmesh.api.web.Problems;
-import dev.workmesh.core.MeshCore;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,8 +17,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates every {@code /work} request by its bearer token: the configured operator token, or an
- * agent token (stored hashed; revoked agents no longer authenticate). Anything else gets 401. An agent's
- * call is a sign of life ({@link AgentActivity}).
+ * agent token (stored hashed; revoked agents no longer authenticate), looked up in memory ({@link
+ * AgentTokenCache}). Anything else gets 401. An agent's call is a sign of life ({@link AgentActivity}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -28,13 +27,14 @@ public class BearerAuthFilter extends OncePerRequestFilter {
   private static final String ATTRIBUTE = Caller.class.getName();
 
   private final byte[] operatorToken;
-  private final MeshCore core;
+  private final AgentTokenCache agentTokens;
   private final Problems problems;
   private final AgentActivity activity;
 
-  public BearerAuthFilter(MeshApiProperties properties, MeshCore core, Problems problems, AgentActivity activity) {
+  public BearerAuthFilter(MeshApiProperties properties, AgentTokenCache agentTokens, Problems problems,
+      AgentActivity activity) {
     this.operatorToken = properties.operatorToken().getBytes(StandardCharsets.UTF_8);
-    this.core = core;
+    this.agentTokens = agentTokens;
     this.problems = problems;
     this.activity = activity;
   }
@@ -92,6 +92,6 @@ public class BearerAuthFilter extends OncePerRequestFilter {
     if (MessageDigest.isEqual(operatorToken, token.getBytes(StandardCharsets.UTF_8))) {
       return Optional.of(new Caller.Operator());
     }
-    return core.agents().authenticate(token).map(Caller.AgentCaller::new);
+    return agentTokens.authenticate(token).map(Caller.AgentCaller::new);
   }
 }

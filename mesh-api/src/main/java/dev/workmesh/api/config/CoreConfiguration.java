@@ -1,5 +1,6 @@
 package dev.workmesh.api.config;
 
+import dev.workmesh.api.auth.AgentTokenCache;
 import dev.workmesh.core.MeshCore;
 import dev.workmesh.core.MeshJson;
 import dev.workmesh.core.db.MeshDb;
@@ -38,6 +39,12 @@ class CoreConfiguration {
 
   @Bean(destroyMethod = "close")
   PgNotifications pgNotifications(DataSource dataSource, MeshCore core) {
-    return new PgNotifications(dataSource, List.of("mesh_outbox", "mesh_task_ready")).start();
+    return new PgNotifications(dataSource, List.of("mesh_outbox", "mesh_task_ready", AgentTokenCache.CHANNEL))
+        .start();
+  }
+
+  @Bean
+  AgentTokenCache agentTokenCache(MeshCore core, PgNotifications notifications) {
+    return new AgentTokenCache(core.agents(), notifications);
   }
 }

@@ -18,15 +18,24 @@ import org.slf4j.LoggerFactory;
  * Listens to PostgreSQL notifications on one dedicated connection and hands each to the subscribers of
  * its channel. Reconnects with backoff when the database goes away; subscribers should also poll on a
  * slow timer, since notifications sent while disconnected are lost.
+ *
+ * <p>What holds state that notifications keep true (a cache) asks {@link #listeningEpoch()}: zero while no
+ * connection listens, and a new number for every connection that does, so that it can drop what it learnt
+ * under an earlier connection. A connection is taken as lost when a query on it fails: after a second with
+ * no notification the listener checks it with {@code SELECT 1}, under a network timeout, so that a
+ * connection the network silently dropped is found out too.
  */
 public final class PgNotifications implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(PgNotifications.class);
+  private static final Duration NETWORK_TIMEOUT = Duration.ofSeconds(5);
 
   private final DataSource dataSource;
   private final Map<String, List<Consumer<String>>> subscribers;
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile long listeningEpoch;
+  private long connections;
 
   public PgNotifications(DataSource dataSource, List<String> channels) {
     this.dataSource = dataSource;
@@ -49,6 +58,14 @@ public final class PgNotifications implements AutoCloseable {
     list.add(subscriber);
   }
 
+  /**
+   * Zero while no connection listens (notifications may be missed), otherwise a number that changes with
+   * every new listening connection.
+   */
+  public long listeningEpoch() {
+    return listeningEpoch;
+  }
+
   public PgNotifications start() {
     thread.start();
     return this;
@@ -59,16 +76,21 @@ public final class PgNotifications implements AutoCloseable {
     while (running) {
       try (Connection connection = dataSource.getConnection()) {
         connection.setAutoCommit(true);
+        connection.setNetworkTimeout(Runnable::run, (int) NETWORK_TIMEOUT.toMillis());
         try (Statement s = connection.createStatement()) {
           for (String channel : subscribers.keySet()) {
             s.execute("LISTEN " + channel);
           }
         }
+        listeningEpoch = ++connections;
         backoff = Duration.ofMillis(200);
         PGConnection pg = connection.unwrap(PGConnection.class);
         while (running) {
           PGNotification[] notifications = pg.getNotifications(1_000);
-          if (notifications == null) {
+          if (notifications == null || notifications.length == 0) {
+            try (Statement probe = connection.createStatement()) {
+              probe.execute("SELECT 1");
+            }
             continue;
           }
           for (PGNotification n : notifications) {
@@ -82,6 +104,7 @@ public final class PgNotifications implements AutoCloseable {
           }
         }
       } catch (SQLException | RuntimeException e) {
+        listeningEpoch = 0;
         if (!running) {
           return;
         }
@@ -100,6 +123,7 @@ public final class PgNotifications implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    listeningEpoch = 0;
     thread.interrupt();
     try {
       thread.join(3_000);

@@ -132,11 +132,18 @@ public final class TaskLifecycle {
     } else if (task.claimPolicy() == ClaimPolicy.ASSIGNED) {
       targets = List.of(task.assignedAgent());
     }
-    outbox.append(List.of(
-        OutboxWriter.taskEvent(event(task.id(), task.missionId(), "task." + TaskStatus.READY.wire(), TaskStatus.READY,
-            previous, task.attempt(), null, null, reason)),
-        OutboxWriter.dispatch(new DispatchRecord(task.id(), task.missionId(), task.claimPolicy().wire(), task.pool(),
-            task.priority(), task.requiredCapabilities(), targets, reason, db.now()))));
+    outbox.append(readyMessages(task.id(), task.missionId(), task.claimPolicy(), task.pool(), task.priority(),
+        task.requiredCapabilities(), previous, task.attempt(), targets, reason));
+  }
+
+  /** The event and the dispatch record of a task arriving in ready. */
+  List<Message> readyMessages(UUID taskId, UUID missionId, ClaimPolicy policy, String pool, int priority,
+      List<String> capabilities, TaskStatus previous, int attempt, List<UUID> targets, String reason) {
+    return List.of(
+        OutboxWriter.taskEvent(event(taskId, missionId, "task." + TaskStatus.READY.wire(), TaskStatus.READY, previous,
+            attempt, null, null, reason)),
+        OutboxWriter.dispatch(new DispatchRecord(taskId, missionId, policy.wire(), pool, priority, capabilities,
+            targets, reason, db.now())));
   }
 
   // --- endings --------------------------------------------------------------------------------------

@@ -5,6 +5,9 @@ import dev.workmesh.core.NotFoundException;
 import dev.workmesh.core.ValidationException;
 import dev.workmesh.core.ValidationException.Violation;
 import dev.workmesh.core.db.MeshDb;
+import dev.workmesh.core.outbox.OutboxWriter;
+import dev.workmesh.core.outbox.OutboxWriter.Message;
+import dev.workmesh.core.task.SubmissionStatement.Row;
 import dev.workmesh.core.task.TaskValidator.Valid;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,30 +15,20 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.dao.DataIntegrityViolationException;
 
 /**
  * Submits tasks, one or a batch in one transaction. A submission with an idempotency key already used in
  * the mission returns the existing task and says it was a replay (invariant 6), also when duplicates race:
- * the unique index decides, not a read-then-write.
+ * the unique index decides, not a read-then-write. A submission without dependencies, parent, assigned
+ * agent or broadcast is one statement and one round trip to the database, however many tasks it holds.
  */
 public final class TaskSubmitter {
 
   /** The task as stored, and whether it already existed under the same idempotency key. */
   public record Submitted(MeshTask task, boolean replay) {}
-
-  private static final String INSERT =
-      "INSERT INTO task (id, mission_id, title, description, claim_policy, assigned_agent, pool, required_capabilities,"
-          + " priority, runtime, input, max_attempts, attempt_limit, timeout_ms, not_before, depends_on, parent_task_id,"
-          + " idempotency_key, status, error, available_at, submitted_by, created_at, ready_at, dispatched_at,"
-          + " finished_at, updated_at)"
-          + " VALUES (:id, :mission, :title, :description, :policy, :assigned, :pool, :caps, :priority, :runtime,"
-          + " CAST(:input AS jsonb), :maxAttempts, :maxAttempts, :timeoutMs, :notBefore, :deps, :parent, :key, :status,"
-          + " :error, :availableAt, :submittedBy, :now, :readyAt, :readyAt, :finishedAt, :now)"
-          + " ON CONFLICT (mission_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING"
-          + " RETURNING " + TaskStore.COLUMNS;
 
   private final MeshDb db;
   private final TaskStore store;
@@ -69,25 +62,71 @@ public final class TaskSubmitter {
     if (!violations.isEmpty()) {
       throw new ValidationException(violations);
     }
-    return db.inTransaction(() -> {
-      Boolean missionExists =
-          db.jdbc().sql("SELECT EXISTS (SELECT 1 FROM mission WHERE id = :id)").param("id", missionId)
-              .query(Boolean.class).single();
-      if (!missionExists) {
+    boolean references = valid.stream()
+        .anyMatch(v -> !v.dependsOn().isEmpty() || v.parentTaskId() != null || v.assignedAgent() != null);
+    boolean broadcast = valid.stream().anyMatch(v -> v.claimPolicy() == ClaimPolicy.BROADCAST);
+    try {
+      if (!references && !broadcast) {
+        return write(missionId, valid, Map.of(), submittedBy); // one statement: its own transaction
+      }
+      return db.inTransaction(() -> {
+        if (!missionExists(missionId)) {
+          throw new NotFoundException("mission", missionId);
+        }
+        Map<UUID, TaskStatus> referenced = referencedTasks(valid);
+        checkReferences(valid, referenced, tasks.size() == 1 ? "" : null);
+        return write(missionId, valid, referenced, submittedBy);
+      });
+    } catch (DataIntegrityViolationException e) {
+      // The mission is a foreign key: a submission to one that does not exist fails the insert.
+      if (!missionExists(missionId)) {
         throw new NotFoundException("mission", missionId);
       }
-      Map<UUID, TaskStatus> referenced = referencedTasks(valid);
-      checkReferences(valid, referenced, tasks.size() == 1 ? "" : null);
-      List<Submitted> results = new ArrayList<>(valid.size());
-      for (Valid v : valid) {
-        results.add(insert(missionId, v, referenced, submittedBy));
-      }
-      return results;
-    });
+      throw e;
+    }
   }
 
-  private Submitted insert(UUID missionId, Valid v, Map<UUID, TaskStatus> referenced, String submittedBy) {
+  private boolean missionExists(UUID missionId) {
+    return db.jdbc().sql("SELECT EXISTS (SELECT 1 FROM mission WHERE id = :id)").param("id", missionId)
+        .query(Boolean.class).single();
+  }
+
+  /**
+   * Inserts the tasks with their events and dispatch records in one statement ({@link SubmissionStatement});
+   * replays of an idempotency key are read back in one more, and broadcast tasks fix their targets after.
+   */
+  private List<Submitted> write(UUID missionId, List<Valid> valid, Map<UUID, TaskStatus> referenced,
+      String submittedBy) {
     Instant now = db.now();
+    List<Row> rows = new ArrayList<>(valid.size());
+    for (Valid v : valid) {
+      rows.add(row(missionId, v, referenced, now));
+    }
+    Map<UUID, MeshTask> inserted = new HashMap<>();
+    for (MeshTask task : SubmissionStatement.insert(db, missionId, submittedBy, now, rows)) {
+      inserted.put(task.id(), task);
+    }
+    Map<String, MeshTask> replayed = replayed(missionId, rows, inserted);
+    List<Submitted> results = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      MeshTask task = inserted.get(row.id());
+      if (task == null) {
+        results.add(new Submitted(replayed.get(row.task().idempotencyKey()), true));
+      } else if (task.claimPolicy() == ClaimPolicy.BROADCAST) {
+        if (row.initial() == TaskStatus.READY) {
+          lifecycle.announceReady(task, null, "submitted");
+        }
+        // A broadcast task with no one to broadcast to has failed already.
+        results.add(new Submitted(store.get(task.id()), false));
+      } else {
+        results.add(new Submitted(task, false));
+      }
+    }
+    return results;
+  }
+
+  /** Decides a new task's initial status and the outbox messages it writes (a broadcast's come later). */
+  private Row row(UUID missionId, Valid v, Map<UUID, TaskStatus> referenced, Instant now) {
     UUID id = Ids.uuidV7(db.clock());
     String failedDependency = null;
     boolean dependenciesDone = true;
@@ -102,55 +141,37 @@ public final class TaskSubmitter {
     boolean timeCame = v.notBefore() == null || !v.notBefore().isAfter(now);
     TaskStatus initial = failedDependency != null ? TaskStatus.FAILED
         : dependenciesDone && timeCame ? TaskStatus.READY : TaskStatus.PENDING;
-    Instant availableAt = timeCame ? now : v.notBefore();
-    Optional<MeshTask> inserted =
-        db.jdbc()
-            .sql(INSERT)
-            .param("id", id)
-            .param("mission", missionId)
-            .param("title", v.title())
-            .param("description", v.description())
-            .param("policy", v.claimPolicy().wire())
-            .param("assigned", v.assignedAgent())
-            .param("pool", v.pool())
-            .param("caps", MeshDb.textArray(v.requiredCapabilities()))
-            .param("priority", v.priority())
-            .param("runtime", v.runtime())
-            .param("input", v.input() == null ? "{}" : db.writeJson(v.input()))
-            .param("maxAttempts", v.maxAttempts())
-            .param("timeoutMs", v.timeout() == null ? null : v.timeout().toMillis())
-            .param("notBefore", MeshDb.ts(v.notBefore()))
-            .param("deps", MeshDb.uuidArray(v.dependsOn()))
-            .param("parent", v.parentTaskId())
-            .param("key", v.idempotencyKey())
-            .param("status", initial.wire())
-            .param("error", failedDependency)
-            .param("availableAt", MeshDb.ts(availableAt))
-            .param("submittedBy", submittedBy)
-            .param("now", MeshDb.ts(now))
-            .param("readyAt", initial == TaskStatus.READY ? MeshDb.ts(now) : null)
-            .param("finishedAt", initial == TaskStatus.FAILED ? MeshDb.ts(now) : null)
-            .query((rs, i) -> TaskStore.mapTask(db, rs))
-            .optional();
-    if (inserted.isEmpty()) {
-      UUID existing =
-          db.jdbc()
-              .sql("SELECT id FROM task WHERE mission_id = :mission AND idempotency_key = :key")
-              .param("mission", missionId)
-              .param("key", v.idempotencyKey())
-              .query(UUID.class)
-              .single();
-      return new Submitted(store.get(existing), true);
+    List<Message> messages = switch (initial) {
+      case READY -> v.claimPolicy() == ClaimPolicy.BROADCAST ? List.of()
+          : lifecycle.readyMessages(id, missionId, v.claimPolicy(), v.pool(), v.priority(), v.requiredCapabilities(),
+              null, 0, v.assignedAgent() == null ? List.of() : List.of(v.assignedAgent()), "submitted");
+      case FAILED -> List.of(event(id, missionId, TaskStatus.FAILED, failedDependency));
+      default -> List.of(event(id, missionId, TaskStatus.PENDING,
+          dependenciesDone ? "waiting until " + v.notBefore() : "waiting for dependencies"));
+    };
+    return new Row(id, v, initial, timeCame ? now : v.notBefore(), failedDependency, messages);
+  }
+
+  private Message event(UUID taskId, UUID missionId, TaskStatus status, String reason) {
+    return OutboxWriter.taskEvent(
+        lifecycle.event(taskId, missionId, "task." + status.wire(), status, null, 0, null, null, reason));
+  }
+
+  /** The tasks already stored under the idempotency keys of the rows that were not inserted, by key. */
+  private Map<String, MeshTask> replayed(UUID missionId, List<Row> rows, Map<UUID, MeshTask> inserted) {
+    List<String> keys = rows.stream().filter(r -> !inserted.containsKey(r.id()))
+        .map(r -> r.task().idempotencyKey()).distinct().toList();
+    Map<String, MeshTask> byKey = new HashMap<>();
+    if (!keys.isEmpty()) {
+      db.jdbc()
+          .sql("SELECT " + TaskStore.COLUMNS + " FROM task WHERE mission_id = :mission AND idempotency_key = ANY(:keys)")
+          .param("mission", missionId)
+          .param("keys", MeshDb.textArray(keys))
+          .query((rs, i) -> TaskStore.mapTask(db, rs))
+          .list()
+          .forEach(task -> byKey.put(task.idempotencyKey(), task));
     }
-    MeshTask task = inserted.get();
-    switch (initial) {
-      case READY -> lifecycle.announceReady(task, null, "submitted");
-      case FAILED -> lifecycle.emit(task, null, TaskStatus.FAILED, 0, null, null, failedDependency);
-      default -> lifecycle.emit(task, null, TaskStatus.PENDING, 0, null, null,
-          dependenciesDone ? "waiting until " + v.notBefore() : "waiting for dependencies");
-    }
-    // A broadcast task with no one to broadcast to has failed already; other tasks are as inserted.
-    return new Submitted(task.claimPolicy() == ClaimPolicy.BROADCAST ? store.get(id) : task, false);
+    return byKey;
   }
 
   /** Status of every task named in depends_on or parent_task_id. */
