@@ -5,6 +5,7 @@ import dev.workmesh.core.broadcast.BroadcastTargets;
 import dev.workmesh.core.db.MeshDb;
 import dev.workmesh.core.outbox.DispatchRecord;
 import dev.workmesh.core.outbox.OutboxWriter;
+import dev.workmesh.core.outbox.OutboxWriter.Message;
 import dev.workmesh.core.outbox.TaskEvent;
 import java.time.Duration;
 import java.time.Instant;
