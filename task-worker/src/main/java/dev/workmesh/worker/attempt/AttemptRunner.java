@@ -181,7 +181,7 @@ public final class AttemptRunner implements ClaimIntake {
     }
     Thread.ofVirtual().name("heartbeat-" + attempt.attemptId()).start(() -> {
       try {
-        HeartbeatResponse response = api.heartbeat(attempt.taskId(), attempt.claim.claimToken());
+        HeartbeatResponse response = api.heartbeat(attempt.taskId(), attempt.claim.claimToken(), attempt.newLogTail());
         if (attempt.heartbeatFailing) {
           attempt.heartbeatFailing = false;
           log.info("Heartbeats of attempt {} reach mesh-api again", attempt.attemptId());

@@ -39,6 +39,7 @@ final class RunningAttempt {
   private volatile ScheduledFuture<?> heartbeats;
   private volatile boolean ended;
   volatile boolean heartbeatFailing;
+  private String lastShippedTail;
 
   RunningAttempt(ClaimView claim, Slots.Permit slot, String source, long wonAtNanos) {
     this.claim = claim;
@@ -69,6 +70,20 @@ final class RunningAttempt {
     if (stopReason != null) {
       running.cancel();
     }
+  }
+
+  /**
+   * The end of the subagent's output when it changed since the last heartbeat shipped it, else null: a
+   * heartbeat carries the output only when there is something new (the subagent's tail is bounded by
+   * {@code log-tail-bytes}, and heartbeats are as frequent as the lease requires, no more).
+   */
+  synchronized String newLogTail() {
+    String tail = subagent == null ? null : subagent.logTail();
+    if (tail == null || tail.isEmpty() || tail.equals(lastShippedTail)) {
+      return null;
+    }
+    lastShippedTail = tail;
+    return tail;
   }
 
   /** Stops the subagent for {@code reason}, unless it was already stopped for another or has ended. */
