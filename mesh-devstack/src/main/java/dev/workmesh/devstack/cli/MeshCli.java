@@ -52,7 +52,9 @@ public final class MeshCli {
             --command CMD        input.command for the bash runtime
             --input JSON         the task's input  --timeout 30m      --max-attempts N   --key IDEMPOTENCY_KEY
         tasks MISSION [--status S]        list a mission's tasks
-        task ID                           show a task and its attempts
+        task ID                           show a task and its attempts (with their ids)
+        logs ID [--follow]                the output of a task's latest attempt, live while it runs;
+                                          --follow prints new output as it arrives until the task ends
         retry ID | cancel ID              retry a failed task, or cancel one
         watch MISSION                     stream a mission's events (Ctrl-C to stop)
         agents                            list agents and their health
@@ -101,6 +103,7 @@ public final class MeshCli {
         case "submit" -> submit(mesh, args);
         case "tasks" -> tasks(mesh, args);
         case "task" -> task(mesh, taskId(args, "task"));
+        case "logs" -> new TaskLogs(mesh, out, err).run(args);
         case "retry" -> print(mesh.retry(taskId(args, "retry")));
         case "cancel" -> cancelled(mesh.cancel(taskId(args, "cancel")));
         case "watch" -> watch(config, mesh, one(args, "watch MISSION"));
