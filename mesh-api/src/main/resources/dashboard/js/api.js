@@ -20,7 +20,7 @@ function headers(extra) {
   return Object.assign({ Authorization: 'Bearer ' + token.get(), Accept: 'application/json' }, extra || {});
 }
 
-async function request(method, path, body, signingIn) {
+async function request(method, path, body, quiet) {
   const init = { method, headers: headers(body === undefined ? {} : { 'Content-Type': 'application/json' }),
     cache: 'no-store', credentials: 'omit', redirect: 'error' };
   if (body !== undefined) init.body = JSON.stringify(body);
@@ -31,7 +31,7 @@ async function request(method, path, body, signingIn) {
   try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
   if (!response.ok) {
     const detail = json && (json.detail || json.title) || (response.status + ' ' + response.statusText);
-    if (response.status === 401 && !signingIn) window.dispatchEvent(new CustomEvent('workmesh:unauthorized'));
+    if (response.status === 401 && !quiet) window.dispatchEvent(new CustomEvent('workmesh:unauthorized'));
     throw new ApiError(response.status, detail);
   }
   return json;
@@ -40,6 +40,8 @@ async function request(method, path, body, signingIn) {
 export const get = (path) => request('GET', path);
 /** The sign-in check: a refused token is the caller's to report, not a session that ended. */
 export const tryToken = () => request('GET', '/work/missions?limit=1', undefined, true);
+/** A call whose refusal ends nothing (e.g. probing for an optional service). */
+export const probe = (path) => request('GET', path, undefined, true);
 export const post = (path, body) => request('POST', path, body === undefined ? {} : body);
 export const del = (path) => request('DELETE', path);
 

@@ -6,6 +6,7 @@ import * as tasks from './tasks.js';
 import * as task from './task.js';
 import * as agents from './agents.js';
 import * as pools from './pools.js';
+import * as schedules from './schedules.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -20,6 +21,7 @@ const routes = [
   [/^#\/tasks\/([0-9a-f-]{36})$/, (m) => task.render(main, m[1], ctx), 'missions'],
   [/^#\/agents$/, () => agents.render(main, ctx), 'agents'],
   [/^#\/pools$/, () => pools.render(main, ctx), 'pools'],
+  [/^#\/schedules$/, () => schedules.render(main, ctx), 'schedules'],
 ];
 
 export const ctx = {
@@ -90,6 +92,7 @@ function route() {
   if (!token.get()) { signInView(); return; }
   nav.hidden = false;
   signOut.hidden = false;
+  schedules.showLinkIfReachable(document.getElementById('nav-schedules'));
   const [path, search] = (location.hash || '#/missions').split('?');
   const params = new URLSearchParams(search || '');
   for (const [pattern, view, section] of routes) {

@@ -84,7 +84,7 @@ export function render(main, taskId, ctx) {
     clear(actions);
     if (task.status === 'failed' || task.status === 'cancelled') {
       actions.append(button('Retry', 'Retry this task?',
-        'It gets a fresh budget of ' + task.max_attempts + ' attempts and goes back to the queue.', 'Retry',
+        'It gets a fresh budget of ' + task.max_attempts + (task.max_attempts === 1 ? ' attempt' : ' attempts') + ' and goes back to the queue.', 'Retry',
         () => post('/work/tasks/' + taskId + '/retry')));
     }
     if (!TERMINAL.includes(task.status)) {

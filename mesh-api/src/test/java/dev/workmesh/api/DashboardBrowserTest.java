@@ -161,6 +161,8 @@ class DashboardBrowserTest extends ApiTestBase {
     signIn(busy.token());
     wait.until(ExpectedConditions.textToBe(By.tagName("h1"), "Missions"));
     assertReadable();
+    assertThat(browser.findElement(By.id("nav-schedules")).isDisplayed())
+        .as("no scheduler answers on the dashboard's origin here, so no Schedules link").isFalse();
     HeadlessChromium.screenshot(browser, "missions-390");
     browser.findElement(By.linkText("Agents")).click();
     By busyRow = By.cssSelector("tr[data-agent='" + busy.agent().id() + "']");
