@@ -73,17 +73,20 @@ final class RunningAttempt {
   }
 
   /**
-   * The end of the subagent's output when it changed since the last heartbeat shipped it, else null: a
-   * heartbeat carries the output only when there is something new (the subagent's tail is bounded by
-   * {@code log-tail-bytes}, and heartbeats are as frequent as the lease requires, no more).
+   * The end of the subagent's output when it changed since a heartbeat last delivered it, else null: a
+   * heartbeat carries the output only when there is something new (the subagent's tail is bounded, 8 KiB by
+   * default, and heartbeats are as frequent as the lease requires, no more).
    */
   synchronized String newLogTail() {
     String tail = subagent == null ? null : subagent.logTail();
-    if (tail == null || tail.isEmpty() || tail.equals(lastShippedTail)) {
-      return null;
+    return tail == null || tail.isEmpty() || tail.equals(lastShippedTail) ? null : tail;
+  }
+
+  /** A heartbeat delivered this tail; the next carries output only if there is more. */
+  synchronized void logTailDelivered(String tail) {
+    if (tail != null) {
+      lastShippedTail = tail;
     }
-    lastShippedTail = tail;
-    return tail;
   }
 
   /** Stops the subagent for {@code reason}, unless it was already stopped for another or has ended. */
