@@ -41,6 +41,7 @@ abstract class ApiTestBase {
     registry.add("mesh-api.submit-rate.burst", () -> "40");
     registry.add("mesh-api.relay.poll-interval", () -> "200ms");
     registry.add("mesh-api.agent-activity-write", () -> "500ms");
+    registry.add("mesh-api.queue-history.interval", () -> "1s");
   }
 
   static MeshTestEnv env() {

@@ -4,21 +4,24 @@ import dev.workmesh.client.model.AgentRequest;
 import dev.workmesh.client.model.AgentView;
 import dev.workmesh.client.model.Budget;
 import dev.workmesh.client.model.ClaimRequest;
-import dev.workmesh.client.model.ClaimTokenRequest;
 import dev.workmesh.client.model.ClaimView;
 import dev.workmesh.client.model.ClaimsResponse;
 import dev.workmesh.client.model.CompleteRequest;
 import dev.workmesh.client.model.EnrolledAgent;
 import dev.workmesh.client.model.FailRequest;
+import dev.workmesh.client.model.HeartbeatRequest;
 import dev.workmesh.client.model.HeartbeatResponse;
+import dev.workmesh.client.model.HeldClaim;
 import dev.workmesh.client.model.MissionRequest;
 import dev.workmesh.client.model.MissionView;
 import dev.workmesh.client.model.Page;
 import dev.workmesh.client.model.Problem;
+import dev.workmesh.client.model.QueueHistoryView;
 import dev.workmesh.client.model.ReleaseRequest;
 import dev.workmesh.client.model.ReportRequest;
 import dev.workmesh.client.model.ReportsRequest;
 import dev.workmesh.client.model.ReportsResponse;
+import dev.workmesh.client.model.TaskLog;
 import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.client.model.TaskView;
 import java.io.IOException;
@@ -151,6 +154,27 @@ public final class MeshClient {
     return http.get().uri("/work/tasks/{id}", id).retrieve().body(TaskView.class);
   }
 
+  /** The output of the task's latest attempt: live while it runs (renewed by its heartbeats), final after. */
+  public TaskLog taskLog(UUID id) {
+    return http.get().uri("/work/tasks/{id}/log", id).retrieve().body(TaskLog.class);
+  }
+
+  /** The claims agents hold now, of one agent or of all when {@code agentId} is null. */
+  public List<HeldClaim> heldClaims(UUID agentId) {
+    return http.get().uri(u -> {
+      u.path("/work/claims");
+      if (agentId != null) {
+        u.queryParam("agent_id", agentId);
+      }
+      return u.build();
+    }).retrieve().body(new ParameterizedTypeReference<List<HeldClaim>>() {});
+  }
+
+  /** Each pool's queue depth and oldest ready age over the last hour. */
+  public QueueHistoryView queueHistory() {
+    return http.get().uri("/work/pools/queue-history").retrieve().body(QueueHistoryView.class);
+  }
+
   public TaskView retry(UUID taskId) {
     return post("/work/tasks/" + taskId + "/retry", null, TaskView.class);
   }
@@ -197,7 +221,13 @@ public final class MeshClient {
   }
 
   public HeartbeatResponse heartbeat(UUID taskId, String claimToken) {
-    return post("/work/tasks/" + taskId + "/heartbeat", new ClaimTokenRequest(claimToken), HeartbeatResponse.class);
+    return heartbeat(taskId, claimToken, null);
+  }
+
+  /** Renews the lease and stores the end of the attempt's output so far ({@code logTail}; null: unchanged). */
+  public HeartbeatResponse heartbeat(UUID taskId, String claimToken, String logTail) {
+    return post("/work/tasks/" + taskId + "/heartbeat", new HeartbeatRequest(claimToken, logTail),
+        HeartbeatResponse.class);
   }
 
   public TaskView complete(UUID taskId, CompleteRequest report) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.workmesh.core.mission.Mission;
 import dev.workmesh.core.task.NewTask;
+import dev.workmesh.core.task.TaskFilter;
 import dev.workmesh.core.task.TaskSubmitter.Submitted;
 import dev.workmesh.testsupport.MeshIntegrationTest;
 import dev.workmesh.testsupport.TestDatabase;
@@ -65,7 +66,7 @@ class IdempotentSubmitTest {
 
     assertThat(results.stream().map(r -> r.task().id()).distinct()).hasSize(1);
     assertThat(results.stream().filter(r -> !r.replay())).hasSize(1);
-    assertThat(mesh.core.tasks().list(mission.id(), null, null, 100)).hasSize(1);
+    assertThat(mesh.core.tasks().list(mission.id(), TaskFilter.ALL, null, 100)).hasSize(1);
     assertThat(mesh.outboxCount("mesh.tasks.pooled")).isGreaterThanOrEqualTo(1);
   }
 
@@ -89,14 +90,14 @@ class IdempotentSubmitTest {
         .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.violations())
             .extracting(ValidationException.Violation::field)
             .contains("[1].title", "[1].priority", "[1].pool", "[1].max_attempts"));
-    assertThat(mesh.core.tasks().list(mission.id(), null, null, 10)).isEmpty();
+    assertThat(mesh.core.tasks().list(mission.id(), TaskFilter.ALL, null, 10)).isEmpty();
 
     List<NewTask> unknownDependency = List.of(NewTask.of("fine", ""),
         NewTask.builder("orphan").dependsOn(List.of(UUID.randomUUID())).build());
     assertThatThrownBy(() -> mesh.core.submitter().submitAll(mission.id(), unknownDependency, "operator"))
         .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.violations())
             .extracting(ValidationException.Violation::field).containsExactly("[1].depends_on"));
-    assertThat(mesh.core.tasks().list(mission.id(), null, null, 10)).isEmpty();
+    assertThat(mesh.core.tasks().list(mission.id(), TaskFilter.ALL, null, 10)).isEmpty();
   }
 
   @Test

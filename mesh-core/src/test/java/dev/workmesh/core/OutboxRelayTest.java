@@ -8,6 +8,7 @@ import dev.workmesh.core.outbox.MeshTopics;
 import dev.workmesh.core.outbox.OutboxPublishException;
 import dev.workmesh.core.outbox.OutboxRelay;
 import dev.workmesh.core.task.NewTask;
+import dev.workmesh.core.task.TaskFilter;
 import dev.workmesh.testsupport.MeshIntegrationTest;
 import dev.workmesh.testsupport.TestDatabase;
 import dev.workmesh.testsupport.TestKafka;
@@ -75,7 +76,7 @@ class OutboxRelayTest {
       throw new IllegalStateException("roll back");
     })).hasMessage("roll back");
     assertThat(unpublished()).isEqualTo(before);
-    assertThat(mesh.core.tasks().list(mission.id(), null, null, 10)).isEmpty();
+    assertThat(mesh.core.tasks().list(mission.id(), TaskFilter.ALL, null, 10)).isEmpty();
   }
 
   @Test

@@ -15,6 +15,7 @@ final class Banner {
         Workmesh is ready (%.1f s).
 
           API             %s
+          Dashboard       %s/ui/  (sign in with the operator token)
           MCP (HTTP)      %s
           Operator token  %s
           Settings        %s  (MESH_API_URL, MESH_MCP_URL, MESH_OPERATOR_TOKEN)
@@ -31,7 +32,7 @@ final class Banner {
           claude mcp add --scope user --transport http workmesh %s --header "Authorization: Bearer <that token>"
 
         Press Ctrl-C to stop; state is kept in %s.
-        """.formatted(took.toMillis() / 1000.0, api, stack.mcpUrl(), token, stack.devEnvFile(), api, token,
+        """.formatted(took.toMillis() / 1000.0, api, api, stack.mcpUrl(), token, stack.devEnvFile(), api, token,
         stack.mcpUrl(), stack.options().dataDir());
   }
 }

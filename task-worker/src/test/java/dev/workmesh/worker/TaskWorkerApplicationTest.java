@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.model.AgentView;
 import dev.workmesh.client.model.MissionView;
+import dev.workmesh.client.model.TaskLog;
 import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.client.model.TaskView;
 import dev.workmesh.testsupport.MeshIntegrationTest;
@@ -103,6 +104,29 @@ class TaskWorkerApplicationTest {
       HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).as(url).isEqualTo(200);
       return response.body();
+    }
+  }
+
+  @Test
+  void aRunningAttemptsOutputReachesTheMeshWithItsHeartbeatsWhileItRuns() throws Exception {
+    String pool = "live-log";
+    Path go = dir.resolve("go");
+    try (ConfigurableApplicationContext app = run(args("log-worker", pool, dir.resolve("data"), true))) {
+      started(app);
+      TaskView task = submit(pool, "echo first line; echo second line >&2; while [ ! -e '" + go + "' ]; do sleep 0.1;"
+          + " done; echo last line");
+      TaskLog live = await().atMost(TestWorkers.patience()).pollInterval(Duration.ofMillis(200))
+          .until(() -> api.operator().taskLog(task.id()),
+              l -> l.running() && l.logTail() != null && l.logTail().contains("second line"));
+      assertThat(live.logTail()).contains("first line").doesNotContain("last line");
+      assertThat(live.taskStatus()).isEqualTo("running");
+
+      Files.createFile(go);
+      assertThat(awaitTask(task.id(), t -> Set.of("succeeded", "failed").contains(t.status())).status())
+          .isEqualTo("succeeded");
+      TaskLog after = api.operator().taskLog(task.id());
+      assertThat(after.running()).isFalse();
+      assertThat(after.logTail()).contains("first line", "second line", "last line");
     }
   }
 

@@ -7,12 +7,12 @@ import dev.workmesh.api.auth.ForbiddenException;
 import dev.workmesh.api.config.MeshApiProperties;
 import dev.workmesh.api.web.Views;
 import dev.workmesh.client.model.ClaimRequest;
-import dev.workmesh.client.model.ClaimTokenRequest;
 import dev.workmesh.client.model.ClaimView;
 import dev.workmesh.client.model.ClaimsResponse;
 import dev.workmesh.client.model.CompleteRequest;
 import dev.workmesh.client.model.EmptyClaimReason;
 import dev.workmesh.client.model.FailRequest;
+import dev.workmesh.client.model.HeartbeatRequest;
 import dev.workmesh.client.model.HeartbeatResponse;
 import dev.workmesh.client.model.ReleaseRequest;
 import dev.workmesh.client.model.ReportRequest;
@@ -141,10 +141,15 @@ class ClaimController {
   }
 
   @PostMapping("/work/tasks/{id}/heartbeat")
-  HeartbeatResponse heartbeat(@PathVariable UUID id, @RequestBody(required = false) ClaimTokenRequest body,
+  HeartbeatResponse heartbeat(@PathVariable UUID id, @RequestBody(required = false) HeartbeatRequest body,
       HttpServletRequest http) {
+    String logTail = body == null ? null : body.logTail();
+    if (logTail != null && logTail.length() > AttemptReports.MAX_LOG_TAIL) {
+      throw ValidationException.of("log_tail", "must be at most " + AttemptReports.MAX_LOG_TAIL
+          + " characters: send the end of the output");
+    }
     HeartbeatAck ack = core.reports().heartbeat(id, token(body == null ? null : body.claimToken()),
-        BearerAuthFilter.caller(http).agentId());
+        BearerAuthFilter.caller(http).agentId(), logTail);
     return new HeartbeatResponse(ack.attemptId(), ack.leaseExpiresAt(), ack.cancelRequested());
   }
 

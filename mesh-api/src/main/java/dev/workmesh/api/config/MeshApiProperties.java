@@ -19,6 +19,7 @@ import org.springframework.util.unit.DataSize;
  * @param agentActivityWrite how often, at most, one agent's calls renew its sign of life in the database
  *     (default 5s): every authenticated call of an agent keeps it connected, and a busy agent costs one
  *     UPDATE per interval, not one per request. Keep it well below the watchdog's stale threshold.
+ * @param queueHistory the per-pool queue samples the dashboard charts
  */
 @ConfigurationProperties("mesh-api")
 public record MeshApiProperties(
@@ -30,7 +31,8 @@ public record MeshApiProperties(
     Relay relay,
     Kafka kafka,
     Retry retry,
-    Duration agentActivityWrite) {
+    Duration agentActivityWrite,
+    QueueHistory queueHistory) {
 
   public MeshApiProperties {
     if (operatorToken == null || operatorToken.isBlank()) {
@@ -51,6 +53,7 @@ public record MeshApiProperties(
     kafka = kafka == null ? new Kafka(null, null, null, null) : kafka;
     retry = retry == null ? new Retry(null, null) : retry;
     agentActivityWrite = orDefault(agentActivityWrite, Duration.ofSeconds(5));
+    queueHistory = queueHistory == null ? new QueueHistory(null, null) : queueHistory;
     if (agentActivityWrite.isNegative() || agentActivityWrite.compareTo(Duration.ofMinutes(1)) > 0) {
       throw new IllegalArgumentException("mesh-api.agent-activity-write must be between 0s and 1m, got "
           + agentActivityWrite);
@@ -115,6 +118,22 @@ public record MeshApiProperties(
       cap = orDefault(cap, Duration.ofMinutes(5));
       if (cap.compareTo(base) < 0) {
         throw new IllegalArgumentException("mesh-api.retry.cap (" + cap + ") must not be below retry.base (" + base + ")");
+      }
+    }
+  }
+
+  /**
+   * @param interval how often each pool's queue depth and oldest ready age are sampled (default 30s)
+   * @param window how far back samples are kept, in memory, by each mesh-api replica (default 1h)
+   */
+  public record QueueHistory(Duration interval, Duration window) {
+    public QueueHistory {
+      interval = orDefault(interval, Duration.ofSeconds(30));
+      window = orDefault(window, Duration.ofHours(1));
+      if (interval.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(interval) < 0
+          || window.dividedBy(interval) > 10_000) {
+        throw new IllegalArgumentException("mesh-api.queue-history.interval must be at least 1s and window at least"
+            + " one interval and at most 10000 of them; got interval " + interval + ", window " + window);
       }
     }
   }

@@ -57,7 +57,8 @@ class MissionController {
       @RequestParam(required = false) Integer limit) {
     int n = Cursors.limit(limit);
     List<Mission> missions = core.missions().list(Cursors.parse(cursor), n);
-    return new Page<>(missions.stream().map(m -> Views.mission(m, null)).toList(),
+    var counts = core.tasks().countByStatus(missions.stream().map(Mission::id).toList());
+    return new Page<>(missions.stream().map(m -> Views.mission(m, counts.get(m.id()))).toList(),
         missions.size() == n ? missions.getLast().id().toString() : null);
   }
 

@@ -14,9 +14,13 @@ import dev.workmesh.client.model.WaitingReason;
 import dev.workmesh.core.MeshCore;
 import dev.workmesh.core.ValidationException;
 import dev.workmesh.core.ValidationException.Violation;
+import dev.workmesh.core.task.Attempt;
 import dev.workmesh.core.task.MeshTask;
 import dev.workmesh.core.task.NewTask;
+import dev.workmesh.core.task.TaskFilter;
 import dev.workmesh.core.task.TaskStatus;
+import dev.workmesh.core.task.TaskValidator;
+import dev.workmesh.client.model.TaskLog;
 import dev.workmesh.core.task.TaskSubmitter.Submitted;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
@@ -86,23 +90,69 @@ class TaskController {
     return ResponseEntity.created(URI.create("/work/tasks/" + submitted.task().id())).body(view);
   }
 
+  /**
+   * A page of the mission's tasks, oldest first unless {@code order=newest}; {@code status}, {@code pool} and
+   * {@code runtime} narrow it.
+   */
   @GetMapping("/work/missions/{missionId}/tasks")
   Page<TaskView> list(@PathVariable UUID missionId, @RequestParam(required = false) String status,
-      @RequestParam(required = false) String cursor, @RequestParam(required = false) Integer limit) {
+      @RequestParam(required = false) String pool, @RequestParam(required = false) String runtime,
+      @RequestParam(required = false) String order, @RequestParam(required = false) String cursor,
+      @RequestParam(required = false) Integer limit) {
     core.missions().get(missionId);
-    TaskStatus filter = null;
-    if (status != null) {
-      try {
-        filter = TaskStatus.fromWire(status.strip().toLowerCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw ValidationException.of("status",
-            "must be one of pending, ready, claimed, running, succeeded, failed, cancelled");
-      }
-    }
+    TaskFilter filter = new TaskFilter(status(status), name("pool", pool), name("runtime", runtime),
+        newestFirst(order));
     int n = Cursors.limit(limit);
     List<MeshTask> tasks = core.tasks().list(missionId, filter, Cursors.parse(cursor), n);
     return new Page<>(tasks.stream().map(Views::task).toList(),
         tasks.size() == n ? tasks.getLast().id().toString() : null);
+  }
+
+  private static TaskStatus status(String status) {
+    if (status == null || status.isBlank()) {
+      return null;
+    }
+    try {
+      return TaskStatus.fromWire(status.strip().toLowerCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw ValidationException.of("status",
+          "must be one of pending, ready, claimed, running, succeeded, failed, cancelled");
+    }
+  }
+
+  private static String name(String field, String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    if (!TaskValidator.NAME.matcher(value).matches()) {
+      throw ValidationException.of(field, "must be a " + field + " name: letters, digits and . _ : -, at most 64");
+    }
+    return value;
+  }
+
+  private static boolean newestFirst(String order) {
+    if (order == null || order.isBlank() || order.equals("oldest")) {
+      return false;
+    }
+    if (order.equals("newest")) {
+      return true;
+    }
+    throw ValidationException.of("order", "must be newest or oldest (the default)");
+  }
+
+  /**
+   * The output of the task's latest attempt: its log tail, which a running attempt's worker renews with
+   * every heartbeat, and the final tail once the attempt ended.
+   */
+  @GetMapping("/work/tasks/{id}/log")
+  TaskLog log(@PathVariable UUID id) {
+    MeshTask task = core.tasks().get(id);
+    List<Attempt> attempts = core.tasks().attempts(id);
+    if (attempts.isEmpty()) {
+      return new TaskLog(id, task.status().wire(), null, null, false, null);
+    }
+    Attempt last = attempts.getLast();
+    return new TaskLog(id, task.status().wire(), last.id(), last.number(), last.live(), last.logTail());
   }
 
   @GetMapping("/work/tasks/{id}")

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A mission; {@code task_counts} (status to count) only on {@code GET /work/missions/{id}}. {@code
+ * A mission; {@code task_counts} maps each task status to how many of its tasks are in it. {@code
  * budget} is null when it has none; {@code spent} is what its attempts reported consuming ({@code
  * input_tokens} and {@code output_tokens} are not kept per mission and read 0); {@code
  * budget_exhausted} says its remaining tasks are not claimed.

@@ -37,6 +37,11 @@ public record TaskRequest(
         runtime, input, maxAttempts, timeout, notBefore, dependsOn, parentTaskId, idempotencyKey);
   }
 
+  public TaskRequest withPool(String pool) {
+    return new TaskRequest(title, description, claimPolicy, assignedAgent, pool, requiredCapabilities, priority,
+        runtime, input, maxAttempts, timeout, notBefore, dependsOn, parentTaskId, idempotencyKey);
+  }
+
   public TaskRequest withPolicy(String claimPolicy, UUID assignedAgent) {
     return new TaskRequest(title, description, claimPolicy, assignedAgent, pool, requiredCapabilities, priority,
         runtime, input, maxAttempts, timeout, notBefore, dependsOn, parentTaskId, idempotencyKey);

@@ -121,6 +121,15 @@ public final class AttemptReports {
    * @param agentId the reporting agent, or null for an operator
    */
   public HeartbeatAck heartbeat(UUID taskId, String claimToken, UUID agentId) {
+    return heartbeat(taskId, claimToken, agentId, null);
+  }
+
+  /**
+   * A heartbeat that also carries the running attempt's recent output: it replaces the attempt's log tail
+   * (clipped to its last {@link #MAX_LOG_TAIL} characters), so the output can be read while the attempt
+   * runs. A null {@code logTail} leaves the stored tail as it is.
+   */
+  public HeartbeatAck heartbeat(UUID taskId, String claimToken, UUID agentId, String logTail) {
     return db.inTransaction(() -> {
       Live live = lockLive(taskId, claimToken, agentId);
       Instant now = db.now();
@@ -130,6 +139,7 @@ public final class AttemptReports {
           .param("lease", MeshDb.ts(lease))
           .param("now", MeshDb.ts(now))
           .param("due", MeshDb.ts(now.minus(AGENT_RENEWAL)))
+          .param("tail", tail(logTail))
           .param("id", live.id())
           .query(String.class)
           .single();
@@ -158,7 +168,9 @@ public final class AttemptReports {
    */
   private static final String HEARTBEAT_SQL = """
       WITH renewed AS (
-        UPDATE attempt SET lease_expires_at = :lease, started_at = COALESCE(started_at, :now) WHERE id = :id
+        UPDATE attempt SET lease_expires_at = :lease, started_at = COALESCE(started_at, :now),
+          log_tail = COALESCE(CAST(:tail AS text), log_tail)
+        WHERE id = :id
         RETURNING agent_id
       ),
       touched AS (

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,28 +58,45 @@ public final class TaskStore {
   }
 
   /**
-   * A page of a mission's tasks in id (= submission) order.
+   * A page of a mission's tasks that pass the filter, in id (= submission) order, oldest or newest first.
    *
-   * @param status only tasks in this status, or all when null
    * @param after the last id of the previous page, or null for the first page
    */
-  public List<MeshTask> list(UUID missionId, TaskStatus status, UUID after, int limit) {
+  public List<MeshTask> list(UUID missionId, TaskFilter filter, UUID after, int limit) {
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM task WHERE mission_id = :mission");
-    if (status != null) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("mission", missionId);
+    params.put("limit", limit);
+    if (filter.status() != null) {
       sql.append(" AND status = :status");
+      params.put("status", filter.status().wire());
+    }
+    if (filter.pool() != null) {
+      sql.append(" AND pool = :pool");
+      params.put("pool", filter.pool());
+    }
+    if (filter.runtime() != null) {
+      sql.append(" AND runtime = :runtime");
+      params.put("runtime", filter.runtime());
     }
     if (after != null) {
-      sql.append(" AND id > :after");
+      sql.append(filter.newestFirst() ? " AND id < :after" : " AND id > :after");
+      params.put("after", after);
     }
-    sql.append(" ORDER BY id LIMIT :limit");
-    var statement = db.jdbc().sql(sql.toString()).param("mission", missionId).param("limit", limit);
-    if (status != null) {
-      statement = statement.param("status", status.wire());
+    sql.append(filter.newestFirst() ? " ORDER BY id DESC" : " ORDER BY id").append(" LIMIT :limit");
+    return db.jdbc().sql(sql.toString()).params(params).query(taskMapper).list();
+  }
+
+  /** The attempts that hold a claim now (no outcome yet), of one agent or of all when null, oldest claim first. */
+  public List<Attempt> liveAttempts(UUID agentId, int limit) {
+    String where = agentId == null ? "" : " AND agent_id = :agent";
+    var statement = db.jdbc()
+        .sql("SELECT * FROM attempt WHERE outcome IS NULL" + where + " ORDER BY claimed_at LIMIT :limit")
+        .param("limit", limit);
+    if (agentId != null) {
+      statement = statement.param("agent", agentId);
     }
-    if (after != null) {
-      statement = statement.param("after", after);
-    }
-    return statement.query(taskMapper).list();
+    return statement.query(attemptMapper).list();
   }
 
   /** How many tasks of the mission are in each status (every status present, zero when none). */
@@ -94,6 +112,29 @@ public final class TaskStore {
           counts.put(TaskStatus.fromWire(rs.getString("status")), rs.getLong("n"));
         });
     return counts;
+  }
+
+  /** How many tasks of each of these missions are in each status (every status present, zero when none). */
+  public Map<UUID, Map<TaskStatus, Long>> countByStatus(List<UUID> missionIds) {
+    Map<UUID, Map<TaskStatus, Long>> all = new HashMap<>();
+    for (UUID id : missionIds) {
+      Map<TaskStatus, Long> counts = new EnumMap<>(TaskStatus.class);
+      for (TaskStatus s : TaskStatus.values()) {
+        counts.put(s, 0L);
+      }
+      all.put(id, counts);
+    }
+    if (missionIds.isEmpty()) {
+      return all;
+    }
+    db.jdbc()
+        .sql("SELECT mission_id, status, count(*) AS n FROM task WHERE mission_id = ANY(:missions)"
+            + " GROUP BY mission_id, status")
+        .param("missions", MeshDb.uuidArray(missionIds))
+        .query(rs -> {
+          all.get(MeshDb.uuid(rs, "mission_id")).put(TaskStatus.fromWire(rs.getString("status")), rs.getLong("n"));
+        });
+    return all;
   }
 
   static MeshTask mapTask(MeshDb db, ResultSet rs) throws SQLException {

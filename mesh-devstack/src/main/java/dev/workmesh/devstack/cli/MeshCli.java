@@ -41,6 +41,7 @@ public final class MeshCli {
         .addSubcommand(TaskCommands.Submit.class)
         .addSubcommand(TaskCommands.ListTasks.class)
         .addSubcommand(TaskCommands.Show.class)
+        .addSubcommand(TaskLogs.class)
         .addSubcommand(TaskCommands.Retry.class)
         .addSubcommand(TaskCommands.Cancel.class)
         .addSubcommand(WatchCommand.class)

@@ -181,7 +181,9 @@ public final class AttemptRunner implements ClaimIntake {
     }
     Thread.ofVirtual().name("heartbeat-" + attempt.attemptId()).start(() -> {
       try {
-        HeartbeatResponse response = api.heartbeat(attempt.taskId(), attempt.claim.claimToken());
+        String logTail = attempt.newLogTail();
+        HeartbeatResponse response = api.heartbeat(attempt.taskId(), attempt.claim.claimToken(), logTail);
+        attempt.logTailDelivered(logTail);
         if (attempt.heartbeatFailing) {
           attempt.heartbeatFailing = false;
           log.info("Heartbeats of attempt {} reach mesh-api again", attempt.attemptId());

@@ -39,6 +39,7 @@ final class RunningAttempt {
   private volatile ScheduledFuture<?> heartbeats;
   private volatile boolean ended;
   volatile boolean heartbeatFailing;
+  private String lastShippedTail;
 
   RunningAttempt(ClaimView claim, Slots.Permit slot, String source, long wonAtNanos) {
     this.claim = claim;
@@ -68,6 +69,23 @@ final class RunningAttempt {
     this.heartbeats = heartbeatLoop;
     if (stopReason != null) {
       running.cancel();
+    }
+  }
+
+  /**
+   * The end of the subagent's output when it changed since a heartbeat last delivered it, else null: a
+   * heartbeat carries the output only when there is something new (the subagent's tail is bounded, 8 KiB by
+   * default, and heartbeats are as frequent as the lease requires, no more).
+   */
+  synchronized String newLogTail() {
+    String tail = subagent == null ? null : subagent.logTail();
+    return tail == null || tail.isEmpty() || tail.equals(lastShippedTail) ? null : tail;
+  }
+
+  /** A heartbeat delivered this tail; the next carries output only if there is more. */
+  synchronized void logTailDelivered(String tail) {
+    if (tail != null) {
+      lastShippedTail = tail;
     }
   }
 

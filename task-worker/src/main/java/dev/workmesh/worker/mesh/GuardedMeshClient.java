@@ -127,7 +127,12 @@ public final class GuardedMeshClient {
   }
 
   public HeartbeatResponse heartbeat(UUID taskId, String claimToken) {
-    return direct("heartbeat task " + taskId, c -> c.heartbeat(taskId, claimToken));
+    return heartbeat(taskId, claimToken, null);
+  }
+
+  /** A heartbeat that ships the attempt's recent output ({@code logTail}; null: none new). */
+  public HeartbeatResponse heartbeat(UUID taskId, String claimToken, String logTail) {
+    return direct("heartbeat task " + taskId, c -> c.heartbeat(taskId, claimToken, logTail));
   }
 
   public AgentView agentHeartbeat(UUID agentId) {
