@@ -12,7 +12,7 @@ import java.util.Set;
  * @param profile {@code quick} (the whole run in about two minutes), {@code full} (a few minutes) or
  *     {@code tiny} (the module's own test)
  * @param workers W: competing claimers in every scenario (threads of the raw loop and of db-scheduler,
- *     worker loops of Workmesh)
+ *     task-workers of Workmesh)
  * @param rawTasks tasks of each raw SKIP LOCKED run
  * @param rawBatch tasks per transaction of the batched raw run
  * @param peerTasks db-scheduler executions
@@ -22,10 +22,11 @@ import java.util.Set;
  *     share group's assignment); audited with the rest
  * @param submitThreads threads submitting one task per request in the single-submit variant
  * @param submitBatch tasks per request in the batched variants
- * @param pullMax {@code max_tasks} of an idle worker's pull
- * @param pollRecords {@code max.poll.records} of each worker's share consumer when it claims in batches
- *     (the per-task scenario polls one record at a time, as task-worker)
- * @param pullIntervalMs an idle worker pulls at most this often (task-worker: every 15 s)
+ * @param slots {@code task-worker.max-concurrent-subagents} of each task-worker in the queue scenarios
+ * @param pollRecords {@code task-worker.poll-records}: records per poll, claimed in one request (the
+ *     per-task scenario polls one record at a time and reports each task alone)
+ * @param subagentSlots {@code task-worker.max-concurrent-subagents} of each task-worker in the subagent
+ *     scenario, and so the bare spawn loop's concurrency divided by W
  * @param latencyRate offered submissions per second of the latency run
  * @param latencySeconds how long the latency run offers that rate
  * @param out where the JSON results go
@@ -42,9 +43,9 @@ public record BenchOptions(
     int warmupTasks,
     int submitThreads,
     int submitBatch,
-    int pullMax,
+    int slots,
     int pollRecords,
-    int pullIntervalMs,
+    int subagentSlots,
     int latencyRate,
     int latencySeconds,
     Path out,
@@ -60,18 +61,19 @@ public record BenchOptions(
                          offers half of what single submits achieved in this run
         --seconds N      length of the latency run (full 5, quick 2)
         --tasks N        tasks of each Workmesh queue-path run
-        --poll-records N max.poll.records of the batch-claiming workers' share consumers (default 100)
-        --pull-interval-ms N  an idle worker pulls from the API at most this often (default 1000)
+        --slots N        slots of each task-worker in the queue scenarios (default 50)
+        --poll-records N task-worker.poll-records in the batched queue scenarios (default 50, at most --slots)
+        --subagent-slots N  slots of each task-worker in the subagent scenario (default 4)
         --only KEYS      run only these scenarios: raw-single, raw-batched, db-scheduler, queue-single,
-                         queue-batched, queue-drain, queue-drain-per-task, subagent, latency,
+                         queue-batched, queue-drain, queue-drain-per-task, spawn-bare, subagent, latency,
                          latency-sustainable
       """;
 
   public static final List<String> SCENARIOS = List.of("raw-single", "raw-batched", "db-scheduler", "queue-single",
-      "queue-batched", "queue-drain", "queue-drain-per-task", "subagent", "latency", "latency-sustainable");
+      "queue-batched", "queue-drain", "queue-drain-per-task", "spawn-bare", "subagent", "latency", "latency-sustainable");
 
   private static final Set<String> VALUE_FLAGS =
-      Set.of("--out", "--workers", "--rate", "--seconds", "--tasks", "--poll-records", "--pull-interval-ms",
+      Set.of("--out", "--workers", "--rate", "--seconds", "--tasks", "--poll-records", "--slots", "--subagent-slots",
           "--only");
 
   public BenchOptions {
@@ -89,31 +91,37 @@ public record BenchOptions(
     positive("subagent tasks", subagentTasks);
     positive("submit threads", submitThreads);
     positive("poll-records", pollRecords);
-    positive("pull-interval-ms", pullIntervalMs);
+    positive("subagent-slots", subagentSlots);
     positive("rate", latencyRate);
     positive("seconds", latencySeconds);
     if (submitBatch < 1 || submitBatch > 1_000) {
       throw new IllegalArgumentException(
           "the submit batch must be 1 to 1000 tasks (mesh-api's limit), got " + submitBatch);
     }
-    if (pullMax < 1 || pullMax > 100) {
-      throw new IllegalArgumentException("the pull size must be 1 to 100 (mesh-api's max_tasks), got " + pullMax);
+    if (slots < 1 || slots > 100) {
+      throw new IllegalArgumentException("--slots must be 1 to 100 (task-worker's limit), got " + slots);
+    }
+    if (pollRecords > slots) {
+      throw new IllegalArgumentException("--poll-records must be at most --slots (" + slots + "), got " + pollRecords);
+    }
+    if (subagentSlots > 100) {
+      throw new IllegalArgumentException("--subagent-slots must be 1 to 100 (task-worker's limit), got " + subagentSlots);
     }
   }
 
   public static BenchOptions full() {
-    return new BenchOptions("full", 4, 40_000, 100, 20_000, 3_000, 600, 300, 4, 100, 10, 100, 1_000, 1_000, 5,
+    return new BenchOptions("full", 4, 40_000, 100, 20_000, 3_000, 600, 300, 4, 100, 50, 50, 4, 1_000, 5,
         defaultOut(), Set.of());
   }
 
   public static BenchOptions quick() {
-    return new BenchOptions("quick", 4, 10_000, 100, 5_000, 400, 80, 80, 4, 100, 10, 100, 1_000, 400, 2,
+    return new BenchOptions("quick", 4, 10_000, 100, 5_000, 400, 80, 80, 4, 100, 50, 50, 4, 400, 2,
         defaultOut(), Set.of());
   }
 
   /** The module's test: every scenario, end to end, on a few hundred tasks. */
   public static BenchOptions tiny(Path out) {
-    return new BenchOptions("tiny", 2, 1_000, 100, 500, 200, 20, 30, 2, 50, 10, 100, 1_000, 100, 2, out, Set.of());
+    return new BenchOptions("tiny", 2, 1_000, 100, 500, 200, 20, 30, 2, 50, 20, 20, 2, 100, 2, out, Set.of());
   }
 
   public boolean runs(String scenario) {
@@ -154,9 +162,13 @@ public record BenchOptions(
           int n = number(v, arg);
           o = o.with(w -> w.pollRecords = n);
         }
-        case "--pull-interval-ms" -> {
+        case "--slots" -> {
           int n = number(v, arg);
-          o = o.with(w -> w.pullIntervalMs = n);
+          o = o.with(w -> w.slots = n);
+        }
+        case "--subagent-slots" -> {
+          int n = number(v, arg);
+          o = o.with(w -> w.subagentSlots = n);
         }
         case "--only" -> {
           Set<String> keys = new LinkedHashSet<>();
@@ -211,7 +223,7 @@ public record BenchOptions(
   private static final class Editable {
     String profile;
     int workers, rawTasks, rawBatch, peerTasks, meshTasks, subagentTasks, warmupTasks, submitThreads, submitBatch;
-    int pullMax, pollRecords, pullIntervalMs, latencyRate, latencySeconds;
+    int slots, pollRecords, subagentSlots, latencyRate, latencySeconds;
     Path out;
     Set<String> only;
   }
@@ -228,16 +240,16 @@ public record BenchOptions(
     e.warmupTasks = warmupTasks;
     e.submitThreads = submitThreads;
     e.submitBatch = submitBatch;
-    e.pullMax = pullMax;
+    e.slots = slots;
     e.pollRecords = pollRecords;
-    e.pullIntervalMs = pullIntervalMs;
+    e.subagentSlots = subagentSlots;
     e.latencyRate = latencyRate;
     e.latencySeconds = latencySeconds;
     e.out = out;
     e.only = only;
     change.accept(e);
     return new BenchOptions(e.profile, e.workers, e.rawTasks, e.rawBatch, e.peerTasks, e.meshTasks, e.subagentTasks,
-        e.warmupTasks, e.submitThreads, e.submitBatch, e.pullMax, e.pollRecords, e.pullIntervalMs, e.latencyRate,
+        e.warmupTasks, e.submitThreads, e.submitBatch, e.slots, e.pollRecords, e.subagentSlots, e.latencyRate,
         e.latencySeconds, e.out, e.only);
   }
 }

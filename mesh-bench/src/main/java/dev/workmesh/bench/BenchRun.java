@@ -4,6 +4,7 @@ import dev.workmesh.bench.infra.BenchInfra;
 import dev.workmesh.bench.mesh.WorkmeshScenarios;
 import dev.workmesh.bench.mesh.WorkmeshScenarios.Submission;
 import dev.workmesh.bench.peer.DbSchedulerPeer;
+import dev.workmesh.bench.raw.BareSpawnLoop;
 import dev.workmesh.bench.raw.RawSkipLockedBaseline;
 import dev.workmesh.bench.report.BenchReport;
 import dev.workmesh.bench.report.LatencySummary;
@@ -27,9 +28,11 @@ import java.util.function.Consumer;
  */
 public final class BenchRun {
 
-  /** The targets. */
-  static final double TARGET_SHARE_OF_RAW = 0.5;
-  static final double TARGET_OVER_PEER = 1.5;
+  /** The targets, each a ratio to a baseline measured in the same run. */
+  static final double TARGET_DRAIN_OVER_PEER = 1.5;
+  static final double TARGET_BATCHED_OVER_PEER = 1.0;
+  static final double TARGET_SHARE_OF_RAW_SINGLE = 0.08;
+  static final double TARGET_SHARE_OF_BARE_SPAWN = 0.5;
   static final double TARGET_P99_MS = 25;
   static final int TARGET_RATE = 1_000;
 
@@ -51,6 +54,8 @@ public final class BenchRun {
         new Scenario("queue-batched", () -> WorkmeshScenarios.queue(infra, o, Submission.BATCHED)),
         new Scenario("queue-drain", () -> WorkmeshScenarios.queue(infra, o, Submission.PREFILLED)),
         new Scenario("queue-drain-per-task", () -> WorkmeshScenarios.queue(infra, o, Submission.PREFILLED_PER_TASK)),
+        new Scenario("spawn-bare", () -> BareSpawnLoop.run("spawn-bare", infra.cpu(), o.subagentTasks(),
+            o.workers() * o.subagentSlots())),
         new Scenario("subagent", () -> WorkmeshScenarios.subagent(infra, o)),
         new Scenario("latency", () -> WorkmeshScenarios.latency(infra, o, "latency", o.latencyRate(),
             o.latencySeconds())),
@@ -96,7 +101,9 @@ public final class BenchRun {
   static BenchReport report(BenchOptions o, Instant startedAt, double loadBefore, double loadAfter,
       List<ScenarioResult> results) {
     Optional<Double> raw = baseline(results);
-    Optional<Double> peer = find(results, "db-scheduler").map(ScenarioResult::tasksPerSecond);
+    Optional<Double> peer = rate(results, "db-scheduler");
+    Optional<Double> rawSingle = rate(results, "raw-single");
+    Optional<Double> bareSpawn = rate(results, "spawn-bare");
     Map<String, Map<String, Double>> ratios = new LinkedHashMap<>();
     for (ScenarioResult r : results) {
       if (!isWorkmesh(r)) {
@@ -104,19 +111,25 @@ public final class BenchRun {
       }
       Map<String, Double> ratio = new LinkedHashMap<>();
       raw.ifPresent(v -> ratio.put("raw_batched", significant(r.tasksPerSecond() / v)));
+      rawSingle.ifPresent(v -> ratio.put("raw_single", significant(r.tasksPerSecond() / v)));
       peer.ifPresent(v -> ratio.put("db_scheduler", significant(r.tasksPerSecond() / v)));
+      if (r.key().equals("subagent")) {
+        bareSpawn.ifPresent(v -> ratio.put("spawn_bare", significant(r.tasksPerSecond() / v)));
+      }
       ratios.put(r.key(), ratio);
     }
 
     List<Target> targets = new ArrayList<>();
-    Optional<ScenarioResult> queue = find(results, "queue-batched");
-    targets.add(new Target("queue path (batched submit) / raw SKIP LOCKED " + o.rawBatch() + "/tx",
-        ">= " + TARGET_SHARE_OF_RAW,
-        queue.flatMap(q -> raw.map(v -> fmt3(q.tasksPerSecond() / v))).orElse("not run"),
-        queue.flatMap(q -> raw.map(v -> q.tasksPerSecond() / v >= TARGET_SHARE_OF_RAW)).orElse(null)));
-    targets.add(new Target("queue path (batched submit) / db-scheduler", ">= " + TARGET_OVER_PEER + "x",
-        queue.flatMap(q -> peer.map(v -> fmt(q.tasksPerSecond() / v) + "x")).orElse("not run"),
-        queue.flatMap(q -> peer.map(v -> q.tasksPerSecond() / v >= TARGET_OVER_PEER)).orElse(null)));
+    targets.add(ratioTarget("pre-filled drain / db-scheduler", rate(results, "queue-drain"), peer,
+        TARGET_DRAIN_OVER_PEER, "x"));
+    targets.add(ratioTarget("batched submit, end to end / db-scheduler", rate(results, "queue-batched"), peer,
+        TARGET_BATCHED_OVER_PEER, "x"));
+    targets.add(ratioTarget("one task per submit, end to end / raw SKIP LOCKED 1/tx", rate(results, "queue-single"),
+        rawSingle, TARGET_SHARE_OF_RAW_SINGLE, ""));
+    targets.add(ratioTarget("pre-filled drain, one record per request / raw SKIP LOCKED 1/tx",
+        rate(results, "queue-drain-per-task"), rawSingle, TARGET_SHARE_OF_RAW_SINGLE, ""));
+    targets.add(ratioTarget("subagent (task-worker spawning /bin/true) / bare spawn loop, same concurrency",
+        rate(results, "subagent"), bareSpawn, TARGET_SHARE_OF_BARE_SPAWN, ""));
     Optional<LatencySummary> latency = find(results, "latency").map(ScenarioResult::latency);
     boolean atTargetRate = latency.map(l -> l.offeredPerSecond() >= TARGET_RATE).orElse(false);
     targets.add(new Target("p99 submit-to-claim",
@@ -155,8 +168,9 @@ public final class BenchRun {
     settings.put("warmup_tasks", o.warmupTasks());
     settings.put("submit_threads", o.submitThreads());
     settings.put("tasks_per_batch_submit", o.submitBatch());
-    settings.put("pull_max_tasks", o.pullMax());
-    settings.put("max_poll_records", o.pollRecords());
+    settings.put("slots_per_worker", o.slots());
+    settings.put("poll_records", o.pollRecords());
+    settings.put("subagent_slots_per_worker", o.subagentSlots());
     settings.put("latency_offered_per_second", o.latencyRate());
     settings.put("latency_seconds", o.latencySeconds());
 
@@ -166,8 +180,11 @@ public final class BenchRun {
         "raw and db-scheduler drain a pre-filled table; workmesh queue 1 task/submit and batched submit are end to"
             + " end (REST submit, outbox, relay, Kafka share group, REST claims and reports), the submission running"
             + " concurrently with the workers; pre-filled drain submits and relays first, then drains.",
-        "Workers claim the tasks of each poll's records in one request and report them in one request;"
-            + " queue-drain-per-task makes one claim and one report request per record, as task-worker does.",
+        "The workers are task-worker itself (its share consumers, claimer, lease renewer and report path), with"
+            + " an in-process runtime that succeeds at once for the queue scenarios and the exec runtime spawning"
+            + " /bin/true for the subagent scenario; queue-drain-per-task sets poll-records=1 and batch-max=1.",
+        "spawn-bare spawns /bin/true with ProcessBuilder at the subagent scenario's concurrency (workers x"
+            + " subagent slots), nothing else: the subagent target compares with it.",
         "Latency is from sending the submit request to winning the claim; the JSON also has it from each send's"
             + " scheduled time (coordinated omission).",
         "The embedded PostgreSQL runs with fsync and synchronous_commit off, the same for every scenario.");
@@ -185,6 +202,22 @@ public final class BenchRun {
   /** Workmesh's throughput runs; the latency run's tasks/s is its offered rate, so no ratio there. */
   private static boolean isWorkmesh(ScenarioResult r) {
     return r.key().startsWith("queue-") || r.key().equals("subagent");
+  }
+
+  /** A ratio of two throughputs of this run against its threshold; n/a when either was not run. */
+  private static Target ratioTarget(String name, Optional<Double> measured, Optional<Double> baseline,
+      double threshold, String unit) {
+    String goal = ">= " + threshold + unit;
+    if (measured.isEmpty() || baseline.isEmpty()) {
+      return new Target(name, goal, "not run", null);
+    }
+    double ratio = measured.get() / baseline.get();
+    return new Target(name, goal, fmt3(ratio) + unit + " (" + Math.round(measured.get()) + " / "
+        + Math.round(baseline.get()) + " tasks/s)", ratio >= threshold);
+  }
+
+  private static Optional<Double> rate(List<ScenarioResult> results, String key) {
+    return find(results, key).map(ScenarioResult::tasksPerSecond);
   }
 
   private static Optional<ScenarioResult> find(List<ScenarioResult> results, String key) {

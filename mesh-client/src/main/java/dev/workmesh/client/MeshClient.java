@@ -12,6 +12,8 @@ import dev.workmesh.client.model.FailRequest;
 import dev.workmesh.client.model.HeartbeatRequest;
 import dev.workmesh.client.model.HeartbeatResponse;
 import dev.workmesh.client.model.HeldClaim;
+import dev.workmesh.client.model.HeartbeatsRequest;
+import dev.workmesh.client.model.HeartbeatsResponse;
 import dev.workmesh.client.model.MissionRequest;
 import dev.workmesh.client.model.MissionView;
 import dev.workmesh.client.model.Page;
@@ -218,6 +220,14 @@ public final class MeshClient {
    */
   public List<ReportsResponse.Result> report(List<ReportRequest> reports) {
     return post("/work/reports", new ReportsRequest(reports), ReportsResponse.class).results();
+  }
+
+  /**
+   * Renews the leases of up to 100 claims in one request; each claim is fenced by its own token and
+   * answered on its own (a stale token is refused for that claim only).
+   */
+  public List<HeartbeatsResponse.Result> heartbeatAll(List<HeartbeatsRequest.Claim> claims) {
+    return post("/work/heartbeats", new HeartbeatsRequest(claims), HeartbeatsResponse.class).results();
   }
 
   public HeartbeatResponse heartbeat(UUID taskId, String claimToken) {

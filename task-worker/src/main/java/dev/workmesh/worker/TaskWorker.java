@@ -21,6 +21,7 @@ import dev.workmesh.client.model.FailRequest;
 import dev.workmesh.worker.spool.PendingReport;
 import dev.workmesh.worker.spool.ReportSender;
 import dev.workmesh.worker.spool.ReportSpool;
+import dev.workmesh.worker.subagent.InProcessRuntime;
 import dev.workmesh.worker.subagent.LeftoverAttempt;
 import dev.workmesh.worker.subagent.RuntimeAvailability;
 import dev.workmesh.worker.subagent.RuntimeCatalog;
@@ -30,6 +31,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +76,7 @@ public final class TaskWorker implements AutoCloseable {
   private final AtomicBoolean starting = new AtomicBoolean();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final List<AutoCloseable> loops = new ArrayList<>();
+  private final Map<String, InProcessRuntime> inProcessRuntimes = new HashMap<>();
 
   private LockFile dataDirLock;
   private ScheduledExecutorService timer;
@@ -104,6 +107,19 @@ public final class TaskWorker implements AutoCloseable {
 
   public TaskWorker(TaskWorkerProperties properties, Map<String, Object> kafkaCommon, MeterRegistry registry) {
     this(properties, kafkaCommon, registry, System.getenv());
+  }
+
+  /**
+   * Adds a runtime that runs attempts inside this JVM, offered next to the configured ones. For code that
+   * builds a worker itself (the benchmark measures the claim and report path with one that does nothing);
+   * no configuration key reaches it. Call before {@link #start()}.
+   */
+  public TaskWorker withInProcessRuntime(String name, InProcessRuntime runtime) {
+    if (starting.get()) {
+      throw new IllegalStateException("in-process runtimes are added before the worker starts");
+    }
+    inProcessRuntimes.put(name, runtime);
+    return this;
   }
 
   /**
@@ -175,7 +191,7 @@ public final class TaskWorker implements AutoCloseable {
   private Set<String> offeredRuntimes(RuntimeCatalog catalog) {
     if (properties.runtimes() != null) {
       for (String name : properties.runtimes()) {
-        if (!catalog.names().contains(name)) {
+        if (!catalog.names().contains(name) && !inProcessRuntimes.containsKey(name)) {
           throw new IllegalArgumentException(
               "task-worker.runtimes lists '%s', which is no runtime of this worker; known runtimes: %s (add it under task-worker.extra-runtimes)"
                   .formatted(name, catalog.names().stream().sorted().toList()));
@@ -183,7 +199,7 @@ public final class TaskWorker implements AutoCloseable {
       }
     }
     RuntimeAvailability availability = catalog.available();
-    Set<String> offered = new LinkedHashSet<>();
+    Set<String> offered = new LinkedHashSet<>(inProcessRuntimes.keySet());
     for (String name : availability.available()) {
       if (properties.runtimes() == null || properties.runtimes().contains(name)) {
         offered.add(name);
@@ -216,7 +232,7 @@ public final class TaskWorker implements AutoCloseable {
               metrics.registry(),
               e -> fatal(enrolment.rejected(identity, enrolment.sourceOf(identity), e)));
       ReportSpool spool = new ReportSpool(properties.dataDir().resolve("spool"));
-      ReportSender reports = new ReportSender(api, spool, metrics);
+      ReportSender reports = new ReportSender(api, spool, metrics, properties.batchWindow(), properties.batchMax());
       endLeftoverClaims(leftovers, reports);
       int resent = reports.resendSpooled();
       if (resent > 0) {
@@ -224,11 +240,19 @@ public final class TaskWorker implements AutoCloseable {
       }
       runner =
           new AttemptRunner(
-              api, launcher, runtimes, reports, metrics, timer, properties.attemptHeartbeatInterval(), properties.apiBaseUrl());
+              api, launcher, runtimes, reports, metrics, properties.attemptHeartbeatInterval(), properties.batchWindow(),
+              inProcessRuntimes, properties.apiBaseUrl());
       synchronized (loops) {
         if (stopping.get()) {
+          reports.close();
+          runner.close();
           return;
         }
+        // Closed last (the list is closed in reverse): reports and renewals outlive every attempt.
+        loops.add(reports);
+        loops.add(runner::close);
+        loops.add(Ticker.start("attempt-heartbeats", timer, properties.attemptHeartbeatInterval(),
+            properties.attemptHeartbeatInterval(), runner::renewLeases, metrics));
         loops.add(Ticker.start("spool-resend", timer, properties.spoolResendInterval(), properties.spoolResendInterval(),
             reports::resendSpooled, metrics));
         loops.add(Ticker.start("agent-heartbeat", timer, properties.agentHeartbeatInterval(),
@@ -237,7 +261,7 @@ public final class TaskWorker implements AutoCloseable {
             TaskDispatch.start(
                 identity.agentId(), properties.pools(), new WorkerTopics(properties.topicPrefix()), kafkaCommon,
                 "workmesh-worker-" + properties.nodeName(), slots, new TaskClaimer(api, runner, metrics), timer,
-                properties.idlePullInterval(), metrics);
+                properties.idlePullInterval(), properties.pollRecords(), metrics);
       }
       log.info("Worker '{}' (agent {}) is claiming work: pools {}, {} slot(s)", properties.nodeName(), identity.agentId(),
           properties.pools(), slots.capacity());

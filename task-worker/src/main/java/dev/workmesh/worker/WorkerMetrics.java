@@ -96,6 +96,12 @@ public final class WorkerMetrics {
     return counter == null ? 0 : counter.count();
   }
 
+  /** One request that carried {@code size} items of {@code kind} (claim, report, heartbeat). */
+  public void batch(String kind, int size) {
+    io.micrometer.core.instrument.DistributionSummary.builder("workmesh.worker.batch.size")
+        .description("Items per batched request to the API, by kind").tag("kind", kind).register(registry).record(size);
+  }
+
   public void loopError(String loop) {
     Counter.builder("workmesh.worker.loop.errors").description("Failed runs of background loops")
         .tag("loop", loop).register(registry).increment();

@@ -231,7 +231,8 @@ class ClaimController {
         : new AttemptUsage(usage.model(), usage.inputTokens(), usage.outputTokens(), usage.costUsd());
   }
 
-  private static int refusalStatus(RuntimeException refusal) {
+  /** The status a refused report or heartbeat of one claim would have had on its own. */
+  static int refusalStatus(RuntimeException refusal) {
     return switch (refusal) {
       case NotYourClaimException e -> 403;
       case NotFoundException e -> 404;

@@ -61,6 +61,10 @@ final class MeshApiInstance implements AutoCloseable {
     return url;
   }
 
+  String operatorToken() {
+    return operatorToken;
+  }
+
   MeshClient operator() {
     return new MeshClient(url, operatorToken);
   }

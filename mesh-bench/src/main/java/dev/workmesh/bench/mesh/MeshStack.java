@@ -7,8 +7,6 @@ import dev.workmesh.bench.infra.BenchInfra;
 import dev.workmesh.bench.infra.CpuMeter;
 import dev.workmesh.bench.report.Audit;
 import dev.workmesh.client.MeshClient;
-import dev.workmesh.client.model.AgentRequest;
-import dev.workmesh.client.model.EnrolledAgent;
 import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.client.model.TaskView;
 import dev.workmesh.core.outbox.MeshTopics;
@@ -32,7 +30,7 @@ import java.util.function.IntFunction;
 
 /**
  * One Workmesh scenario's world: its own database and topic prefix, mesh-api in-process on them, a
- * mission, W worker loops with their own agents, and the clients' ledger. Closing it stops the loops and
+ * mission, W task-workers with their own agents, and the clients' ledger. Closing it stops the workers and
  * the API.
  */
 final class MeshStack implements AutoCloseable {
@@ -46,7 +44,8 @@ final class MeshStack implements AutoCloseable {
   final ClaimLedger ledger = new ClaimLedger();
   final Set<UUID> submitted = ConcurrentHashMap.newKeySet();
   private final TestKafka kafka;
-  private final List<WorkerLoop> loops = new ArrayList<>();
+  private BenchWorkers workers;
+  private NoOpRuntime noOp;
 
   private MeshStack(BenchDatabase database, TestKafka kafka, MeshApiInstance api, String key) {
     this.database = database;
@@ -68,32 +67,47 @@ final class MeshStack implements AutoCloseable {
     }
   }
 
-  /** Enrols one agent per loop and starts the loops on the pool's share group (from the earliest record). */
-  void startWorkers(BenchOptions options, TaskWork work, WorkerLoop.Claiming claiming) {
+  /**
+   * Starts W task-workers on the pool's share group (which starts from the earliest record). Without
+   * {@code subagents} they run every task with the in-process {@link NoOpRuntime}; with it they spawn the
+   * tasks' processes ({@code exec}), {@code subagentSlots} at a time each.
+   */
+  void startWorkers(BenchOptions options, BenchWorkers.Mode mode, boolean subagents) {
     MeshTopics topics = new MeshTopics(kafka.topicPrefix());
-    String group = topics.poolShareGroup("default");
-    kafka.shareGroupFromEarliest(group);
-    for (int i = 0; i < options.workers(); i++) {
-      // No runtimes: the bench's workers take every task, the no-op prompts as well as the exec ones.
-      EnrolledAgent agent = operator.enrol(new AgentRequest("bench-worker-" + i, List.of("default"), List.of(),
-          List.of(), Math.max(options.pullMax(), options.pollRecords()), Map.of("bench", "true")));
-      WorkerLoop loop = new WorkerLoop("bench-worker-" + i, new MeshClient(api.url(), agent.token()),
-          kafka.bootstrapServers(), group, topics.pooled(), options.pollRecords(), work, claiming, ledger, options.pullMax(),
-          java.time.Duration.ofMillis(options.pullIntervalMs()));
-      loops.add(loop);
-      loop.start();
-    }
+    kafka.shareGroupFromEarliest(topics.poolShareGroup("default"));
+    noOp = subagents ? null : new NoOpRuntime(ledger);
+    workers = BenchWorkers.start(api.url(), api.operatorToken(), kafka.bootstrapServers(), kafka.topicPrefix(),
+        options.workers(), subagents ? options.subagentSlots() : options.slots(), options.pollRecords(), mode, noOp);
   }
 
-  void pauseWorkers() throws InterruptedException {
-    loops.forEach(WorkerLoop::pause);
-    while (!loops.stream().allMatch(WorkerLoop::isIdle)) {
+  /**
+   * Fills every slot of every worker with a plug task whose attempt waits for {@link #resumeWorkers()},
+   * so the workers take no record until then (a worker polls only with a free slot). Returns how many
+   * plug tasks it submitted: they complete after the resume, with the measured tasks.
+   */
+  int pauseWorkers(BenchOptions options) throws InterruptedException {
+    noOp.pause();
+    int plugs = options.workers() * options.slots();
+    Set<UUID> before = Set.copyOf(submitted);
+    submit(plugs, 1, Math.min(plugs, 100), i -> WorkmeshScenarios.noOpTask(-1 - i));
+    List<UUID> plugIds = submitted.stream().filter(id -> !before.contains(id)).toList();
+    long deadline = System.nanoTime() + COMPLETION_LIMIT.toNanos();
+    while (!plugIds.stream().allMatch(id -> ledger.entries().containsKey(id) && ledger.entries().get(id).claims.get() > 0)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the workers did not take every plug task within " + COMPLETION_LIMIT);
+      }
       Thread.sleep(5);
     }
+    return plugs;
   }
 
   void resumeWorkers() {
-    loops.forEach(WorkerLoop::resume);
+    noOp.resume();
+  }
+
+  /** The workers' own account of what they did. */
+  Map<String, Object> workerSummary() {
+    return workers == null ? Map.of() : workers.summary();
   }
 
   /**
@@ -140,11 +154,12 @@ final class MeshStack implements AutoCloseable {
     ledger.submitted(task.id(), sentAt, sentAt);
   }
 
-  /** Waits until the loops have completed {@code total} tasks since the scenario began. */
-  void awaitCompletions(long total) throws InterruptedException {
-    if (!ledger.awaitCompletions(total, COMPLETION_LIMIT)) {
+  /** Waits until the workers have reported {@code total} tasks since the scenario began. */
+  void awaitCompletions(long total) {
+    if (!ledger.awaitCompletions(workers::completions, total, COMPLETION_LIMIT)) {
       throw new IllegalStateException("workers completed " + ledger.completions() + " of " + total + " tasks within "
-          + COMPLETION_LIMIT + " (errors: " + ledger.errors() + ", first: " + ledger.firstError() + ")");
+          + COMPLETION_LIMIT + " (client errors: " + ledger.errors() + ", first: " + ledger.firstError()
+          + "; workers: " + workers.summary() + ")");
     }
   }
 
@@ -232,7 +247,9 @@ final class MeshStack implements AutoCloseable {
 
   @Override
   public void close() {
-    loops.forEach(WorkerLoop::close);
+    if (workers != null) {
+      workers.close();
+    }
     api.close();
   }
 }

@@ -15,9 +15,9 @@ public final class ResultsTable {
         .append(report.machine().get("load_average_before")).append(" -> ")
         .append(report.machine().get("load_average_after")).append(", W=").append(report.settings().get("workers"))
         .append("\n\n");
-    out.append("| scenario | tasks | seconds | tasks/s | / raw 100/tx | / db-scheduler | p50 ms | p99 ms | max ms"
-        + " | audit |\n");
-    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    out.append("| scenario | tasks | seconds | tasks/s | / raw 100/tx | / raw 1/tx | / db-scheduler | p50 ms | p99 ms"
+        + " | max ms | audit |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (ScenarioResult r : report.results()) {
       Map<String, Double> ratio = report.ratios().getOrDefault(r.key(), Map.of());
       LatencySummary l = r.latency();
@@ -26,6 +26,7 @@ public final class ResultsTable {
           .append(" | ").append(fmt("%.2f", r.seconds()))
           .append(" | ").append(fmt("%.0f", r.tasksPerSecond()))
           .append(" | ").append(ratio.containsKey("raw_batched") ? fmt("%.3g", ratio.get("raw_batched")) : "")
+          .append(" | ").append(ratio.containsKey("raw_single") ? fmt("%.3g", ratio.get("raw_single")) : "")
           .append(" | ").append(ratio.containsKey("db_scheduler") ? fmt("%.3gx", ratio.get("db_scheduler")) : "")
           .append(" | ").append(l == null ? "" : fmt("%.1f", l.p50Ms()))
           .append(" | ").append(l == null ? "" : fmt("%.1f", l.p99Ms()))

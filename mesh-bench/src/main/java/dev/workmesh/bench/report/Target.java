@@ -11,6 +11,6 @@ package dev.workmesh.bench.report;
 public record Target(String name, String goal, String measured, Boolean met) {
 
   public String verdict() {
-    return met == null ? "n/a" : met ? "met" : "NOT MET";
+    return met == null ? "n/a" : met ? "pass" : "MISS";
   }
 }

@@ -2,7 +2,7 @@ package dev.workmesh.worker.attempt;
 
 import dev.workmesh.client.MeshApiException;
 import dev.workmesh.client.model.ClaimView;
-import dev.workmesh.client.model.HeartbeatResponse;
+import dev.workmesh.client.model.HeartbeatsResponse;
 import dev.workmesh.client.model.TaskView;
 import dev.workmesh.worker.WorkerMetrics;
 import dev.workmesh.worker.attempt.RunningAttempt.StopReason;
@@ -13,7 +13,8 @@ import dev.workmesh.worker.mesh.MeshUnavailableException;
 import dev.workmesh.worker.spool.ReportSender;
 import dev.workmesh.worker.subagent.AttemptOutcome;
 import dev.workmesh.worker.subagent.AttemptSpec;
-import dev.workmesh.worker.subagent.RunningSubagent;
+import dev.workmesh.worker.subagent.InProcessRuntime;
+import dev.workmesh.worker.subagent.Subagent;
 import dev.workmesh.worker.subagent.SubagentLaunchException;
 import dev.workmesh.worker.subagent.SubagentLauncher;
 import dev.workmesh.worker.subagent.SubagentOutcome;
@@ -25,8 +26,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,8 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs each won claim as an attempt: picks the runtime (or hands the task back when this worker lacks
- * it), launches the subagent, renews the lease every heartbeat interval starting at once (which also
- * marks the task running), and reports the outcome.
+ * it), launches the subagent, renews the lease at once (which also marks the task running) and then at
+ * every heartbeat interval, and reports the outcome. Leases are renewed many per request (see {@link
+ * LeaseRenewer}), and reports of attempts that end together go in one request (see {@link ReportSender}).
  *
  * <ul>
  *   <li>A heartbeat answering {@code cancel_requested} stops the subagent; the report is {@code fail}
@@ -61,7 +63,8 @@ public final class AttemptRunner implements ClaimIntake {
   private final RuntimeChoice runtimes;
   private final ReportSender reports;
   private final WorkerMetrics metrics;
-  private final ScheduledExecutorService timer;
+  private final LeaseRenewer renewer;
+  private final Map<String, InProcessRuntime> inProcessRuntimes;
   private final Duration heartbeatInterval;
   private final String apiUrl;
   private final Map<UUID, RunningAttempt> attempts = new ConcurrentHashMap<>();
@@ -75,15 +78,17 @@ public final class AttemptRunner implements ClaimIntake {
       RuntimeChoice runtimes,
       ReportSender reports,
       WorkerMetrics metrics,
-      ScheduledExecutorService timer,
       Duration heartbeatInterval,
+      Duration batchWindow,
+      Map<String, InProcessRuntime> inProcessRuntimes,
       String apiUrl) {
     this.api = api;
     this.launcher = launcher;
     this.runtimes = runtimes;
     this.reports = reports;
     this.metrics = metrics;
-    this.timer = timer;
+    this.renewer = new LeaseRenewer(api, metrics, batchWindow);
+    this.inProcessRuntimes = Map.copyOf(inProcessRuntimes);
     this.heartbeatInterval = heartbeatInterval;
     this.apiUrl = apiUrl;
   }
@@ -144,13 +149,14 @@ public final class AttemptRunner implements ClaimIntake {
 
   private void launch(RunningAttempt attempt, String runtime) {
     TaskView task = attempt.claim.task();
-    RunningSubagent subagent;
+    Subagent subagent;
     try {
       AttemptSpec spec =
           new AttemptSpec(
               task.id(), task.missionId(), attempt.attemptId(), attempt.claim.claimToken(), task.title(),
               task.description(), runtime, task.input(), timeoutOf(attempt), apiUrl);
-      subagent = launcher.launch(spec);
+      InProcessRuntime inProcess = inProcessRuntimes.get(runtime);
+      subagent = inProcess != null ? inProcess.start(spec) : launcher.launch(spec);
     } catch (SubagentLaunchException | IllegalArgumentException e) {
       log.warn("Attempt {} of task {} could not start: {}", attempt.attemptId(), task.id(), e.getMessage());
       metrics.spawned(runtime, "launch_failed", null);
@@ -160,9 +166,8 @@ public final class AttemptRunner implements ClaimIntake {
     metrics.spawnLatency(runtime, Duration.ofNanos(System.nanoTime() - attempt.wonAtNanos));
     log.info("Running task {} ('{}') as attempt {} with runtime '{}' (claimed via {})", task.id(), task.title(),
         attempt.attemptId(), runtime, attempt.source);
-    var heartbeats =
-        timer.scheduleWithFixedDelay(() -> heartbeat(attempt), 0, heartbeatInterval.toNanos(), TimeUnit.NANOSECONDS);
-    attempt.started(subagent, heartbeats);
+    attempt.started(subagent);
+    heartbeat(attempt);
     subagent.outcome().whenComplete(
         (outcome, error) -> Thread.ofVirtual().name("report-" + attempt.attemptId()).start(() -> ended(attempt, outcome, error)));
   }
@@ -175,45 +180,68 @@ public final class AttemptRunner implements ClaimIntake {
     }
   }
 
+  /** Renews every running attempt's lease; called every heartbeat interval (one request for all of them). */
+  public void renewLeases() {
+    attempts.values().forEach(this::heartbeat);
+  }
+
   private void heartbeat(RunningAttempt attempt) {
-    if (attempt.done.isDone() || attempt.ended() || !attempt.heartbeatInFlight.compareAndSet(false, true)) {
+    if (attempt.done.isDone() || !attempt.renewing() || !attempt.heartbeatInFlight.compareAndSet(false, true)) {
       return;
     }
-    Thread.ofVirtual().name("heartbeat-" + attempt.attemptId()).start(() -> {
+    renewer.renew(attempt).whenComplete((result, error) -> {
       try {
-        String logTail = attempt.newLogTail();
-        HeartbeatResponse response = api.heartbeat(attempt.taskId(), attempt.claim.claimToken(), logTail);
-        attempt.logTailDelivered(logTail);
-        if (attempt.heartbeatFailing) {
-          attempt.heartbeatFailing = false;
-          log.info("Heartbeats of attempt {} reach mesh-api again", attempt.attemptId());
-        }
-        if (response.cancelRequested() && attempt.stop(StopReason.CANCEL_REQUESTED)) {
-          log.info("Task {} was cancelled; stopping attempt {}", attempt.taskId(), attempt.attemptId());
-        }
-      } catch (MeshApiException e) {
-        if (e.isConflict()) {
-          if (attempt.stop(StopReason.CLAIM_LOST)) {
-            log.warn("Attempt {} of task {} lost its claim (heartbeat got 409: {}); stopping its subagent, not reporting",
-                attempt.attemptId(), attempt.taskId(), e.problem() == null ? e.getMessage() : e.problem().detail());
-          } else if (attempt.ended()) {
-            log.debug("A heartbeat of attempt {} crossed the attempt's own report and got 409", attempt.attemptId());
-          }
+        if (error != null) {
+          heartbeatFailed(attempt, error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error);
+        } else if (result.accepted()) {
+          renewed(attempt, result);
         } else {
-          log.warn("Heartbeat of attempt {} refused: {}", attempt.attemptId(), e.getMessage());
-        }
-      } catch (MeshUnavailableException e) {
-        if (!attempt.heartbeatFailing) {
-          attempt.heartbeatFailing = true;
-          log.warn("Heartbeat of attempt {} failed, trying again every {}: {}", attempt.attemptId(), heartbeatInterval, e.getMessage());
+          heartbeatRefused(attempt, result);
         }
       } catch (RuntimeException e) {
         metrics.loopError("attempt-heartbeat");
-        log.error("Heartbeat of attempt {} failed", attempt.attemptId(), e);
+        log.error("Handling the heartbeat of attempt {} failed", attempt.attemptId(), e);
       } finally {
         attempt.heartbeatInFlight.set(false);
       }
     });
+  }
+
+  private void renewed(RunningAttempt attempt, HeartbeatsResponse.Result result) {
+    if (attempt.heartbeatFailing) {
+      attempt.heartbeatFailing = false;
+      log.info("Heartbeats of attempt {} reach mesh-api again", attempt.attemptId());
+    }
+    if (result.cancelled() && attempt.stop(StopReason.CANCEL_REQUESTED)) {
+      log.info("Task {} was cancelled; stopping attempt {}", attempt.taskId(), attempt.attemptId());
+    }
+  }
+
+  private void heartbeatRefused(RunningAttempt attempt, HeartbeatsResponse.Result result) {
+    if (result.status() != null && result.status() == 409) {
+      if (attempt.stop(StopReason.CLAIM_LOST)) {
+        log.warn("Attempt {} of task {} lost its claim (heartbeat got 409: {}); stopping its subagent, not reporting",
+            attempt.attemptId(), attempt.taskId(), result.detail());
+      } else if (attempt.ended()) {
+        log.debug("A heartbeat of attempt {} crossed the attempt's own report and got 409", attempt.attemptId());
+      }
+    } else {
+      log.warn("Heartbeat of attempt {} refused ({}): {}", attempt.attemptId(), result.status(), result.detail());
+    }
+  }
+
+  private void heartbeatFailed(RunningAttempt attempt, Throwable error) {
+    if (error instanceof MeshUnavailableException e) {
+      if (!attempt.heartbeatFailing) {
+        attempt.heartbeatFailing = true;
+        log.warn("Heartbeat of attempt {} failed, trying again every {}: {}", attempt.attemptId(), heartbeatInterval, e.getMessage());
+      }
+    } else if (error instanceof MeshApiException e) {
+      log.warn("Heartbeat of attempt {} refused: {}", attempt.attemptId(), e.getMessage());
+    } else {
+      metrics.loopError("attempt-heartbeat");
+      log.error("Heartbeat of attempt {} failed", attempt.attemptId(), error);
+    }
   }
 
   private void ended(RunningAttempt attempt, SubagentOutcome outcome, Throwable error) {
@@ -341,5 +369,10 @@ public final class AttemptRunner implements ClaimIntake {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /** Stops renewing leases; call once every attempt has reported. */
+  public void close() {
+    renewer.close();
   }
 }

@@ -2,10 +2,9 @@ package dev.workmesh.worker.attempt;
 
 import dev.workmesh.client.model.ClaimView;
 import dev.workmesh.worker.dispatch.Slots;
-import dev.workmesh.worker.subagent.RunningSubagent;
+import dev.workmesh.worker.subagent.Subagent;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -34,9 +33,8 @@ final class RunningAttempt {
   final CompletableFuture<Void> done = new CompletableFuture<>();
   final AtomicBoolean heartbeatInFlight = new AtomicBoolean();
   private volatile String runtime = "unknown";
-  private volatile RunningSubagent subagent;
+  private volatile Subagent subagent;
   private volatile StopReason stopReason;
-  private volatile ScheduledFuture<?> heartbeats;
   private volatile boolean ended;
   volatile boolean heartbeatFailing;
   private String lastShippedTail;
@@ -64,9 +62,8 @@ final class RunningAttempt {
     this.runtime = name;
   }
 
-  synchronized void started(RunningSubagent running, ScheduledFuture<?> heartbeatLoop) {
+  synchronized void started(Subagent running) {
     this.subagent = running;
-    this.heartbeats = heartbeatLoop;
     if (stopReason != null) {
       running.cancel();
     }
@@ -95,9 +92,6 @@ final class RunningAttempt {
       return false;
     }
     stopReason = reason;
-    if (reason == StopReason.CLAIM_LOST || reason == StopReason.REVOKED) {
-      stopHeartbeats();
-    }
     if (subagent != null) {
       subagent.cancel();
     }
@@ -111,18 +105,19 @@ final class RunningAttempt {
    */
   synchronized StopReason end() {
     ended = true;
-    stopHeartbeats();
     return stopReason;
+  }
+
+  /**
+   * Whether the lease should still be renewed: the subagent has started, has not ended, and the claim was
+   * neither lost nor taken away by a revocation.
+   */
+  synchronized boolean renewing() {
+    return subagent != null && !ended && stopReason != StopReason.CLAIM_LOST && stopReason != StopReason.REVOKED;
   }
 
   /** Whether {@link #end()} was called: the attempt's own report is sent or on its way. */
   boolean ended() {
     return ended;
-  }
-
-  private synchronized void stopHeartbeats() {
-    if (heartbeats != null) {
-      heartbeats.cancel(false);
-    }
   }
 }

@@ -69,6 +69,14 @@ import org.springframework.util.unit.DataSize;
  *     {@code full} (unconfined, for workers that are themselves a sandbox). Default workspace for each.
  * @param topicPrefix prefix of the mesh's Kafka topics and groups. Default: {@code
  *     workmesh.kafka.topic-prefix}, else empty.
+ * @param batchWindow how long a report or a heartbeat waits for others to share its request: reports of
+ *     attempts that end within this window go in one {@code POST /work/reports}, heartbeats of attempts
+ *     that start within it (and every interval's renewals) in one {@code POST /work/heartbeats}. Default
+ *     2ms; 0s sends only what is already waiting together.
+ * @param batchMax the most reports of one request (1: one request per report). Default 50.
+ * @param pollRecords the most dispatch records one poll of a pool's share group takes, all claimed in one
+ *     request; never more than the slots free at the time are claimed. Default {@code
+ *     max-concurrent-subagents}.
  */
 @ConfigurationProperties("task-worker")
 public record TaskWorkerProperties(
@@ -97,7 +105,10 @@ public record TaskWorkerProperties(
     List<RuntimeDefinition> extraRuntimes,
     Map<String, String> secrets,
     String topicPrefix,
-    Map<String, String> autonomy) {
+    Map<String, String> autonomy,
+    Duration batchWindow,
+    Integer batchMax,
+    Integer pollRecords) {
 
   /** The most an attempt heartbeat may wait: half of mesh-api's default lease of 30s. */
   public static final Duration MAX_ATTEMPT_HEARTBEAT_INTERVAL = Duration.ofSeconds(15);
@@ -168,6 +179,20 @@ public record TaskWorkerProperties(
     topicPrefix = topicPrefix == null ? "" : topicPrefix.strip();
     autonomy = autonomy == null ? Map.of() : Map.copyOf(autonomy);
     autonomyByRuntime(autonomy);
+    batchWindow = batchWindow == null ? Duration.ofMillis(2) : batchWindow;
+    if (batchWindow.isNegative() || batchWindow.compareTo(Duration.ofSeconds(1)) > 0) {
+      throw new IllegalArgumentException("task-worker.batch-window must be between 0s and 1s, e.g. 2ms; got " + batchWindow);
+    }
+    batchMax = batchMax == null ? 50 : batchMax;
+    if (batchMax < 1 || batchMax > 100) {
+      throw new IllegalArgumentException("task-worker.batch-max must be between 1 and 100 (the API's largest batch); got "
+          + batchMax);
+    }
+    pollRecords = pollRecords == null ? maxConcurrentSubagents : pollRecords;
+    if (pollRecords < 1 || pollRecords > maxConcurrentSubagents) {
+      throw new IllegalArgumentException("task-worker.poll-records must be between 1 and max-concurrent-subagents ("
+          + maxConcurrentSubagents + "); got " + pollRecords);
+    }
   }
 
   /** How subagents run: the data directory, kill grace, log rotation, binaries and extra runtimes. */

@@ -22,19 +22,20 @@ final class KafkaClientConfigs {
   private KafkaClientConfigs() {}
 
   /**
-   * A share consumer that acknowledges each record explicitly and is handed one record per poll: the
-   * worker polls once per free slot, so it never holds records it has no room for.
+   * A share consumer that acknowledges each record explicitly and is handed at most {@code pollRecords}
+   * records per poll (at most the worker's slots): the worker polls only with a free slot and claims no
+   * more than its free slots, so it never holds more records than it could run.
    * {@code share.acquire.mode=record_limit} (Kafka 4.2, KIP-1206) makes the broker acquire at most
    * {@code max.poll.records} records per fetch; the default {@code batch_optimized} may lock a whole
    * batch for this consumer for the 30s acquisition lock while idle workers wait.
    */
-  static Map<String, Object> shareConsumer(Map<String, Object> common, String groupId, String clientId) {
+  static Map<String, Object> shareConsumer(Map<String, Object> common, String groupId, String clientId, int pollRecords) {
     Map<String, Object> config = base(common, clientId);
     UNSUPPORTED_BY_SHARE_CONSUMERS.forEach(config::remove);
     config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     config.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
     config.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
-    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, pollRecords);
     return config;
   }
 

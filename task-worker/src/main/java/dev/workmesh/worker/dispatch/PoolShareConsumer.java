@@ -2,9 +2,12 @@ package dev.workmesh.worker.dispatch;
 
 import dev.workmesh.worker.WorkerMetrics;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
@@ -21,15 +24,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Competes for one pool's first_claim tasks: a share consumer of {@code mesh.tasks.pooled} in the
- * pool's share group, on a thread of its own. It polls only while a slot is free, one record per poll,
- * but does not hold that slot while it waits for a record: the idle pull must find a free slot free.
- * A record is claimed with a slot taken once it arrived; should a pull have taken the last one
- * meanwhile, the record is released to another member (the price of keeping the slot free). Every
- * record is settled explicitly:
+ * pool's share group, on a thread of its own. It polls only while a slot is free, at most {@code
+ * task-worker.poll-records} records per poll, but does not hold a slot while it waits for records: the
+ * idle pull must find a free slot free. The tasks of a poll's records are claimed in one request, each
+ * with a slot taken once the records arrived; a record for which no slot is free any more (the others
+ * filled up meanwhile) is released to another member, so a busy worker never holds work an idle one
+ * could run. Every record is settled explicitly:
  *
  * <ul>
  *   <li>ACCEPT when the claim was won, and when the task is not claimable any more (another worker
  *       has it, it was cancelled): the record was only a hint;
+ *   <li>RELEASE when no slot was free for it once it arrived;
  *   <li>ACCEPT without claiming a record of another pool (the topic carries every pool; each pool's
  *       group sees all of them);
  *   <li>RELEASE only when the API could not be reached, so the hint goes to another member or comes
@@ -171,48 +176,67 @@ final class PoolShareConsumer implements AutoCloseable {
     }
     slot.get().release(); // there is room; holding it through the poll would starve the idle pull
     ConsumerRecords<String, byte[]> records = shareConsumer.poll(POLL_TIMEOUT);
+    if (records.isEmpty()) {
+      return;
+    }
+    Map<ConsumerRecord<String, byte[]>, AcknowledgeType> settlements = new LinkedHashMap<>();
+    List<ConsumerRecord<String, byte[]>> claiming = new ArrayList<>();
+    List<UUID> taskIds = new ArrayList<>();
+    List<Slots.Permit> permits = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> record : records) {
-      Slots.Permit forRecord = slots.tryAcquire().orElse(null);
-      AcknowledgeType settlement;
       try {
-        settlement = handle(record, forRecord);
+        Optional<DispatchHint> hint = DispatchHint.parse(record.value());
+        if (hint.isEmpty()) {
+          log.warn("Rejected a record on {} at {}-{} that is not a dispatch record", record.topic(), record.partition(),
+              record.offset());
+          settlements.put(record, AcknowledgeType.REJECT);
+        } else if (!pool.equals(hint.get().pool())) {
+          settlements.put(record, AcknowledgeType.ACCEPT);
+        } else {
+          Optional<Slots.Permit> forRecord = slots.tryAcquire();
+          if (forRecord.isEmpty()) {
+            // The slots filled up (an attempt, or a pull took them) while this consumer polled: another member takes it.
+            log.info("No free slot left for task {} of pool '{}'; releasing the record", hint.get().taskId(), pool);
+            settlements.put(record, AcknowledgeType.RELEASE);
+          } else {
+            claiming.add(record);
+            taskIds.add(hint.get().taskId());
+            permits.add(forRecord.get());
+          }
+        }
       } catch (RuntimeException e) {
-        // Every record must be settled before the next poll; this one goes back for another try.
         metrics.loopError("pool-consumer");
         log.error("Handling task record {}-{} of pool '{}' failed; releasing it", record.partition(), record.offset(), pool, e);
-        settlement = AcknowledgeType.RELEASE;
+        settlements.put(record, AcknowledgeType.RELEASE);
       }
-      shareConsumer.acknowledge(record, settlement);
     }
-    if (!records.isEmpty()) {
-      // Send the acknowledgements now: with every slot busy, the next poll may be far away.
-      shareConsumer.commitAsync();
-    }
+    claim(claiming, taskIds, permits, settlements);
+    // Every record is settled before the next poll, and the acknowledgements go now: with every slot busy,
+    // the next poll may be far away.
+    settlements.forEach(shareConsumer::acknowledge);
+    shareConsumer.commitAsync();
   }
 
-  private AcknowledgeType handle(ConsumerRecord<String, byte[]> record, Slots.Permit slot) {
-    Optional<DispatchHint> hint = DispatchHint.parse(record.value());
-    if (hint.isEmpty()) {
-      release(slot);
-      log.warn("Rejected a record on {} at {}-{} that is not a dispatch record", record.topic(), record.partition(), record.offset());
-      return AcknowledgeType.REJECT;
+  /** Claims the tasks of a poll's records in one request; a record is accepted unless the API could not decide. */
+  private void claim(List<ConsumerRecord<String, byte[]>> records, List<UUID> taskIds, List<Slots.Permit> permits,
+      Map<ConsumerRecord<String, byte[]>, AcknowledgeType> settlements) {
+    if (records.isEmpty()) {
+      return;
     }
-    if (!pool.equals(hint.get().pool())) {
-      release(slot);
-      return AcknowledgeType.ACCEPT;
+    Map<UUID, TaskClaimer.Result> results;
+    try {
+      results = claimer.claimAll(taskIds, permits, "pooled");
+    } catch (RuntimeException e) {
+      metrics.loopError("pool-consumer");
+      log.error("Claiming {} task(s) of pool '{}' failed; releasing their records", taskIds.size(), pool, e);
+      permits.forEach(Slots.Permit::release);
+      records.forEach(r -> settlements.put(r, AcknowledgeType.RELEASE));
+      return;
     }
-    if (slot == null) {
-      // A pull took the last free slot while this consumer polled: the record goes back for another member.
-      log.info("No free slot left for task {} of pool '{}' (a pull took it); releasing the record", hint.get().taskId(), pool);
-      return AcknowledgeType.RELEASE;
-    }
-    TaskClaimer.Result result = claimer.claim(hint.get().taskId(), slot, "pooled");
-    return result == TaskClaimer.Result.API_UNAVAILABLE ? AcknowledgeType.RELEASE : AcknowledgeType.ACCEPT;
-  }
-
-  private static void release(Slots.Permit slot) {
-    if (slot != null) {
-      slot.release();
+    for (int i = 0; i < records.size(); i++) {
+      TaskClaimer.Result result = results.get(taskIds.get(i));
+      settlements.put(records.get(i),
+          result == TaskClaimer.Result.API_UNAVAILABLE ? AcknowledgeType.RELEASE : AcknowledgeType.ACCEPT);
     }
   }
 

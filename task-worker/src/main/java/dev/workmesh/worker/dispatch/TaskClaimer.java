@@ -5,7 +5,10 @@ import dev.workmesh.client.model.ClaimView;
 import dev.workmesh.worker.WorkerMetrics;
 import dev.workmesh.worker.mesh.GuardedMeshClient;
 import dev.workmesh.worker.mesh.MeshUnavailableException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +79,70 @@ public final class TaskClaimer {
       slot.release();
       throw e;
     }
+  }
+
+  /**
+   * Claims the tasks records point at in one request, one slot each ({@code slots} as many as {@code
+   * taskIds}), and answers for each task. Slots not used for a won claim are released.
+   */
+  public Map<UUID, Result> claimAll(List<UUID> taskIds, List<Slots.Permit> slots, String source) {
+    if (taskIds.size() != slots.size()) {
+      slots.forEach(Slots.Permit::release);
+      throw new IllegalArgumentException("one slot per task: " + taskIds.size() + " tasks, " + slots.size() + " slots");
+    }
+    Map<UUID, Result> results = new LinkedHashMap<>();
+    Map<UUID, Slots.Permit> wanted = new LinkedHashMap<>();
+    for (int i = 0; i < taskIds.size(); i++) {
+      UUID taskId = taskIds.get(i);
+      if (intake.holds(taskId) || intake.declined(taskId) || wanted.containsKey(taskId)) {
+        slots.get(i).release();
+        log.debug("Skipping a {} record of task {}: this worker runs it, recently handed it back, or has it twice",
+            source, taskId);
+        results.put(taskId, Result.NOT_CLAIMABLE);
+      } else {
+        wanted.put(taskId, slots.get(i));
+      }
+    }
+    if (wanted.isEmpty()) {
+      return results;
+    }
+    if (wanted.size() == 1) {
+      Map.Entry<UUID, Slots.Permit> only = wanted.entrySet().iterator().next();
+      results.put(only.getKey(), claim(only.getKey(), only.getValue(), source));
+      return results;
+    }
+    List<ClaimView> claims;
+    try {
+      claims = api.claimTasks(List.copyOf(wanted.keySet()));
+    } catch (RuntimeException e) {
+      wanted.values().forEach(Slots.Permit::release);
+      if (e instanceof MeshUnavailableException) {
+        log.warn("Could not claim {} task(s) of {} records: {}", wanted.size(), source, e.getMessage());
+        wanted.keySet().forEach(id -> results.put(id, Result.API_UNAVAILABLE));
+        return results;
+      }
+      if (e instanceof MeshApiException) {
+        log.warn("mesh-api refused the claim of {} task(s) of {} records: {}", wanted.size(), source, e.getMessage());
+        wanted.keySet().forEach(id -> results.put(id, Result.NOT_CLAIMABLE));
+        return results;
+      }
+      throw e;
+    }
+    metrics.batch("claim", wanted.size());
+    Map<UUID, ClaimView> won = new HashMap<>();
+    claims.forEach(c -> won.put(c.task().id(), c));
+    wanted.forEach((taskId, slot) -> {
+      ClaimView claim = won.get(taskId);
+      metrics.claimed(source, claim != null);
+      if (claim == null) {
+        slot.release();
+        results.put(taskId, Result.NOT_CLAIMABLE);
+      } else {
+        intake.accept(claim, slot, source);
+        results.put(taskId, Result.CLAIMED);
+      }
+    });
+    return results;
   }
 
   /**

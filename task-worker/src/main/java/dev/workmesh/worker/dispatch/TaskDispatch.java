@@ -40,6 +40,7 @@ public final class TaskDispatch implements AutoCloseable {
       TaskClaimer claimer,
       ScheduledExecutorService timer,
       Duration idlePullInterval,
+      int pollRecords,
       WorkerMetrics metrics) {
     TaskDispatch dispatch = new TaskDispatch();
     ShareGroupStart.fromEarliest(kafkaCommon, pools.stream().map(topics::poolShareGroup).toList());
@@ -54,7 +55,7 @@ public final class TaskDispatch implements AutoCloseable {
       String group = topics.poolShareGroup(pool);
       PoolShareConsumer consumer =
           new PoolShareConsumer(
-              pool, topics.pooled(), KafkaClientConfigs.shareConsumer(kafkaCommon, group, clientIdPrefix + "-pool-" + pool),
+              pool, topics.pooled(), KafkaClientConfigs.shareConsumer(kafkaCommon, group, clientIdPrefix + "-pool-" + pool, pollRecords),
               () -> ShareGroupStart.fromEarliest(kafkaCommon, List.of(group)), slots, claimer, metrics);
       consumer.start();
       dispatch.parts.add(consumer);

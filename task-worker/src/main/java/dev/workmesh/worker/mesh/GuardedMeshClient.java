@@ -8,6 +8,10 @@ import dev.workmesh.client.model.ClaimView;
 import dev.workmesh.client.model.CompleteRequest;
 import dev.workmesh.client.model.FailRequest;
 import dev.workmesh.client.model.HeartbeatResponse;
+import dev.workmesh.client.model.HeartbeatsRequest;
+import dev.workmesh.client.model.HeartbeatsResponse;
+import dev.workmesh.client.model.ReportRequest;
+import dev.workmesh.client.model.ReportsResponse;
 import dev.workmesh.client.model.TaskView;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -112,6 +116,21 @@ public final class GuardedMeshClient {
   /** Claims up to {@code maxTasks} of the best eligible tasks, without waiting. */
   public List<ClaimView> claim(int maxTasks) {
     return guarded("claim tasks", c -> c.claim(new ClaimRequest(null, null, maxTasks, 0)));
+  }
+
+  /** Claims, in one request, those of these tasks this agent can still claim. */
+  public List<ClaimView> claimTasks(List<UUID> taskIds) {
+    return guarded("claim " + taskIds.size() + " task(s)", c -> c.claimTasks(taskIds));
+  }
+
+  /** Reports on several claims in one request; each report is accepted or refused on its own. */
+  public List<ReportsResponse.Result> report(List<ReportRequest> reports) {
+    return guarded("report " + reports.size() + " attempt(s)", c -> c.report(reports));
+  }
+
+  /** Renews several claims' leases in one request; each claim is renewed or refused on its own. */
+  public List<HeartbeatsResponse.Result> heartbeatAll(List<HeartbeatsRequest.Claim> claims) {
+    return direct("heartbeat " + claims.size() + " claim(s)", c -> c.heartbeatAll(claims));
   }
 
   public TaskView complete(UUID taskId, CompleteRequest report) {

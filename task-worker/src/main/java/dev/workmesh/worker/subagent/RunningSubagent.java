@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * exits its workspace and secrets session are released before the {@link SubagentOutcome} is
  * completed.
  */
-public final class RunningSubagent {
+public final class RunningSubagent implements Subagent {
 
   private static final Logger log = LoggerFactory.getLogger(RunningSubagent.class);
   /**
@@ -126,6 +126,7 @@ public final class RunningSubagent {
   }
 
   /** The end of the output so far. */
+  @Override
   public String logTail() {
     return attemptLog.tail();
   }
@@ -138,11 +139,13 @@ public final class RunningSubagent {
    * Stops the subagent; its outcome becomes {@code cancelled}. Does nothing if it already exited
    * or is already being stopped. Returns at once; the outcome follows.
    */
+  @Override
   public void cancel() {
     stop(AttemptOutcome.CANCELLED);
   }
 
   /** Completes when the subagent has exited and its workspace and secrets session are released. */
+  @Override
   public CompletableFuture<SubagentOutcome> outcome() {
     return outcome.copy();
   }

@@ -44,12 +44,13 @@ class DispatchWireContractTest {
   }
 
   @Test
-  void aShareConsumerGetsOneRecordPerPollWithExplicitAcknowledgement() {
+  void aShareConsumerGetsAtMostItsPollRecordsPerPollWithExplicitAcknowledgement() {
     var config = KafkaClientConfigs.shareConsumer(
-        java.util.Map.of("bootstrap.servers", "k:9092", "auto.offset.reset", "latest", "enable.auto.commit", true), "g", "c");
+        java.util.Map.of("bootstrap.servers", "k:9092", "auto.offset.reset", "latest", "enable.auto.commit", true), "g", "c",
+        3);
     assertThat(config).containsEntry("share.acknowledgement.mode", "explicit")
         .containsEntry("share.acquire.mode", "record_limit")
-        .containsEntry("max.poll.records", 1)
+        .containsEntry("max.poll.records", 3)
         .containsEntry("group.id", "g")
         .doesNotContainKeys("auto.offset.reset", "enable.auto.commit");
   }

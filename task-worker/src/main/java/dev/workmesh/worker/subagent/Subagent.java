@@ -1,0 +1,18 @@
+package dev.workmesh.worker.subagent;
+
+import java.util.concurrent.CompletableFuture;
+
+/** An attempt's work while it runs: its outcome once it ends, and a way to stop it. */
+public interface Subagent {
+
+  /** Completes once the work has ended, however it ended. */
+  CompletableFuture<SubagentOutcome> outcome();
+
+  /** Stops the work (cancelled); does nothing once it has ended. */
+  void cancel();
+
+  /** The end of its output so far, for the heartbeats that show it live; empty when it writes none. */
+  default String logTail() {
+    return "";
+  }
+}
