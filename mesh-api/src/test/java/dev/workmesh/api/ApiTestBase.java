@@ -1,5 +1,9 @@
 package dev.workmesh.api;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.workmesh.api.contract.ContractRecordingFilter;
+import dev.workmesh.api.contract.ContractValidation;
 import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.model.AgentRequest;
 import dev.workmesh.client.model.EnrolledAgent;
@@ -13,9 +17,11 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
@@ -24,6 +30,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @MeshIntegrationTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(ContractValidation.class)
 abstract class ApiTestBase {
 
   static final String OPERATOR_TOKEN = "test-operator-token-0123456789abcdef";
@@ -42,6 +49,12 @@ abstract class ApiTestBase {
     registry.add("mesh-api.relay.poll-interval", () -> "200ms");
     registry.add("mesh-api.agent-activity-write", () -> "500ms");
     registry.add("mesh-api.queue-history.interval", () -> "1s");
+  }
+
+  /** Every request a test made, and its response, kept to the OpenAPI document (see ContractRecordingFilter). */
+  @AfterEach
+  void exchangesKeptToTheOpenApiDocument() {
+    assertThat(ContractRecordingFilter.takeViolations()).as("exchanges that differ from /v3/api-docs").isEmpty();
   }
 
   static MeshTestEnv env() {

@@ -127,7 +127,9 @@ class AuthAndBadInputTest extends ApiTestBase {
     assertThat(health.body()).contains("\"status\":\"UP\"").contains("kafka").contains("db");
     HttpResponse<String> docs = raw("GET", "/v3/api-docs", null, null);
     assertThat(docs.statusCode()).isEqualTo(200);
-    assertThat(docs.body()).contains("/work/missions/{missionId}/tasks").contains("/work/claims");
+    assertThat(docs.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+    assertThat(docs.body()).contains("\"openapi\":\"3.1.0\"").contains("/work/missions/{id}/tasks")
+        .contains("/work/claims");
     HttpResponse<String> metrics = raw("GET", "/actuator/prometheus", null, null);
     assertThat(metrics.body()).contains("mesh_tasks_submitted_total").contains("mesh_outbox_lag_rows");
     assertThat(List.of(health, docs, metrics)).allMatch(r -> r.statusCode() == 200);

@@ -94,8 +94,6 @@ public final class DevStack implements AutoCloseable {
     props.put("spring.jmx.enabled", "false");
     props.put("logging.level.root", "WARN");
     props.put("logging.level.dev.workmesh", "INFO");
-    // mesh-api serves the OpenAPI document; the other services share its classpath here but not its API.
-    props.put("springdoc.api-docs.enabled", service.name().equals("mesh-api"));
     return props;
   }
 

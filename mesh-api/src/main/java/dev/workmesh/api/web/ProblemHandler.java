@@ -73,6 +73,13 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         request);
   }
 
+  /** A query string Tomcat cannot split into parameters (e.g. {@code ?=x}: a value without a name). */
+  @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+  ResponseEntity<ProblemDetail> badQuery(Exception e, HttpServletRequest request) {
+    return respond(Problems.invalid(List.of(new ValidationException.Violation("query",
+        "must be name=value pairs joined by '&', each name non-empty"))), request);
+  }
+
   /** The database is unreachable or failing over: a 503 the caller may retry, never a 500 with a trace. */
   @ExceptionHandler({org.springframework.dao.DataAccessResourceFailureException.class,
       org.springframework.jdbc.CannotGetJdbcConnectionException.class,

@@ -262,7 +262,6 @@ final class FaultStack implements AutoCloseable {
     props.put("logging.level.dev.workmesh", "WARN");
     // Clients of a broker that is down (or was replaced) log a line per fetch: the suite's own figures say more.
     props.put("logging.level.org.apache.kafka", "ERROR");
-    props.put("springdoc.api-docs.enabled", name.startsWith("mesh-api"));
     props.put("management.endpoint.health.show-details", "always");
     return props;
   }

@@ -1,0 +1,209 @@
+package dev.workmesh.api.contract;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.dialect.Dialects;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
+
+/**
+ * mesh-api's OpenAPI 3.1 document, read from the classpath, with the checks the tests hold the server to:
+ * which operation a request is, whether a request or a response matches what the document says. Schemas
+ * are checked with networknt's JSON Schema validator in its OpenAPI 3.1 dialect (JSON Schema 2020-12),
+ * formats asserted.
+ */
+public final class OpenApiDocument {
+
+  public static final String RESOURCE = "/openapi/mesh-api.yaml";
+  private static final OpenApiDocument MESH_API = load(RESOURCE);
+
+  private final JsonNode root;
+  private final List<Operation> operations;
+  private final SchemaRegistry registry;
+  private final Map<JsonNode, Schema> compiled = new ConcurrentHashMap<>();
+
+  /** One operation of the document: its method, path template and definition. */
+  public record Operation(String method, String template, JsonNode definition, JsonNode pathItem) {
+
+    public String id() {
+      return definition.path("operationId").asString();
+    }
+
+    /** The path, query and header parameters, the path item's and the operation's. */
+    public List<JsonNode> parameters(OpenApiDocument doc) {
+      List<JsonNode> out = new ArrayList<>();
+      for (JsonNode p : pathItem.path("parameters")) {
+        out.add(doc.resolve(p));
+      }
+      for (JsonNode p : definition.path("parameters")) {
+        out.add(doc.resolve(p));
+      }
+      return out;
+    }
+  }
+
+  private OpenApiDocument(JsonNode root) {
+    this.root = root;
+    List<Operation> ops = new ArrayList<>();
+    for (var path : root.path("paths").properties()) {
+      for (var op : path.getValue().properties()) {
+        if (!op.getKey().equals("parameters")) {
+          ops.add(new Operation(op.getKey().toUpperCase(Locale.ROOT), path.getKey(), op.getValue(), path.getValue()));
+        }
+      }
+    }
+    this.operations = List.copyOf(ops);
+    this.registry = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi31(),
+        b -> b.schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
+  }
+
+  /**
+   * This document with every scalar type widened to any scalar (a string where an integer is expected, a
+   * number where a string is) and any spelling of a UUID: what a server that reads scalars the way Jackson
+   * does by default accepts.
+   */
+  public OpenApiDocument scalarsWidened() {
+    JsonNode copy = root.deepCopy();
+    widen(copy);
+    return new OpenApiDocument(copy);
+  }
+
+  private static final List<String> SCALARS = List.of("string", "integer", "number", "boolean");
+
+  private static void widen(JsonNode node) {
+    if (node instanceof ObjectNode object) {
+      JsonNode type = object.get("type");
+      if (type != null && (type.isString() || type.isArray())) {
+        List<String> types = new ArrayList<>();
+        (type.isString() ? List.of(type) : type.valueStream().toList()).forEach(t -> types.add(t.asString()));
+        if (types.stream().anyMatch(SCALARS::contains)) {
+          var widened = JsonNodeFactory.instance.arrayNode();
+          types.stream().filter(t -> !SCALARS.contains(t)).forEach(widened::add);
+          SCALARS.forEach(widened::add);
+          object.set("type", widened);
+          if (object.path("format").asString("").equals("uuid")) {
+            object.remove("pattern"); // Jackson also reads other spellings of a UUID (e.g. base64)
+          }
+          object.remove("format");
+        }
+      }
+      object.values().forEach(OpenApiDocument::widen);
+    } else if (node != null && node.isArray()) {
+      node.values().forEach(OpenApiDocument::widen);
+    }
+  }
+
+  /** mesh-api's document. */
+  public static OpenApiDocument meshApi() {
+    return MESH_API;
+  }
+
+  public static OpenApiDocument load(String resource) {
+    try (InputStream in = OpenApiDocument.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException(resource + " is not on the classpath");
+      }
+      return new OpenApiDocument(new YAMLMapper().readTree(in));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public JsonNode root() {
+    return root;
+  }
+
+  public List<Operation> operations() {
+    return operations;
+  }
+
+  /** The operation a method and concrete path (no query) are, if the document has it. */
+  public Optional<Operation> find(String method, String path) {
+    String[] segments = path.split("/", -1);
+    return operations.stream()
+        .filter(o -> o.method().equals(method.toUpperCase(Locale.ROOT)) && matches(o.template(), segments))
+        .findFirst();
+  }
+
+  /** The values of the path template's parameters in a concrete path. */
+  public static Map<String, String> pathValues(String template, String path) {
+    String[] t = template.split("/", -1);
+    String[] p = path.split("/", -1);
+    Map<String, String> out = new LinkedHashMap<>();
+    for (int i = 0; i < t.length && i < p.length; i++) {
+      if (t[i].startsWith("{")) {
+        out.put(t[i].substring(1, t[i].length() - 1), java.net.URLDecoder.decode(p[i],
+            java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+
+  private static boolean matches(String template, String[] segments) {
+    String[] t = template.split("/", -1);
+    if (t.length != segments.length) {
+      return false;
+    }
+    for (int i = 0; i < t.length; i++) {
+      if (!(t[i].startsWith("{") ? !segments[i].isEmpty() : t[i].equals(segments[i]))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Follows a local {@code $ref} (to a parameter, response or schema); other nodes are returned as they are. */
+  public JsonNode resolve(JsonNode node) {
+    JsonNode current = node;
+    while (current.has("$ref") && current.get("$ref").asString().startsWith("#/")) {
+      current = root.at(current.get("$ref").asString().substring(1));
+    }
+    return current;
+  }
+
+  /** The documented response of an operation for a status, if the document has one. */
+  public Optional<JsonNode> response(Operation op, int status) {
+    JsonNode r = op.definition().path("responses").path(Integer.toString(status));
+    return r.isMissingNode() ? Optional.empty() : Optional.of(resolve(r));
+  }
+
+  /** Errors of {@code value} against {@code schema}, a schema node of this document (its $refs resolve here). */
+  public List<String> validate(JsonNode schema, JsonNode value) {
+    Schema s = compiled.computeIfAbsent(schema, this::compile);
+    List<String> out = new ArrayList<>();
+    for (Error e : s.validate(value)) {
+      out.add(e.getInstanceLocation() + ": " + e.getMessage());
+    }
+    return out;
+  }
+
+  /** A schema with the document's components beside it, so that "#/components/..." resolves as in the document. */
+  private Schema compile(JsonNode schema) {
+    ObjectNode withComponents = JsonNodeFactory.instance.objectNode();
+    if (schema.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = schema.properties().iterator(); it.hasNext(); ) {
+        var e = it.next();
+        withComponents.set(e.getKey(), e.getValue());
+      }
+    } else {
+      withComponents.set("allOf", JsonNodeFactory.instance.arrayNode().add(schema));
+    }
+    withComponents.set("components", root.path("components"));
+    return registry.getSchema(withComponents);
+  }
+}
