@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -93,14 +94,24 @@ public final class DevCommand implements Callable<Integer> {
     }
     // Ctrl-C and SIGTERM stop the stack in order (services, then Kafka, then PostgreSQL) before the JVM
     // begins to exit; relying on shutdown hooks alone would race the servers' own hooks.
+    // A second Ctrl-C ends the worker's shutdown grace: its running attempts stop now and their tasks go back.
     CountDownLatch stopRequested = new CountDownLatch(1);
+    AtomicInteger signals = new AtomicInteger();
     for (String signal : new String[] {"INT", "TERM"}) {
-      Signal.handle(new Signal(signal), s -> stopRequested.countDown());
+      Signal.handle(new Signal(signal), s -> {
+        if (signals.incrementAndGet() == 1) {
+          stopRequested.countDown();
+        } else {
+          System.out.println("Stopping now: running attempts are stopped and their tasks released ...");
+          stack.endShutdownGrace();
+        }
+      });
     }
     Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "mesh-dev-stop"));
     System.out.println(Banner.text(stack, DevStack.since(start)));
     stopRequested.await();
     System.out.println("\nStopping the dev stack ...");
+    stack.stopWaitsFor().ifPresent(System.out::println);
     stack.close();
     System.out.println("Stopped. State is kept in " + options.dataDir());
     return 0;

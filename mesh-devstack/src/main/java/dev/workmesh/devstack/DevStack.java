@@ -2,6 +2,7 @@ package dev.workmesh.devstack;
 
 import dev.workmesh.testsupport.embedded.EmbeddedKafkaServer;
 import dev.workmesh.testsupport.embedded.EmbeddedPostgresServer;
+import dev.workmesh.worker.TaskWorker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -34,7 +36,8 @@ public final class DevStack implements AutoCloseable {
 
   private final DevOptions options;
   private final List<AutoCloseable> started = new ArrayList<>();
-  private final Map<String, ConfigurableApplicationContext> services = new LinkedHashMap<>();
+  private final Map<String, ConfigurableApplicationContext> services =
+      java.util.Collections.synchronizedMap(new LinkedHashMap<>());
   private DataDirLock dataDirLock;
   private EmbeddedPostgresServer postgres;
   private EmbeddedKafkaServer kafka;
@@ -89,6 +92,10 @@ public final class DevStack implements AutoCloseable {
     props.put("spring.datasource.url", postgres.jdbcUrl(DATABASE));
     props.put("spring.datasource.username", EmbeddedPostgresServer.SUPERUSER);
     props.put("spring.datasource.password", "");
+    // PostgreSQL is local: a request waits at most 3 s for a connection, so when the database is gone a
+    // stop does not wait on requests queued for one (the web server's graceful phase waits for them).
+    props.put("spring.datasource.hikari.connection-timeout", "3000");
+    props.put("spring.datasource.hikari.data-source-properties.connectTimeout", "2");
     props.put("spring.kafka.bootstrap-servers", kafka.bootstrapServers());
     props.put("workmesh.kafka.topic-prefix", "");
     props.put("spring.jmx.enabled", "false");
@@ -223,6 +230,30 @@ public final class DevStack implements AutoCloseable {
 
   String bootstrapServers() {
     return kafka.bootstrapServers();
+  }
+
+  /**
+   * What a stop will wait for, to tell the person waiting: the worker's running attempts and how long they
+   * may take (its shutdown grace); empty when nothing runs.
+   */
+  public Optional<String> stopWaitsFor() {
+    ConfigurableApplicationContext context = services.get("task-worker");
+    if (context == null || !context.isActive()) {
+      return Optional.empty();
+    }
+    TaskWorker worker = context.getBean(TaskWorker.class);
+    int running = worker.runningAttempts();
+    return running == 0 ? Optional.empty() : Optional.of("Waiting up to " + worker.properties().shutdownGrace()
+        .toSeconds() + " s (task-worker.shutdown-grace) for " + running + " running attempt(s) to finish;"
+        + " press Ctrl-C again to stop them now and release their tasks.");
+  }
+
+  /** Cuts the worker's shutdown grace short: its running attempts are stopped now and their tasks released. */
+  public void endShutdownGrace() {
+    ConfigurableApplicationContext context = services.get("task-worker");
+    if (context != null) {
+      context.getBean(TaskWorker.class).endShutdownGrace();
+    }
   }
 
   /** Stops the services in reverse order, then Kafka, then PostgreSQL. Safe to call more than once. */

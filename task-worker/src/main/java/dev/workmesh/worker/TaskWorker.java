@@ -390,6 +390,14 @@ public final class TaskWorker implements AutoCloseable {
     return attempts == null ? 0 : attempts.running();
   }
 
+  /**
+   * Cuts a stop's shutdown grace short (a second Ctrl-C): attempts still running are stopped now and their
+   * tasks released, so another agent may claim them at once.
+   */
+  public void endShutdownGrace() {
+    Optional.ofNullable(runner).ifPresent(AttemptRunner::endGrace);
+  }
+
   public WorkerMetrics metrics() {
     return metrics;
   }

@@ -40,7 +40,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -54,17 +53,14 @@ import org.springframework.web.bind.annotation.RestController;
 class ClaimController {
 
   static final int MAX_TASKS = 100;
-  /** Even without a wake-up, a long poll looks again this often (a backstop, not a tight loop). */
-  private static final Duration BACKSTOP = Duration.ofSeconds(5);
-
   private final MeshCore core;
-  private final ReadySignal ready;
+  private final LongPollClaims longPolls;
   private final ApiMetrics metrics;
   private final Duration maxWait;
 
-  ClaimController(MeshCore core, ReadySignal ready, ApiMetrics metrics, MeshApiProperties properties) {
+  ClaimController(MeshCore core, LongPollClaims longPolls, ApiMetrics metrics, MeshApiProperties properties) {
     this.core = core;
-    this.ready = ready;
+    this.longPolls = longPolls;
     this.metrics = metrics;
     this.maxWait = properties.maxClaimWait();
   }
@@ -88,19 +84,16 @@ class ClaimController {
     if (r.missionId() != null) {
       core.missions().get(r.missionId());
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(waitSeconds).toNanos();
-    while (true) {
-      long seen = ready.generation();
-      List<Claim> claims = timed(() -> core.claims().claimNext(agentId, r.missionId(), maxTasks));
-      long left = deadline - System.nanoTime();
-      if (!claims.isEmpty() || ready.stopping()) {
-        return new ClaimsResponse(claims.stream().map(Views::claim).toList());
-      }
-      if (left <= 0) {
-        return new ClaimsResponse(List.of(), emptyClaimReason(agentId));
-      }
-      ready.awaitAfter(seen, Duration.ofNanos(Math.min(left, BACKSTOP.toNanos())));
+    if (waitSeconds == 0) {
+      List<Claim> claims = metrics.timedClaims(() -> core.claims().claimNext(agentId, r.missionId(), maxTasks));
+      return claims.isEmpty() ? new ClaimsResponse(List.of(), emptyClaimReason(agentId))
+          : new ClaimsResponse(claims.stream().map(Views::claim).toList());
     }
+    LongPollClaims.Answer answer = longPolls.claim(agentId, r.missionId(), maxTasks, Duration.ofSeconds(waitSeconds));
+    if (!answer.timedOut()) {
+      return new ClaimsResponse(answer.claims().stream().map(Views::claim).toList());
+    }
+    return new ClaimsResponse(List.of(), longPolls.whenQuiet(() -> emptyClaimReason(agentId)).orElse(null));
   }
 
   /** Why the agent's claim found nothing, when the reason is the agent (one small query, on empty claims only). */
@@ -120,7 +113,7 @@ class ClaimController {
       throw ValidationException.of("task_ids", "claims exactly the listed tasks: leave out mission_id, max_tasks"
           + " and wait_seconds");
     }
-    return timed(() -> core.claims().claimTasks(agentId, r.taskIds()));
+    return metrics.timedClaims(() -> core.claims().claimTasks(agentId, r.taskIds()));
   }
 
   /** Claims this task (a worker reacting to a dispatch record): 200 with the claim, or 409. */
@@ -251,15 +244,6 @@ class ClaimController {
     core.reports().release(id, token(body == null ? null : body.claimToken()),
         BearerAuthFilter.caller(http).agentId(), reason);
     return Views.task(core.tasks().get(id));
-  }
-
-  /** Runs one claim statement, timing it and counting what it won. */
-  private List<Claim> timed(Supplier<List<Claim>> claim) {
-    long start = System.nanoTime();
-    List<Claim> claims = claim.get();
-    metrics.claimTook(Duration.ofNanos(System.nanoTime() - start));
-    claims.forEach(c -> metrics.claimed(c.task().claimPolicy().wire()));
-    return claims;
   }
 
   /** An agent acts as itself; the operator must say which agent it claims for. */

@@ -1,10 +1,7 @@
 package dev.workmesh.api.claim;
 
 import dev.workmesh.core.db.PgNotifications;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.context.SmartLifecycle;
@@ -13,7 +10,7 @@ import org.springframework.stereotype.Component;
 /**
  * Wakes long-polling claimers when a task becomes ready anywhere in the mesh. The database sends a
  * notification on commit (trigger {@code task_ready_notify}), so any API replica's waiters wake, whichever
- * replica or service made the task ready. Gauge {@value #WAITING_GAUGE}: the long polls parked here now.
+ * replica or service made the task ready. Long-polls wait here ({@link LongPollClaims}).
  *
  * <p>When the service begins to stop, every waiter wakes and is answered at once (with what it has, usually
  * nothing): its lifecycle stops in the first shutdown phase, before the web server waits for requests in
@@ -22,19 +19,14 @@ import org.springframework.stereotype.Component;
 @Component
 class ReadySignal implements SmartLifecycle {
 
-  static final String WAITING_GAUGE = "mesh_claim_long_polls_waiting";
-
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private final AtomicInteger waiting = new AtomicInteger();
   private long generation;
   private volatile boolean running;
   private volatile boolean stopping;
 
-  ReadySignal(PgNotifications notifications, MeterRegistry meters) {
+  ReadySignal(PgNotifications notifications) {
     notifications.subscribe("mesh_task_ready", pool -> signal());
-    Gauge.builder(WAITING_GAUGE, waiting, AtomicInteger::get)
-        .description("Long-poll claims waiting for a ready task on this replica").register(meters);
   }
 
   void signal() {
@@ -57,18 +49,20 @@ class ReadySignal implements SmartLifecycle {
     }
   }
 
-  /** Waits until a signal newer than {@code seen} arrives, {@code timeout} passes, or the service stops. */
-  void awaitAfter(long seen, Duration timeout) throws InterruptedException {
+  /**
+   * Waits until a signal newer than {@code seen} arrives, {@code timeout} passes, or the service stops; true
+   * unless the time ran out.
+   */
+  boolean awaitAfter(long seen, Duration timeout) throws InterruptedException {
     long nanos = timeout.toNanos();
-    waiting.incrementAndGet();
     lock.lock();
     try {
       while (generation == seen && nanos > 0 && !stopping) {
         nanos = changed.awaitNanos(nanos);
       }
+      return generation != seen || stopping;
     } finally {
       lock.unlock();
-      waiting.decrementAndGet();
     }
   }
 

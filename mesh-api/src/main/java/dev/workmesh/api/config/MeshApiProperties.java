@@ -12,6 +12,7 @@ import org.springframework.util.unit.DataSize;
  * @param lease how long a claim holds without a heartbeat (default 30s); workers heartbeat at a third of it
  * @param maxBodySize largest request body accepted (default 1MB); larger gets 413
  * @param maxClaimWait longest long-poll of {@code POST /work/claims} (default 60s)
+ * @param longPoll how many long-polls this replica holds, and how many of them may use the database at once
  * @param submitRate submissions per agent (operators are not limited)
  * @param relay the outbox relay to Kafka
  * @param kafka topics and the events feed
@@ -27,6 +28,7 @@ public record MeshApiProperties(
     Duration lease,
     DataSize maxBodySize,
     Duration maxClaimWait,
+    LongPoll longPoll,
     SubmitRate submitRate,
     Relay relay,
     Kafka kafka,
@@ -48,6 +50,7 @@ public record MeshApiProperties(
     }
     maxBodySize = maxBodySize == null ? DataSize.ofMegabytes(1) : maxBodySize;
     maxClaimWait = orDefault(maxClaimWait, Duration.ofSeconds(60));
+    longPoll = longPoll == null ? new LongPoll(null, null) : longPoll;
     submitRate = submitRate == null ? new SubmitRate(null, null) : submitRate;
     relay = relay == null ? new Relay(null, null, null) : relay;
     kafka = kafka == null ? new Kafka(null, null, null, null) : kafka;
@@ -57,6 +60,31 @@ public record MeshApiProperties(
     if (agentActivityWrite.isNegative() || agentActivityWrite.compareTo(Duration.ofMinutes(1)) > 0) {
       throw new IllegalArgumentException("mesh-api.agent-activity-write must be between 0s and 1m, got "
           + agentActivityWrite);
+    }
+  }
+
+  /**
+   * A waiting claim parks a virtual thread (no platform thread) and costs a few KB of heap (see
+   * docs/reliability.md for the measured figure); its database work shares a few connections, so a storm of
+   * long-polls leaves the pool to other requests.
+   *
+   * @param maxWaiting long-polls ({@code POST /work/claims} with {@code wait_seconds > 0}) this replica holds at
+   *     once (default 10000); one more gets 503 with Retry-After instead of queueing. Keep
+   *     {@code server.tomcat.max-connections} (16384 by default here) above it.
+   * @param databaseConcurrency how many long-polls may run a claim or diagnosis query at once (default 8); keep
+   *     it below {@code spring.datasource.hikari.maximum-pool-size} (20), so plain requests find a connection
+   */
+  public record LongPoll(Integer maxWaiting, Integer databaseConcurrency) {
+    public LongPoll {
+      maxWaiting = maxWaiting == null ? 10_000 : maxWaiting;
+      databaseConcurrency = databaseConcurrency == null ? 8 : databaseConcurrency;
+      if (maxWaiting < 0) {
+        throw new IllegalArgumentException("mesh-api.long-poll.max-waiting must be 0 or more, got " + maxWaiting);
+      }
+      if (databaseConcurrency < 1) {
+        throw new IllegalArgumentException("mesh-api.long-poll.database-concurrency must be at least 1, got "
+            + databaseConcurrency);
+      }
     }
   }
 

@@ -62,6 +62,14 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         .body(problem);
   }
 
+  @ExceptionHandler(ServiceBusyException.class)
+  ResponseEntity<ProblemDetail> busy(ServiceBusyException e, HttpServletRequest request) {
+    ProblemDetail problem = Problems.of(503, "Service unavailable", e.getMessage());
+    problem.setInstance(URI.create(request.getRequestURI()));
+    return ResponseEntity.status(503).header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+        .body(problem);
+  }
+
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
   ResponseEntity<ProblemDetail> badParameter(MethodArgumentTypeMismatchException e, HttpServletRequest request) {
     String expected = e.getRequiredType() == null ? "a valid value" : switch (e.getRequiredType().getSimpleName()) {

@@ -69,6 +69,7 @@ public final class AttemptRunner implements ClaimIntake {
   private final String apiUrl;
   private final Map<UUID, RunningAttempt> attempts = new ConcurrentHashMap<>();
   private final Map<UUID, Instant> declinedUntil = new ConcurrentHashMap<>();
+  private final CompletableFuture<Void> graceEnded = new CompletableFuture<>();
   private final AtomicBoolean shortLeaseWarned = new AtomicBoolean();
   private volatile boolean accepting = true;
 
@@ -337,9 +338,28 @@ public final class AttemptRunner implements ClaimIntake {
     accepting = false;
   }
 
-  /** Waits until every attempt has reported, at most {@code limit}. Returns whether none is left. */
+  /**
+   * Waits until every attempt has reported, at most {@code limit}, or until {@link #endGrace} is called.
+   * Returns whether none is left.
+   */
   public boolean awaitIdle(Duration limit) {
-    return await(List.copyOf(attempts.values()), limit) && attempts.isEmpty();
+    List<RunningAttempt> running = List.copyOf(attempts.values());
+    CompletableFuture<Object> idleOrGraceEnded = CompletableFuture.anyOf(
+        CompletableFuture.allOf(running.stream().map(a -> a.done).toArray(CompletableFuture[]::new)), graceEnded);
+    try {
+      idleOrGraceEnded.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    return attempts.isEmpty();
+  }
+
+  /** Ends the shutdown grace now: {@link #awaitIdle} returns at once, so what runs is stopped and released. */
+  public void endGrace() {
+    graceEnded.complete(null);
   }
 
   /**

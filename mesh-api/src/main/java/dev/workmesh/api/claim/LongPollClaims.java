@@ -1,0 +1,130 @@
+package dev.workmesh.api.claim;
+
+import dev.workmesh.api.ApiMetrics;
+import dev.workmesh.api.config.MeshApiProperties;
+import dev.workmesh.api.web.ServiceBusyException;
+import dev.workmesh.core.MeshCore;
+import dev.workmesh.core.claim.Claim;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.springframework.stereotype.Component;
+
+/**
+ * Long-poll claims ({@code POST /work/claims} with {@code wait_seconds}). Each one runs on the request's
+ * virtual thread (mesh-api serves every request on one) and parks on {@link ReadySignal} while it waits: a
+ * parked virtual thread is unmounted from its carrier, so a waiting claim holds no platform thread, only its
+ * stack chunk and its request on the heap. The claim path is plain JDBC, so a virtual thread keeps it as
+ * readable as a blocking call; a servlet-async design would hold the same request objects and save only the
+ * stack.
+ *
+ * <p>Three limits keep a storm of waiters from hurting anything else: at most
+ * {@code mesh-api.long-poll.max-waiting} long-polls are held at once (one more gets 503 with Retry-After);
+ * their queries take one of {@code mesh-api.long-poll.database-concurrency} permits, so the rest of the
+ * connection pool stays free for other requests; and a waiter whose permit does not come before its deadline
+ * answers without it. The backstop re-check (for a task that became claimable without a notification) runs
+ * only when a permit is free at once, so it never queues behind real work.
+ *
+ * <p>Gauge {@value #WAITING_GAUGE}: long-polls held now. Counter {@value #REFUSED_COUNTER}: refused at the ceiling.
+ */
+@Component
+class LongPollClaims {
+
+  static final String WAITING_GAUGE = "mesh_claim_long_polls_waiting";
+  static final String REFUSED_COUNTER = "mesh_claim_long_polls_refused_total";
+  /** Even without a wake-up, a long poll looks again after this, plus up to as much again of jitter. */
+  private static final Duration BACKSTOP = Duration.ofSeconds(5);
+  /** A waiter whose deadline passed waits this long at most for a permit to say why it found nothing. */
+  private static final Duration REASON_PATIENCE = Duration.ofMillis(200);
+
+  private final MeshCore core;
+  private final ReadySignal ready;
+  private final ApiMetrics metrics;
+  private final int maxWaiting;
+  private final Semaphore database;
+  private final AtomicInteger waiting = new AtomicInteger();
+  private final Counter refused;
+
+  LongPollClaims(MeshCore core, ReadySignal ready, ApiMetrics metrics, MeshApiProperties properties,
+      MeterRegistry meters) {
+    this.core = core;
+    this.ready = ready;
+    this.metrics = metrics;
+    this.maxWaiting = properties.longPoll().maxWaiting();
+    this.database = new Semaphore(properties.longPoll().databaseConcurrency(), true);
+    Gauge.builder(WAITING_GAUGE, waiting, AtomicInteger::get)
+        .description("Long-poll claims held by this replica (mesh-api.long-poll.max-waiting caps them)")
+        .register(meters);
+    this.refused = Counter.builder(REFUSED_COUNTER)
+        .description("Long-poll claims refused with 503 because mesh-api.long-poll.max-waiting were held")
+        .register(meters);
+  }
+
+  /** Waits up to {@code wait} for a claim; the answer holds the claims, or none and (if known) why. */
+  Answer claim(UUID agentId, UUID missionId, int maxTasks, Duration wait) throws InterruptedException {
+    if (waiting.incrementAndGet() > maxWaiting) {
+      waiting.decrementAndGet();
+      refused.increment();
+      throw new ServiceBusyException("this mesh-api replica already holds " + maxWaiting + " waiting claims"
+          + " (mesh-api.long-poll.max-waiting): retry after the delay in Retry-After, claim without wait_seconds,"
+          + " or use another replica", ThreadLocalRandom.current().nextLong(1, 6));
+    }
+    try {
+      return waitForClaims(agentId, missionId, maxTasks, System.nanoTime() + wait.toNanos());
+    } finally {
+      waiting.decrementAndGet();
+    }
+  }
+
+  private Answer waitForClaims(UUID agentId, UUID missionId, int maxTasks, long deadline)
+      throws InterruptedException {
+    boolean signalled = true; // the first look and every look after a wake-up queue for a permit
+    while (true) {
+      long seen = ready.generation();
+      long left = deadline - System.nanoTime();
+      Optional<List<Claim>> claims = withPermit(signalled ? Math.max(left, 0) : 0,
+          () -> metrics.timedClaims(() -> core.claims().claimNext(agentId, missionId, maxTasks)));
+      if (claims.isPresent() && !claims.get().isEmpty()) {
+        return new Answer(claims.get(), false);
+      }
+      left = deadline - System.nanoTime();
+      if (ready.stopping()) {
+        return new Answer(List.of(), false);
+      }
+      if (left <= 0) {
+        return new Answer(List.of(), true);
+      }
+      long backstop = BACKSTOP.toNanos() + ThreadLocalRandom.current().nextLong(BACKSTOP.toNanos());
+      signalled = ready.awaitAfter(seen, Duration.ofNanos(Math.min(left, backstop)));
+    }
+  }
+
+  /** Runs a query of a long-poll when a permit comes within {@code patienceNanos}; empty when none came. */
+  <T> Optional<T> withPermit(long patienceNanos, Supplier<T> query) throws InterruptedException {
+    if (!database.tryAcquire(patienceNanos, TimeUnit.NANOSECONDS)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(query.get());
+    } finally {
+      database.release();
+    }
+  }
+
+  /** Runs the diagnosis of an empty long-poll when a permit comes soon; empty when the database is busy. */
+  <T> Optional<T> whenQuiet(Supplier<T> query) throws InterruptedException {
+    return withPermit(REASON_PATIENCE.toNanos(), query);
+  }
+
+  /** What a long-poll found: claims, or none; {@code timedOut} when it waited its whole wait. */
+  record Answer(List<Claim> claims, boolean timedOut) {}
+}
