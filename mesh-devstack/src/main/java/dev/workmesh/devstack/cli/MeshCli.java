@@ -59,7 +59,7 @@ public final class MeshCli {
         enrol NAME [--pool P]... [--capability C]... [--runtime R]... [--max-concurrency N]
                                           enrol an agent (e.g. for an MCP client); prints its token once
         schedules                         list scheduled jobs and their next fire time
-        bench [--quick]                   run the benchmark (see README)
+        bench [--quick]                   run the benchmark (see docs/benchmark.md)
 
       Settings come from MESH_API_URL and MESH_OPERATOR_TOKEN, else from the dev.env of ./mesh dev.
       Exit code: 0 done, 1 the mesh refused or could not be reached, 2 a wrong command line.""";

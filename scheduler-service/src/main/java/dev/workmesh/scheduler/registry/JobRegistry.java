@@ -138,7 +138,7 @@ public final class JobRegistry {
 
   private static JobFile missingFile(String source) {
     return new JobFile(source, true, List.of(), List.of(new JobProblem(source, null, null, null, null,
-        "file not found: no jobs are scheduled; create it (see the cron.toml format in the README) or set"
+        "file not found: no jobs are scheduled; create it (see the cron.toml format in docs/scheduler.md) or set"
             + " scheduler-service.jobs-file")));
   }
 
