@@ -16,6 +16,7 @@ import dev.workmesh.client.model.MissionView;
 import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.client.model.TaskView;
 import dev.workmesh.client.model.Usage;
+import dev.workmesh.core.task.TaskValidator;
 import dev.workmesh.testsupport.MeshIntegrationTest;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpError;
@@ -277,6 +278,25 @@ abstract class MeshToolScenarios {
     assertThat(error(call(mcp(), "get_mesh_task", Map.of("task_id", "not-a-uuid")))).contains("task_id");
     // Nothing reached the mesh.
     assertThat(mesh().operator().tasks(mission.id(), null, null, 10).items()).isEmpty();
+  }
+
+  @Test
+  void theTaskRulesOfMeshCoreApplyToSubmitMeshTask() {
+    MissionView mission = mesh().newMission();
+    String id = mission.id().toString();
+    assertThat(error(call(mcp(), "submit_mesh_task", Map.of("mission_id", id, "title", "t", "runtime", "bash"))))
+        .contains("input");
+    assertThat(error(call(mcp(), "submit_mesh_task", Map.of("mission_id", id, "title", "t", "runtime", "exec",
+        "input", Map.of("argv", List.of())))))
+        .contains("argv");
+    assertThat(error(call(mcp(), "submit_mesh_task", Map.of("mission_id", id, "title", "t",
+        "priority", TaskValidator.MAX_PRIORITY + 1)))).contains("priority");
+    assertThat(error(call(mcp(), "get_mesh_task", Map.of("task_id",
+        UUID.randomUUID().toString().replace('1', '\uFF11').replace('2', '\uFF12'))))).contains("task_id");
+    // Nothing reached the mesh; a task that follows the rules does.
+    assertThat(mesh().operator().tasks(mission.id(), null, null, 10).items()).isEmpty();
+    assertThat(submit(mission, Map.of("runtime", "bash", "input", Map.of("command", "make test"))))
+        .containsEntry("runtime", "bash");
   }
 
   @Test

@@ -72,6 +72,10 @@ class WorkerFleetTest {
       keys.put("secrets[API_KEY]", "file:" + secretFile);
       keys.put("binaries[claude_code]", fakeClaude.toString());
       keys.putAll(ArchivedFakeRuntime.keys(0));
+      // A runtime of its own that runs input.argv: the mesh checks argv only for the exec runtime at
+      // submission, so a task for this one reaches the worker, which checks it before starting anything.
+      keys.put("extra-runtimes[1].name", "argv_runner");
+      keys.put("extra-runtimes[1].args[0]", "{argv}");
       fleet.add(workers.start(keys));
     }
   }
@@ -251,7 +255,7 @@ class WorkerFleetTest {
   @Test
   void aTaskThatCannotStartFailsAtOnceWithoutRetries() {
     MissionView mission = mission();
-    TaskView task = operator.submit(mission.id(), task("no argv", "exec", "{\"argv\": []}")).task();
+    TaskView task = operator.submit(mission.id(), task("no argv", "argv_runner", "{\"argv\": []}")).task();
 
     TaskView done = awaitStatus(task.id(), "failed", "succeeded");
 

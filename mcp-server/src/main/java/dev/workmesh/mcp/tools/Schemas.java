@@ -1,9 +1,13 @@
 package dev.workmesh.mcp.tools;
 
+import dev.workmesh.core.task.RuntimeInput;
+import dev.workmesh.core.task.TaskValidator;
+
 /**
  * JSON Schema (2020-12) fragments shared by the tools' input and output schemas, as JSON text. Input
- * fragments mirror mesh-api's own rules (mesh-core's TaskValidator), so that the SDK rejects a malformed
- * call before it travels; mesh-api stays the authority and its field errors still reach the model.
+ * fragments take their bounds from mesh-core's task rules (TaskValidator, RuntimeInput), so that the SDK
+ * rejects a malformed call before it travels; mesh-api stays the authority and its field errors still
+ * reach the model.
  */
 final class Schemas {
 
@@ -20,7 +24,36 @@ final class Schemas {
   }
 
   /** Pools, capabilities and runtimes: short names (mesh-core's TaskValidator.NAME). */
-  static final String NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$";
+  static final String NAME_PATTERN = "^" + TaskValidator.NAME.pattern() + "$";
+
+  /**
+   * Fills a submission schema's {@code @NAME@} placeholders with mesh-core's bounds ({@link TaskValidator})
+   * and its runtime input rules ({@link RuntimeInput}), so that no bound is written twice.
+   */
+  static String withTaskRules(String schema) {
+    return schema
+        .replace("@MAX_TITLE@", Integer.toString(TaskValidator.MAX_TITLE))
+        .replace("@MAX_DESCRIPTION@", Integer.toString(TaskValidator.MAX_DESCRIPTION))
+        .replace("@MAX_CAPABILITIES@", Integer.toString(TaskValidator.MAX_CAPABILITIES))
+        .replace("@MAX_PRIORITY@", Integer.toString(TaskValidator.MAX_PRIORITY))
+        .replace("@MAX_DEPENDENCIES@", Integer.toString(TaskValidator.MAX_DEPENDENCIES))
+        .replace("@MAX_IDEMPOTENCY_KEY@", Integer.toString(TaskValidator.MAX_IDEMPOTENCY_KEY))
+        .replace("@MAX_ATTEMPTS@", Integer.toString(TaskValidator.MAX_ATTEMPTS))
+        .replace("@DEFAULT_MAX_ATTEMPTS@", Integer.toString(TaskValidator.DEFAULT_MAX_ATTEMPTS))
+        .replace("@DEFAULT_POOL@", TaskValidator.DEFAULT_POOL)
+        .replace("@RUNTIME_INPUT_RULES@", RUNTIME_INPUT_RULES);
+  }
+
+  /** mesh-core's {@link RuntimeInput}: bash needs input.command, exec needs input.argv. */
+  private static final String RUNTIME_INPUT_RULES = """
+      [{"if": {"properties": {"runtime": {"const": "%s"}}, "required": ["runtime"]},
+        "then": {"required": ["input"], "properties": {"input": {"required": ["command"],
+                 "properties": {"command": {"type": "string", "minLength": 1}}}}}},
+       {"if": {"properties": {"runtime": {"const": "%s"}}, "required": ["runtime"]},
+        "then": {"required": ["input"], "properties": {"input": {"required": ["argv"],
+                 "properties": {"argv": {"type": "array", "minItems": 1,
+                                         "items": {"type": "string"}, "prefixItems": [{"minLength": 1}]}}}}}}]"""
+      .formatted(RuntimeInput.BASH, RuntimeInput.EXEC);
 
   static final String CLAIM_TOKEN = """
       {"type": "string", "minLength": 1, "maxLength": 200,

@@ -25,34 +25,35 @@ final class SubmitTaskTool implements MeshTool {
       + " whenever you might repeat this call; a repeat then returns the existing task (replay: true) instead of"
       + " creating a second one. Needs a mission_id: create_mission or list_missions give one.";
 
-  private static final String INPUT = """
+  private static final String INPUT = Schemas.withTaskRules("""
       {"type": "object",
        "properties": {
          "mission_id": %s,
-         "title": {"type": "string", "minLength": 1, "maxLength": 500,
+         "title": {"type": "string", "minLength": 1, "maxLength": @MAX_TITLE@,
                    "description": "A short name of the work, shown in lists."},
-         "description": {"type": "string", "maxLength": 100000, "description": %s},
+         "description": {"type": "string", "maxLength": @MAX_DESCRIPTION@, "description": %s},
          "claim_policy": {"type": "string", "enum": ["first_claim", "assigned", "broadcast"],
                           "default": "first_claim", "description": %s},
          "assigned_agent": %s,
-         "pool": {"type": "string", "pattern": "%s", "default": "default", "description": %s},
-         "required_capabilities": {"type": "array", "maxItems": 64, "uniqueItems": true,
+         "pool": {"type": "string", "pattern": "%s", "default": "@DEFAULT_POOL@", "description": %s},
+         "required_capabilities": {"type": "array", "maxItems": @MAX_CAPABILITIES@, "uniqueItems": true,
                                    "items": {"type": "string", "pattern": "%s"}, "description": %s},
-         "priority": {"type": "integer", "minimum": -1000000, "maximum": 1000000, "default": 0,
+         "priority": {"type": "integer", "minimum": -@MAX_PRIORITY@, "maximum": @MAX_PRIORITY@, "default": 0,
                       "description": "Higher is claimed first; ties go to the oldest task (default 0)."},
          "runtime": {"type": "string", "pattern": "%s", "description": %s},
          "input": {"type": "object", "description": %s},
-         "depends_on": {"type": "array", "maxItems": 100, "uniqueItems": true, "items": %s, "description": %s},
+         "depends_on": {"type": "array", "maxItems": @MAX_DEPENDENCIES@, "uniqueItems": true, "items": %s, "description": %s},
          "parent_task_id": %s,
-         "idempotency_key": {"type": "string", "minLength": 1, "maxLength": 200, "description": %s},
-         "max_attempts": {"type": "integer", "minimum": 1, "maximum": 100, "default": 3,
+         "idempotency_key": {"type": "string", "minLength": 1, "maxLength": @MAX_IDEMPOTENCY_KEY@, "description": %s},
+         "max_attempts": {"type": "integer", "minimum": 1, "maximum": @MAX_ATTEMPTS@, "default": @DEFAULT_MAX_ATTEMPTS@,
                           "description": "How many times the task may be tried before it ends failed (default 3)."},
          "timeout": {"type": "string", "minLength": 2, "maxLength": 40, "description": %s},
          "not_before": {"type": "string", "format": "date-time",
                         "description": "Not claimable before this instant (ISO-8601, e.g. 2030-01-01T09:00:00Z)."}
        },
        "required": ["mission_id", "title"],
-       "additionalProperties": false}""".formatted(
+       "allOf": @RUNTIME_INPUT_RULES@,
+       "additionalProperties": false}""").formatted(
       uuid("The mission to add the task to (create_mission or list_missions give one)."),
       quote("The prompt: everything the claiming agent needs to do the work, self-contained."),
       quote("first_claim (default): any eligible agent, exactly one runs it. assigned: only assigned_agent may"

@@ -1,5 +1,9 @@
 package dev.workmesh.mcp.tools;
 
+import dev.workmesh.core.MeshException;
+import dev.workmesh.core.ValidationException.Violation;
+import dev.workmesh.core.task.StorableJson;
+import dev.workmesh.web.StrictUuids;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -48,7 +52,7 @@ public final class ToolArguments {
       return null;
     }
     try {
-      return UUID.fromString(value.strip());
+      return StrictUuids.parse(value.strip());
     } catch (IllegalArgumentException e) {
       throw new InvalidArgumentException(name, "must be a UUID such as 01890a5d-ac96-774b-bcce-b302099a8057, got '"
           + value + "'");
@@ -128,7 +132,7 @@ public final class ToolArguments {
     List<UUID> out = new ArrayList<>(texts.size());
     for (int i = 0; i < texts.size(); i++) {
       try {
-        out.add(UUID.fromString(texts.get(i).strip()));
+        out.add(StrictUuids.parse(texts.get(i).strip()));
       } catch (IllegalArgumentException e) {
         throw new InvalidArgumentException(name + "[" + i + "]", "must be a task id (a UUID), got '" + texts.get(i)
             + "'");
@@ -140,11 +144,21 @@ public final class ToolArguments {
   /** Any JSON value, as mesh-client's records carry it. */
   public JsonNode json(String name) {
     Object value = values.get(name);
-    return value == null ? null : StructuredJson.MAPPER.valueToTree(value);
+    if (value == null) {
+      return null;
+    }
+    JsonNode json = StructuredJson.MAPPER.valueToTree(value);
+    // mesh-core's rule for stored JSON: a number beyond a double would travel on as the string "Infinity".
+    List<Violation> violations = new ArrayList<>();
+    StorableJson.check(json, name, violations);
+    if (!violations.isEmpty()) {
+      throw new InvalidArgumentException(violations.getFirst().field(), violations.getFirst().message());
+    }
+    return json;
   }
 
   /** A tool argument that the schema let through but that cannot be used; the model reads the message. */
-  public static final class InvalidArgumentException extends RuntimeException {
+  public static final class InvalidArgumentException extends MeshException {
 
     public InvalidArgumentException(String field, String message) {
       super(field + ": " + message);

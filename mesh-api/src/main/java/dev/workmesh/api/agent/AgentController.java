@@ -2,7 +2,7 @@ package dev.workmesh.api.agent;
 
 import dev.workmesh.api.auth.BearerAuthFilter;
 import dev.workmesh.api.auth.Caller;
-import dev.workmesh.api.auth.ForbiddenException;
+import dev.workmesh.web.ForbiddenException;
 import dev.workmesh.api.web.Views;
 import dev.workmesh.client.model.AgentRequest;
 import dev.workmesh.client.model.AgentView;

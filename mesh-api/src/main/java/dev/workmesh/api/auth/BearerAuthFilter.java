@@ -1,14 +1,15 @@
 package dev.workmesh.api.auth;
 
 import dev.workmesh.api.config.MeshApiProperties;
-import dev.workmesh.api.web.Problems;
+import dev.workmesh.web.BearerTokens;
+import dev.workmesh.web.DatabaseOutageProblems;
+import dev.workmesh.web.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Optional;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -59,37 +60,32 @@ public class BearerAuthFilter extends OncePerRequestFilter {
       throws ServletException, IOException {
     Optional<Caller> caller;
     try {
-      caller = authenticate(request.getHeader("Authorization"));
+      caller = BearerTokens.from(request).flatMap(this::authenticate);
       if (caller.isPresent() && caller.get() instanceof Caller.AgentCaller agent
           && request.getDispatcherType() != jakarta.servlet.DispatcherType.ASYNC) {
         activity.seen(agent.agent());
       }
     } catch (org.springframework.dao.DataAccessException e) {
-      response.setHeader("Retry-After", "5");
-      problems.write(response, 503, "Service unavailable", dev.workmesh.api.web.ProblemHandler.UNAVAILABLE,
+      response.setHeader("Retry-After", Integer.toString(DatabaseOutageProblems.RETRY_AFTER_SECONDS));
+      problems.write(response, 503, "Service unavailable", DatabaseOutageProblems.UNAVAILABLE,
           request.getRequestURI());
       return;
     }
     if (caller.isEmpty()) {
-      response.setHeader("WWW-Authenticate", "Bearer realm=\"workmesh\"");
-      problems.write(response, 401, "Unauthorized",
+      BearerTokens.challenge(problems, request, response, "workmesh",
           "send 'Authorization: Bearer <token>' with the operator token or an agent token (POST /work/agents"
-              + " returns one); a revoked agent's token no longer works", request.getRequestURI());
+              + " returns one); a revoked agent's token no longer works");
       return;
     }
     request.setAttribute(ATTRIBUTE, caller.get());
     chain.doFilter(request, response);
   }
 
-  private Optional<Caller> authenticate(String header) {
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+  private Optional<Caller> authenticate(String token) {
+    if (token.length() > 512) {
       return Optional.empty();
     }
-    String token = header.substring(7).strip();
-    if (token.isEmpty() || token.length() > 512) {
-      return Optional.empty();
-    }
-    if (MessageDigest.isEqual(operatorToken, token.getBytes(StandardCharsets.UTF_8))) {
+    if (BearerTokens.sameDigest(operatorToken, token.getBytes(StandardCharsets.UTF_8))) {
       return Optional.of(new Caller.Operator());
     }
     return agentTokens.authenticate(token).map(Caller.AgentCaller::new);

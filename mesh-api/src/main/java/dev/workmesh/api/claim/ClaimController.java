@@ -3,7 +3,7 @@ package dev.workmesh.api.claim;
 import dev.workmesh.api.ApiMetrics;
 import dev.workmesh.api.auth.BearerAuthFilter;
 import dev.workmesh.api.auth.Caller;
-import dev.workmesh.api.auth.ForbiddenException;
+import dev.workmesh.web.ForbiddenException;
 import dev.workmesh.api.config.MeshApiProperties;
 import dev.workmesh.api.web.Views;
 import dev.workmesh.client.model.ClaimRequest;

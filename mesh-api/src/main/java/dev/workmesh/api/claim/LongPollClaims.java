@@ -2,7 +2,7 @@ package dev.workmesh.api.claim;
 
 import dev.workmesh.api.ApiMetrics;
 import dev.workmesh.api.config.MeshApiProperties;
-import dev.workmesh.api.web.ServiceBusyException;
+import dev.workmesh.web.ServiceBusyException;
 import dev.workmesh.core.MeshCore;
 import dev.workmesh.core.claim.Claim;
 import io.micrometer.core.instrument.Counter;

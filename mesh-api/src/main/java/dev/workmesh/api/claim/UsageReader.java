@@ -1,6 +1,6 @@
 package dev.workmesh.api.claim;
 
-import dev.workmesh.api.web.StrictJson;
+import dev.workmesh.web.StrictJson;
 import dev.workmesh.client.model.Usage;
 import dev.workmesh.core.ValidationException;
 import dev.workmesh.core.ValidationException.Violation;

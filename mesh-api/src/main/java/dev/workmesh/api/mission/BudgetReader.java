@@ -1,6 +1,6 @@
 package dev.workmesh.api.mission;
 
-import dev.workmesh.api.web.StrictJson;
+import dev.workmesh.web.StrictJson;
 import dev.workmesh.client.model.Budget;
 import dev.workmesh.core.ValidationException;
 import dev.workmesh.core.ValidationException.Violation;

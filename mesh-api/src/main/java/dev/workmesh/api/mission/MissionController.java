@@ -1,7 +1,7 @@
 package dev.workmesh.api.mission;
 
 import dev.workmesh.api.auth.BearerAuthFilter;
-import dev.workmesh.api.auth.ForbiddenException;
+import dev.workmesh.web.ForbiddenException;
 import dev.workmesh.api.web.Cursors;
 import dev.workmesh.api.web.Views;
 import dev.workmesh.client.model.Budget;

@@ -2,7 +2,7 @@ package dev.workmesh.api.task;
 
 import dev.workmesh.api.auth.Caller;
 import dev.workmesh.api.config.MeshApiProperties;
-import dev.workmesh.api.web.RateLimitedException;
+import dev.workmesh.web.RateLimitedException;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;

@@ -8,7 +8,7 @@ import dev.workmesh.core.db.MeshDb;
 import dev.workmesh.core.task.AttemptOutcome;
 import dev.workmesh.core.task.TaskLifecycle;
 import dev.workmesh.core.task.TaskStatus;
-import dev.workmesh.core.task.TaskValidator;
+import dev.workmesh.core.task.StorableJson;
 import dev.workmesh.core.usage.AttemptUsage;
 import dev.workmesh.core.usage.MissionSpending;
 import dev.workmesh.core.usage.MissionSpending.Spent;
@@ -235,8 +235,10 @@ public final class AttemptReports {
   }
 
   static void checkResult(String field, JsonNode result) {
-    if (TaskValidator.containsNul(result)) {
-      throw ValidationException.of(field, "must not contain the NUL character (\\u0000) in any key or value");
+    List<ValidationException.Violation> violations = new ArrayList<>();
+    StorableJson.check(result, field, violations);
+    if (!violations.isEmpty()) {
+      throw new ValidationException(violations);
     }
   }
 

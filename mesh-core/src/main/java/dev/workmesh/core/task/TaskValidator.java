@@ -105,8 +105,11 @@ public final class TaskValidator {
       out.add(new Violation(path + "input", "must be a JSON object, for example {\"command\": \"make test\"}"));
     } else if (input != null && input.toString().length() > MAX_INPUT_BYTES) {
       out.add(new Violation(path + "input", "must serialize to at most " + MAX_INPUT_BYTES + " bytes"));
-    } else if (input != null && containsNul(input)) {
-      out.add(new Violation(path + "input", "must not contain the NUL character (\\u0000) in any key or value"));
+    } else {
+      StorableJson.check(input, path + "input", out);
+    }
+    if (input == null || input.isNull() || input.isObject()) {
+      RuntimeInput.check(t.runtime(), input, path, out);
     }
     int maxAttempts = t.maxAttempts() == null ? DEFAULT_MAX_ATTEMPTS : t.maxAttempts();
     if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS) {
@@ -154,11 +157,6 @@ public final class TaskValidator {
       out.add(new Violation(field, "must be 1 to 64 characters of letters, digits, '.', '_', ':' or '-',"
           + " starting with a letter or digit"));
     }
-  }
-
-  /** Whether a JSON document holds NUL in a key or a value: PostgreSQL's jsonb refuses it. */
-  public static boolean containsNul(JsonNode json) {
-    return json != null && json.toString().contains("\\u0000");
   }
 
   /** PostgreSQL text cannot hold NUL; say so instead of failing in the driver. */

@@ -63,4 +63,29 @@ class DatabaseOutageAnswersTest {
       assertThat(response.headers().firstValue("Retry-After")).as(who).isPresent();
     }
   }
+
+  @Test
+  void whileTheDatabaseIsDownTheSchedulerAnswers503ProblemsWithRetryAfterNot500() throws Exception {
+    stack = FaultStack.start(dir, FaultLedger.unlisted("database down answers, scheduler"));
+    FaultStack.writeFile(dir.resolve("cron.toml"), """
+        [[job]]
+        name = "outage-report"
+        schedule = "0 3 * * *"
+        mission = "outage"
+        [job.task]
+        title = "Nightly report"
+        """);
+    FaultStack.Service scheduler = stack.startScheduler("scheduler-service", Map.of());
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest history = HttpRequest.newBuilder(URI.create(scheduler.url() + "/schedules/outage-report/history"))
+        .header("Authorization", "Bearer " + FaultStack.OPERATOR_TOKEN).GET().build();
+    assertThat(http.send(history, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    stack.stopPostgres();
+    HttpResponse<String> response = http.send(history, HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+    assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+    assertThat(response.headers().firstValue("Retry-After")).hasValue("5");
+    assertThat(response.body()).contains("https://workmesh.dev/problems/service-unavailable")
+        .doesNotContain("Exception");
+  }
 }

@@ -1,8 +1,12 @@
 package dev.workmesh.scheduler.job;
 
+import dev.workmesh.core.ValidationException.Violation;
+import dev.workmesh.core.task.RuntimeInput;
+import dev.workmesh.core.task.TaskValidator;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,9 +44,6 @@ final class JobTableReader {
 
   private static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-
-  /** Longer is surely a typo; also keeps lease arithmetic far from overflow. */
-  static final Duration MAX_TIMEOUT = Duration.ofDays(7);
 
   private final String file;
   private final ZoneId defaultZone;
@@ -158,11 +159,11 @@ final class JobTableReader {
     String assignedAgent = task.parsed("assigned_agent", false, AGENT_ID_EXAMPLE, JobTableReader::agentId);
     String pool = task.nonBlank("pool", false, "\"default\"");
     List<String> capabilities = task.strings("required_capabilities", "[\"git\", \"docker\"]");
-    Integer priority = task.integer("priority", Integer.MIN_VALUE, Integer.MAX_VALUE);
+    Integer priority = task.integer("priority", -TaskValidator.MAX_PRIORITY, TaskValidator.MAX_PRIORITY);
     String runtime = task.nonBlank("runtime", false, "\"claude_code\"");
     ObjectNode input = task.table("input", false, "input = { command = \"echo hi\" }");
-    Integer maxAttempts = task.integer("max_attempts", 1, TaskTemplate.MAX_MAX_ATTEMPTS);
-    Duration timeout = task.duration("timeout", false, Duration.ofSeconds(1), MAX_TIMEOUT);
+    Integer maxAttempts = task.integer("max_attempts", 1, TaskValidator.MAX_ATTEMPTS);
+    Duration timeout = task.duration("timeout", false, Duration.ofSeconds(1), TaskValidator.MAX_TIMEOUT);
 
     String policy = claimPolicy == null ? TaskTemplate.FIRST_CLAIM : claimPolicy;
     if (TaskTemplate.ASSIGNED.equals(policy) && !task.has("assigned_agent")) {
@@ -191,39 +192,23 @@ final class JobTableReader {
         description,
         policy,
         TaskTemplate.ASSIGNED.equals(policy) ? assignedAgent : null,
-        pool == null ? TaskTemplate.DEFAULT_POOL : pool,
+        pool == null ? TaskValidator.DEFAULT_POOL : pool,
         capabilities == null ? List.of() : capabilities,
         priority == null ? 0 : priority,
         runtime,
         input == null ? JsonNodeFactory.instance.objectNode() : input,
-        maxAttempts == null ? TaskTemplate.DEFAULT_MAX_ATTEMPTS : maxAttempts,
+        maxAttempts == null ? TaskValidator.DEFAULT_MAX_ATTEMPTS : maxAttempts,
         timeout);
   }
 
-  /** The two runtimes whose input the design fixes: bash runs input.command, exec runs input.argv. */
+  /** What the runtime runs must be in the input (mesh-core's rule): checked on load, not at the first fire. */
   private static void checkRuntimeInput(TableFields task, @Nullable String runtime, @Nullable ObjectNode input) {
-    if ("bash".equals(runtime)) {
-      JsonNode command = input == null ? null : input.get("command");
-      if (command == null || !command.isString() || command.stringValue().isBlank()) {
-        task.problem(
-            "input.command",
-            "runtime \"bash\" runs input.command with bash -c: expected a non-empty string, e.g."
-                + " input = { command = \"echo hi\" }");
-      }
-    } else if ("exec".equals(runtime)) {
-      JsonNode argv = input == null ? null : input.get("argv");
-      boolean valid = argv != null && argv.isArray() && !argv.isEmpty();
-      if (valid) {
-        for (JsonNode element : argv.values()) {
-          valid &= element.isString();
-        }
-      }
-      if (!valid) {
-        task.problem(
-            "input.argv",
-            "runtime \"exec\" runs input.argv directly: expected a non-empty array of strings, e.g."
-                + " input = { argv = [\"make\", \"report\"] }");
-      }
+    List<Violation> violations = new ArrayList<>();
+    RuntimeInput.check(runtime, input, "", violations);
+    for (Violation v : violations) {
+      task.problem(v.field(), v.message() + (v.field().endsWith("argv")
+          ? "; in TOML: input = { argv = [\"make\", \"report\"] }"
+          : "; in TOML: input = { command = \"echo hi\" }"));
     }
   }
 

@@ -1,15 +1,20 @@
 package dev.workmesh.scheduler.job;
 
+import dev.workmesh.core.task.ClaimPolicy;
+import dev.workmesh.core.task.TaskValidator;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The task a job submits on every fire: the {@code [job.task]} table of {@code cron.toml}. Field
- * meanings are those of a MeshTask submission ({@code NewTask} in mesh-core).
+ * meanings and bounds are those of a MeshTask submission ({@code NewTask} and {@code TaskValidator} in
+ * mesh-core).
  *
  * @param title required
  * @param description the prompt; null when not given
@@ -22,7 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
  * @param runtime runtime hint ({@code claude_code}, {@code bash}, ...); null when not given
  * @param input free-form JSON object; empty by default. The record keeps its own copy and
  *     {@link #input()} returns a fresh copy, so the template stays immutable.
- * @param maxAttempts 1..100, default 3
+ * @param maxAttempts 1..{@link TaskValidator#MAX_ATTEMPTS}, default {@link TaskValidator#DEFAULT_MAX_ATTEMPTS}
  * @param timeout per attempt; null means the mesh default
  */
 public record TaskTemplate(
@@ -38,13 +43,11 @@ public record TaskTemplate(
     int maxAttempts,
     @Nullable Duration timeout) {
 
-  public static final String FIRST_CLAIM = "first_claim";
-  public static final String ASSIGNED = "assigned";
-  public static final String BROADCAST = "broadcast";
-  public static final Set<String> CLAIM_POLICIES = Set.of(FIRST_CLAIM, ASSIGNED, BROADCAST);
-  public static final String DEFAULT_POOL = "default";
-  public static final int DEFAULT_MAX_ATTEMPTS = 3;
-  public static final int MAX_MAX_ATTEMPTS = 100;
+  public static final String FIRST_CLAIM = ClaimPolicy.FIRST_CLAIM.wire();
+  public static final String ASSIGNED = ClaimPolicy.ASSIGNED.wire();
+  public static final String BROADCAST = ClaimPolicy.BROADCAST.wire();
+  public static final Set<String> CLAIM_POLICIES =
+      Arrays.stream(ClaimPolicy.values()).map(ClaimPolicy::wire).collect(Collectors.toUnmodifiableSet());
 
   public TaskTemplate {
     Objects.requireNonNull(title, "title");
@@ -57,8 +60,8 @@ public record TaskTemplate(
     if (ASSIGNED.equals(claimPolicy) != (assignedAgent != null)) {
       throw new IllegalArgumentException("assignedAgent is set if and only if claimPolicy is assigned");
     }
-    if (maxAttempts < 1 || maxAttempts > MAX_MAX_ATTEMPTS) {
-      throw new IllegalArgumentException("maxAttempts must be in 1.." + MAX_MAX_ATTEMPTS);
+    if (maxAttempts < 1 || maxAttempts > TaskValidator.MAX_ATTEMPTS) {
+      throw new IllegalArgumentException("maxAttempts must be in 1.." + TaskValidator.MAX_ATTEMPTS);
     }
     requiredCapabilities = requiredCapabilities.stream().distinct().sorted().toList();
     input = input.deepCopy();

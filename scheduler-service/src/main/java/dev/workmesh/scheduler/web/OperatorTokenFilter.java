@@ -1,25 +1,23 @@
 package dev.workmesh.scheduler.web;
 
 import dev.workmesh.core.Ids;
+import dev.workmesh.web.BearerTokens;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.security.MessageDigest;
-import org.springframework.http.HttpHeaders;
+import java.util.Optional;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerExceptionResolver;
 
 /**
  * Lets a request to {@code /schedules} through only with {@code Authorization: Bearer <operator
  * token>}. A missing or wrong token is answered 401 with {@code WWW-Authenticate: Bearer} and a
- * problem+json body, rendered by {@link ScheduleProblems} through MVC's exception resolvers so that
+ * problem+json body, rendered by mesh-web's problem handler through MVC's exception resolvers so that
  * every error of the API looks the same. Tokens are compared as SHA-256 digests in constant time.
  */
 public final class OperatorTokenFilter extends OncePerRequestFilter {
-
-  private static final String BEARER = "Bearer ";
 
   private final byte[] expectedDigest;
   private final HandlerExceptionResolver resolver;
@@ -38,14 +36,13 @@ public final class OperatorTokenFilter extends OncePerRequestFilter {
   @Override
   protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-    if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+    Optional<String> token = BearerTokens.from(request);
+    if (token.isEmpty()) {
       reject(request, response, "send the operator token as 'Authorization: Bearer <token>'"
           + " (scheduler-service.operator-token)");
       return;
     }
-    String token = header.substring(BEARER.length()).strip();
-    if (!MessageDigest.isEqual(Ids.sha256(token), expectedDigest)) {
+    if (!BearerTokens.sameDigest(Ids.sha256(token.get()), expectedDigest)) {
       reject(request, response, "the bearer token is not this scheduler's operator token"
           + " (scheduler-service.operator-token)");
       return;

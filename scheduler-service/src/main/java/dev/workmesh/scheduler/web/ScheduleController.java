@@ -1,5 +1,6 @@
 package dev.workmesh.scheduler.web;
 
+import dev.workmesh.web.Problems;
 import dev.workmesh.core.DurationText;
 import dev.workmesh.scheduler.fire.FireLedger;
 import dev.workmesh.scheduler.fire.FireOutcome;
@@ -102,8 +103,7 @@ public class ScheduleController {
     FireResult result = firer.fireNow(job);
     FireView fire = FireView.of(ledger.find(name, result.scheduledAt()).orElse(null));
     if (result.outcome() == FireOutcome.REJECTED) {
-      ProblemDetail problem = ScheduleProblems.problem(HttpStatus.UNPROCESSABLE_CONTENT, "task-rejected",
-          "Task rejected", "job '" + name + "' fired, but mesh-core refused its task: " + result.error()
+      ProblemDetail problem = Problems.of(422, "Task rejected", "job '" + name + "' fired, but mesh-core refused its task: " + result.error()
               + "; fix the job's [job.task] in the job file and reload");
       problem.setProperty("job", name);
       problem.setProperty("fire", fire);

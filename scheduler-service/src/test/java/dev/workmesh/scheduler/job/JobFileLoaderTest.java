@@ -189,7 +189,7 @@ class JobFileLoaderTest {
             "task.required_capabilities", "array of strings"),
         Arguments.of("title = \"Nightly report\"", "title = \"x\"\npriority = 1.5", "task.priority", "integer"),
         Arguments.of("title = \"Nightly report\"", "title = \"x\"\npriority = 3000000000", "task.priority",
-            "-2147483648..2147483647"),
+            "-1000000..1000000"),
         Arguments.of("title = \"Nightly report\"", "title = \"x\"\nmax_attempts = 0", "task.max_attempts", "1..100"),
         Arguments.of("title = \"Nightly report\"", "title = \"x\"\nmax_attempts = 101", "task.max_attempts", "1..100"),
         Arguments.of("title = \"Nightly report\"", "title = \"x\"\ntimeout = \"forever\"", "task.timeout", "\"30m\""),

@@ -156,6 +156,28 @@ class SchedulerApiTest {
     assertThat(call("POST", "/schedules/api-daily/nonsense", TOKEN).statusCode()).isEqualTo(404);
   }
 
+  @Test
+  void errorsFromEveryLayerAreProblemsOfTheSharedShape() throws Exception {
+    HttpResponse<String> unknown = call("GET", "/schedules/no-such-job", TOKEN);
+    assertThat(json(unknown).get("type").asString()).isEqualTo("https://workmesh.dev/problems/not-found");
+    HttpResponse<String> missing = call("GET", "/schedules", null);
+    assertThat(json(missing).get("type").asString()).isEqualTo("https://workmesh.dev/problems/unauthorized");
+
+    // Spring's defaults (an unsupported method), the /error forward and Tomcat's own answers.
+    HttpResponse<String> trace = call("TRACE", "/schedules", TOKEN);
+    HttpResponse<String> longHeader = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+            + "/schedules")).header("Authorization", "Bearer " + TOKEN).header("X-Filler", "x".repeat(10_000))
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> noName = call("GET", "/schedules/api-daily/history?=x", TOKEN);
+    for (HttpResponse<String> r : List.of(trace, longHeader, noName)) {
+      assertThat(r.statusCode()).as(r.body()).isBetween(400, 499);
+      assertThat(r.headers().firstValue("Content-Type").orElse("")).as(r.body())
+          .startsWith("application/problem+json");
+      assertThat(r.body()).as(r.body()).doesNotContain("Exception").doesNotContain("java.").doesNotContain("<html");
+      assertThat(json(r).get("status").asInt()).isEqualTo(r.statusCode());
+    }
+  }
+
   // --- reading ------------------------------------------------------------------------------------
 
   @Test

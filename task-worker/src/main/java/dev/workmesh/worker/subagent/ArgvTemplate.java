@@ -1,5 +1,6 @@
 package dev.workmesh.worker.subagent;
 
+import dev.workmesh.core.task.RuntimeInput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -130,29 +131,26 @@ final class ArgvTemplate {
   }
 
   private static String command(String runtime, AttemptSpec spec) {
-    JsonNode command = spec.input().path("command");
-    if (!command.isString() || command.stringValue().isBlank()) {
+    if (!RuntimeInput.hasCommand(spec.input())) {
       throw new SubagentLaunchException(
           spec.attemptId(),
-          "runtime '%s' needs input.command, a non-empty string such as {\"command\": \"make test\"}; the task's input has %s"
-              .formatted(runtime, describe(command)));
+          "runtime '%s' needs input.command, %s; the task's input has %s"
+              .formatted(runtime, RuntimeInput.COMMAND_EXPECTED, describe(spec.input().path("command"))));
     }
-    return command.stringValue();
+    return spec.input().path("command").stringValue();
   }
 
   private static List<String> inputArgv(String runtime, AttemptSpec spec) {
     JsonNode argv = spec.input().path("argv");
-    boolean valid = argv.isArray() && !argv.isEmpty() && !argv.get(0).asString("").isEmpty();
-    List<String> values = new ArrayList<>();
-    for (JsonNode element : argv) {
-      valid &= element.isString();
-      values.add(element.asString(""));
-    }
-    if (!valid) {
+    if (!RuntimeInput.hasArgv(spec.input())) {
       throw new SubagentLaunchException(
           spec.attemptId(),
-          "runtime '%s' needs input.argv, a non-empty array of strings whose first element is the program, such as {\"argv\": [\"make\", \"test\"]}; the task's input has %s"
-              .formatted(runtime, describe(argv)));
+          "runtime '%s' needs input.argv, %s; the task's input has %s"
+              .formatted(runtime, RuntimeInput.ARGV_EXPECTED, describe(argv)));
+    }
+    List<String> values = new ArrayList<>();
+    for (JsonNode element : argv) {
+      values.add(element.stringValue());
     }
     return values;
   }

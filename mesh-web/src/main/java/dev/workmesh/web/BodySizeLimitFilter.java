@@ -1,6 +1,5 @@
-package dev.workmesh.api.web;
+package dev.workmesh.web;
 
-import dev.workmesh.api.config.MeshApiProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -9,24 +8,25 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
-import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses bodies larger than {@code mesh-api.max-body-size} with 413: by Content-Length up front, and by
- * counting for chunked bodies that do not declare one.
+ * Refuses bodies larger than a service's limit with 413: by Content-Length up front, and by counting for
+ * chunked bodies that do not declare one. A service registers it first in its filter chain.
  */
-@Component
-@Order(Ordered.HIGHEST_PRECEDENCE)
 public class BodySizeLimitFilter extends OncePerRequestFilter {
 
   private final long limit;
+  private final String setting;
   private final Problems problems;
 
-  public BodySizeLimitFilter(MeshApiProperties properties, Problems problems) {
-    this.limit = properties.maxBodySize().toBytes();
+  /**
+   * @param limit the largest body, in bytes
+   * @param setting the configuration key that sets it, named in the answer
+   */
+  public BodySizeLimitFilter(long limit, String setting, Problems problems) {
+    this.limit = limit;
+    this.setting = setting;
     this.problems = problems;
   }
 
@@ -51,7 +51,7 @@ public class BodySizeLimitFilter extends OncePerRequestFilter {
 
   private void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
     problems.write(response, 413, "Payload too large",
-        "the body is larger than " + limit + " bytes (mesh-api.max-body-size); split a large batch or move big"
+        "the body is larger than " + limit + " bytes (" + setting + "); split a large batch or move big"
             + " inputs out of the task", request.getRequestURI());
   }
 

@@ -1,4 +1,4 @@
-package dev.workmesh.api.web;
+package dev.workmesh.web;
 
 import dev.workmesh.core.ValidationException;
 import jakarta.servlet.http.HttpServletResponse;
@@ -10,12 +10,16 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
-import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Builds RFC 9457 problem details, the only shape an error of this API takes. */
-@Component
+/**
+ * Builds RFC 9457 problem details, the only shape an error of a Workmesh service takes. One type-URI
+ * scheme for every service: {@code https://workmesh.dev/problems/<status name>}, e.g. {@code
+ * .../problems/bad-request}.
+ */
 public class Problems {
+
+  public static final String TYPE_BASE = "https://workmesh.dev/problems/";
 
   private final JsonMapper json;
 
@@ -26,8 +30,12 @@ public class Problems {
   public static ProblemDetail of(int status, String title, String detail) {
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(status), detail);
     problem.setTitle(title);
-    problem.setType(URI.create("https://workmesh.dev/problems/" + slug(status)));
+    problem.setType(URI.create(typeOf(status)));
     return problem;
+  }
+
+  public static String typeOf(int status) {
+    return TYPE_BASE + slug(status);
   }
 
   public static ProblemDetail invalid(List<ValidationException.Violation> violations) {
@@ -44,11 +52,24 @@ public class Problems {
   /** Writes a problem straight to a servlet response (for filters, which run outside Spring MVC). */
   public void write(HttpServletResponse response, int status, String title, String detail, String instance)
       throws IOException {
-    ProblemDetail problem = of(status, title, detail);
-    problem.setInstance(URI.create(instance));
-    response.setStatus(status);
+    write(response, of(status, title, detail), instance);
+  }
+
+  /** Writes a problem straight to a servlet response (for filters, which run outside Spring MVC). */
+  public void write(HttpServletResponse response, ProblemDetail problem, String instance) throws IOException {
+    problem.setInstance(URI.create(safePath(instance)));
+    response.setStatus(problem.getStatus());
     response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
     response.getOutputStream().write(json.writeValueAsBytes(problem));
+  }
+
+  /** A request path fit for the {@code instance} member: a path that is no valid URI is left out. */
+  public static String safePath(String path) {
+    try {
+      return URI.create(path).getRawPath() == null ? "/" : path;
+    } catch (IllegalArgumentException e) {
+      return "/";
+    }
   }
 
   private static String slug(int status) {

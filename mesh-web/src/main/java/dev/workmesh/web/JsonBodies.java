@@ -1,15 +1,13 @@
-package dev.workmesh.api.web;
+package dev.workmesh.web;
 
 import dev.workmesh.core.ValidationException;
 import java.util.List;
-import org.springframework.stereotype.Component;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Reads request bodies that may be one object or an array of them, naming the offending field on error. */
-@Component
 public class JsonBodies {
 
   private final JsonMapper json;
@@ -26,7 +24,7 @@ public class JsonBodies {
     try {
       return json.treeToValue(node, type);
     } catch (JacksonException e) {
-      throw new ValidationException(ProblemHandler.describeAll(e, prefix));
+      throw new ValidationException(JsonReadErrors.describeAll(e, prefix));
     }
   }
 }

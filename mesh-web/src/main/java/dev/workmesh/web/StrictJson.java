@@ -1,4 +1,4 @@
-package dev.workmesh.api.web;
+package dev.workmesh.web;
 
 import dev.workmesh.core.ValidationException.Violation;
 import java.math.BigDecimal;
