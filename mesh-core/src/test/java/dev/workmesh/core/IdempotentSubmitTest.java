@@ -120,7 +120,7 @@ class IdempotentSubmitTest {
     assertThat(batch).extracting(Submitted::replay).containsExactly(true, false, true, false);
     assertThat(batch.get(0).task().id()).isEqualTo(earlier);
     assertThat(batch.get(2).task().id()).isEqualTo(batch.get(1).task().id());
-    assertThat(mesh.core.tasks().list(mission.id(), null, null, 10)).hasSize(3);
+    assertThat(mesh.core.tasks().list(mission.id(), TaskFilter.ALL, null, 10)).hasSize(3);
     for (UUID id : List.of(earlier, batch.get(1).task().id(), batch.get(3).task().id())) {
       assertThat(mesh.core.db().jdbc().sql("SELECT topic FROM outbox WHERE message_key = :id ORDER BY id")
           .param("id", id.toString()).query(String.class).list())
