@@ -29,7 +29,7 @@ public final class ContractCheck {
    * reads scalars as Jackson does by default. Such exchanges are listed by {@link #tolerated} instead of failing; once the server reads
    * JSON strictly this is false and they fail like any other drift.
    */
-  static final boolean TOLERATE_SCALAR_COERCION = true;
+  static final boolean TOLERATE_SCALAR_COERCION = false;
 
   private final OpenApiDocument doc;
   private final ContractCheck widened;
