@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * gave no sign of life for longer than {@code silentAfter}. When at least {@code minAgents} hold attempts and
  * at least {@code silentShare} of them are silent, rescue is held. A hold never lasts longer than
  * {@code max} in a row: past it, rescue resumes even though the fleet is still silent, and no new hold starts
- * until the fleet has been found not silent once. The state lives in the leader's memory: a new leader
+ * until the fleet has been found not silent once. When the fleet reports again, rescue still waits
+ * {@code silentAfter} for the agents that have not yet, so they are not rescued in the middle of coming
+ * back. The state lives in the leader's memory: a new leader
  * starts counting afresh.
  *
  * <p>Logs at WARN when a hold starts (with the figures) and when it runs out, at INFO when it ends; publishes
@@ -50,6 +52,7 @@ public final class RescueHold {
   private final AtomicInteger held = new AtomicInteger();
   private final Counter heldTicks;
   private Instant heldSince;
+  private Instant recoveringSince;
   private boolean spent;
 
   public RescueHold(MeshDb db, Settings settings, MeterRegistry meters) {
@@ -68,6 +71,9 @@ public final class RescueHold {
     Instant now = db.now();
     Fleet fleet = fleet(now);
     if (!suspect(fleet)) {
+      if (heldSince != null && recovering(now, fleet)) {
+        return hold();
+      }
       if (heldSince != null || spent) {
         log.info("lease rescue resumes: {} of {} agents holding claims are silent now", fleet.silent(), fleet.holding());
       }
@@ -75,6 +81,7 @@ public final class RescueHold {
       spent = false;
       return false;
     }
+    recoveringSince = null; // silent again: a later recovery gets its whole grace
     if (spent) {
       return false;
     }
@@ -91,6 +98,25 @@ public final class RescueHold {
       spent = true;
       return false;
     }
+    return hold();
+  }
+
+  /**
+   * Whether a hold whose fleet is reporting again still waits: agents come back one heartbeat at a time, and
+   * the share drops below the threshold while the rest are still on their way. They get {@code silentAfter}
+   * more (within the hold's maximum) before the stragglers' claims are rescued.
+   */
+  private boolean recovering(Instant now, Fleet fleet) {
+    if (recoveringSince == null) {
+      recoveringSince = now;
+      log.info("agents are reporting again ({} of {} holding claims still silent): rescue waits {} more for the rest",
+          fleet.silent(), fleet.holding(), settings.silentAfter());
+    }
+    return Duration.between(recoveringSince, now).compareTo(settings.silentAfter()) < 0
+        && Duration.between(heldSince, now).compareTo(settings.max()) < 0;
+  }
+
+  private boolean hold() {
     held.set(1);
     heldTicks.increment();
     return true;
@@ -102,6 +128,7 @@ public final class RescueHold {
 
   private void release() {
     heldSince = null;
+    recoveringSince = null;
     held.set(0);
   }
 

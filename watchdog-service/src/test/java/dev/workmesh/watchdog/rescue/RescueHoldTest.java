@@ -110,6 +110,34 @@ class RescueHoldTest {
   }
 
   @Test
+  void whenTheFleetReportsAgainTheStragglersGetTheSilenceWindowBeforeTheirClaimsAreRescued() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (MaintenanceLoop watchdog = mesh.replica("hold-back", null, meters)) {
+      List<Held> held = agentsWithClaims(3);
+      mesh.clock.advance(WatchdogHarness.STALE.plusSeconds(1));
+      assertThat(watchdog.tick()).isTrue();
+      assertThat(gauge(meters)).isEqualTo(1.0);
+
+      List<Held> back = held.subList(1, 3); // the API is reachable again: two report, the first not yet
+      back.forEach(this::heartbeat);
+      assertThat(watchdog.tick()).isTrue();
+      assertThat(outcomes(held)).as("one of three silent, but the rest may be on their way").containsOnlyNulls();
+      assertThat(gauge(meters)).isEqualTo(1.0);
+
+      mesh.clock.advance(Duration.ofSeconds(11));
+      back.forEach(this::heartbeat);
+      mesh.clock.advance(Duration.ofSeconds(10)); // the silence window (20s) has passed since they came back
+      assertThat(watchdog.tick()).isTrue();
+      assertThat(outcomes(held)).containsExactly(AttemptOutcome.LOST, null, null);
+      assertThat(gauge(meters)).isZero();
+    }
+  }
+
+  private void heartbeat(Held h) {
+    mesh.core.reports().heartbeat(h.task(), h.claim().claimToken(), h.agent().id());
+  }
+
+  @Test
   void oneSilentAgentOfFourIsADeadAgentAndItsClaimIsRescued() {
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try (MaintenanceLoop watchdog = mesh.replica("hold-one", null, meters)) {
