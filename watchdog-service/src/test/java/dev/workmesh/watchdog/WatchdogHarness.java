@@ -50,12 +50,22 @@ public final class WatchdogHarness implements AutoCloseable {
   }
 
   public static WatchdogProperties properties(String replicaId) {
-    return new WatchdogProperties(HEARTBEAT, null, null, SWEEP, 500, 500, null, null, null, false, replicaId);
+    return properties(replicaId, null);
+  }
+
+  /** The harness's properties with the given rescue hold (null: its defaults). */
+  public static WatchdogProperties properties(String replicaId, WatchdogProperties.RescueHoldSettings hold) {
+    return new WatchdogProperties(HEARTBEAT, null, null, SWEEP, 500, 500, null, null, null, false, replicaId, hold);
   }
 
   /** One watchdog replica's loop, not started: tick it, or start it for background sweeps. Close it. */
   public MaintenanceLoop replica(String replicaId, MeterRegistry meters) {
     return WatchdogLoop.create(core, properties(replicaId), meters);
+  }
+
+  /** One replica's loop with the given rescue hold, not started. Close it. */
+  public MaintenanceLoop replica(String replicaId, WatchdogProperties.RescueHoldSettings hold, MeterRegistry meters) {
+    return WatchdogLoop.create(core, properties(replicaId, hold), meters);
   }
 
   public Mission mission() {

@@ -6,6 +6,7 @@ import dev.workmesh.core.leader.MaintenanceLoop;
 import dev.workmesh.watchdog.health.AgentHealthSweep;
 import dev.workmesh.watchdog.rescue.BroadcastTargetSweep;
 import dev.workmesh.watchdog.rescue.LeaseRescueJob;
+import dev.workmesh.watchdog.rescue.RescueHold;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
@@ -17,7 +18,8 @@ import java.util.List;
  *
  * <ol>
  *   <li>{@link AgentHealthSweep}: connected -> unhealthy -> disconnected from heartbeats;
- *   <li>{@link LeaseRescueJob}: lapsed leases, and claims of disconnected or revoked agents;
+ *   <li>{@link LeaseRescueJob}: lapsed leases, and claims of disconnected or revoked agents, unless the
+ *       {@link RescueHold} finds most agents silent at once;
  *   <li>{@link BroadcastTargetSweep}: open broadcast targets of disconnected or revoked agents.
  * </ol>
  */
@@ -35,7 +37,8 @@ public final class WatchdogLoop {
     MaintenanceLoop loop = new MaintenanceLoop(lease, properties.sweepInterval(), List.of(
         new AgentHealthSweep(core.db(), core.agents(), properties.staleThreshold(), properties.disconnectThreshold(),
             properties.healthBatch(), meters),
-        new LeaseRescueJob(core.rescuer(), properties.rescueBatch(), meters),
+        new LeaseRescueJob(core.rescuer(), new RescueHold(core.db(), properties.rescueHold().settings(), meters),
+            properties.rescueBatch(), meters),
         new BroadcastTargetSweep(core.lifecycle().broadcast(), properties.healthBatch(), meters)),
         meters);
     Gauge.builder("mesh.watchdog.leader", loop, l -> l.isLeader() ? 1 : 0)

@@ -1,5 +1,6 @@
 package dev.workmesh.watchdog.config;
 
+import dev.workmesh.watchdog.rescue.RescueHold;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +43,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     concurrent migrators with a lock). Set false where another service owns the schema.
  * @param replicaId this replica's name in the leader lease and in logs; default the host name plus a
  *     random suffix, so two replicas on one host differ.
+ * @param rescueHold when to hold lease rescue because most agents went silent at once
+ *     ({@code watchdog-service.rescue-hold.*}, see {@link RescueHoldSettings}).
  */
 @ConfigurationProperties("watchdog-service")
 public record WatchdogProperties(
@@ -55,7 +58,8 @@ public record WatchdogProperties(
     Duration leaderLeaseMargin,
     Duration metricsRefreshInterval,
     Boolean migrateSchema,
-    String replicaId) {
+    String replicaId,
+    RescueHoldSettings rescueHold) {
 
   public static final String PREFIX = "watchdog-service";
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
@@ -67,6 +71,58 @@ public record WatchdogProperties(
   public static final Duration DEFAULT_LEADER_LEASE_TERM = Duration.ofSeconds(15);
   public static final Duration DEFAULT_LEADER_LEASE_MARGIN = Duration.ofSeconds(3);
   public static final Duration DEFAULT_METRICS_REFRESH_INTERVAL = Duration.ofSeconds(15);
+  public static final double DEFAULT_HOLD_SILENT_SHARE = 0.55;
+  public static final int DEFAULT_HOLD_MIN_AGENTS = 3;
+  public static final Duration DEFAULT_HOLD_MAX = Duration.ofMinutes(5);
+  public static final int DEFAULT_HOLD_SILENT_HEARTBEATS = 2;
+
+  /**
+   * Lease rescue is held while at least {@code silentShare} of at least {@code minAgents} agents holding live
+   * claims gave no sign of life for longer than {@code silentAfter}: most agents going quiet together points
+   * at the control plane or the network, not at the agents.
+   *
+   * @param silentShare the share of silent agents that holds rescue, above 0 and at most 1; default 0.55
+   * @param minAgents the fewest agents holding claims for a hold, at least 1; default 3 (below it one dead
+   *     worker is already "most agents")
+   * @param max the longest hold in a row; past it rescue resumes, and no new hold starts until the fleet has
+   *     been found not silent once; default 5m
+   * @param silentAfter no sign of life for longer than this counts as silent here; default 2 x
+   *     heartbeat-interval (20s), at most stale-threshold and longer than heartbeat-interval. Shorter than the
+   *     claim lease (by default the stale threshold), so that the hold is in place before the leases of a
+   *     fleet cut off at once lapse.
+   */
+  public record RescueHoldSettings(Double silentShare, Integer minAgents, Duration max, Duration silentAfter) {
+
+    /** The thresholds as the rescue job takes them; every field set. */
+    public RescueHold.Settings settings() {
+      return new RescueHold.Settings(silentShare, minAgents, max, silentAfter);
+    }
+
+    static RescueHoldSettings resolve(RescueHoldSettings given, Duration heartbeat, Duration stale,
+        List<String> problems) {
+      RescueHoldSettings hold = given == null ? new RescueHoldSettings(null, null, null, null) : given;
+      double share = hold.silentShare() == null ? DEFAULT_HOLD_SILENT_SHARE : hold.silentShare();
+      if (!(share > 0 && share <= 1)) {
+        problems.add(key("rescue-hold.silent-share") + " must be above 0 and at most 1; got " + share
+            + " (default " + DEFAULT_HOLD_SILENT_SHARE + ")");
+      }
+      int min = hold.minAgents() == null ? DEFAULT_HOLD_MIN_AGENTS : hold.minAgents();
+      if (min < 1) {
+        problems.add(key("rescue-hold.min-agents") + " must be at least 1; got " + min + " (default "
+            + DEFAULT_HOLD_MIN_AGENTS + ")");
+      }
+      Duration max = positive("rescue-hold.max", hold.max(), DEFAULT_HOLD_MAX, problems);
+      Duration fallback = heartbeat.multipliedBy(DEFAULT_HOLD_SILENT_HEARTBEATS);
+      Duration silentAfter = positive("rescue-hold.silent-after", hold.silentAfter(),
+          fallback.compareTo(stale) > 0 ? stale : fallback, problems);
+      if (problems.isEmpty() && (silentAfter.compareTo(heartbeat) <= 0 || silentAfter.compareTo(stale) > 0)) {
+        problems.add(key("rescue-hold.silent-after") + " (" + silentAfter + ") must be longer than "
+            + key("heartbeat-interval") + " (" + heartbeat + ") and at most " + key("stale-threshold") + " (" + stale
+            + "); the default is 2 x heartbeat-interval");
+      }
+      return new RescueHoldSettings(share, min, max, silentAfter);
+    }
+  }
 
   public WatchdogProperties {
     List<String> problems = new ArrayList<>();
@@ -84,6 +140,7 @@ public record WatchdogProperties(
     healthBatch = batch("health-batch", healthBatch, problems);
     migrateSchema = migrateSchema == null || migrateSchema;
     replicaId = replicaId == null || replicaId.isBlank() ? defaultReplicaId() : replicaId.strip();
+    rescueHold = RescueHoldSettings.resolve(rescueHold, heartbeatInterval, staleThreshold, problems);
 
     if (problems.isEmpty()) {
       if (staleThreshold.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
@@ -115,7 +172,7 @@ public record WatchdogProperties(
 
   /** Every default. */
   public static WatchdogProperties defaults() {
-    return new WatchdogProperties(null, null, null, null, null, null, null, null, null, null, null);
+    return new WatchdogProperties(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   private static String key(String name) {

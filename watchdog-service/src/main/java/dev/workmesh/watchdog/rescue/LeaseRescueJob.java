@@ -16,18 +16,28 @@ import io.micrometer.core.instrument.MeterRegistry;
  * <p>Counts {@code mesh_lease_rescues_total{outcome}} by <em>why</em> the claim was rescued: {@code lapsed}
  * (no heartbeat renewed its lease) or {@code agent_gone} (its agent is disconnected or revoked). What became of
  * the task (retried or failed) is in {@code mesh_tasks{status}} and the task events.
+ *
+ * <p>With a {@link RescueHold}, a run rescues nothing while the hold says most agents went silent at once.
  */
 public final class LeaseRescueJob implements MaintenanceLoop.Job {
 
   public static final String RESCUES = "mesh.lease.rescues";
 
   private final LeaseRescuer rescuer;
+  private final RescueHold hold;
   private final int batch;
   private final Counter lapsed;
   private final Counter agentGone;
 
+  /** A job that never holds: every run rescues what is due. */
   public LeaseRescueJob(LeaseRescuer rescuer, int batch, MeterRegistry meters) {
+    this(rescuer, null, batch, meters);
+  }
+
+  /** A job that asks {@code hold} (null: never hold) before each run. */
+  public LeaseRescueJob(LeaseRescuer rescuer, RescueHold hold, int batch, MeterRegistry meters) {
     this.rescuer = rescuer;
+    this.hold = hold;
     this.batch = batch;
     this.lapsed = rescues(meters, "lapsed");
     this.agentGone = rescues(meters, "agent_gone");
@@ -53,6 +63,9 @@ public final class LeaseRescueJob implements MaintenanceLoop.Job {
 
   @Override
   public int runOnce() {
+    if (hold != null && hold.holds()) {
+      return 0;
+    }
     Rescued rescued = rescuer.runOnce(batch);
     lapsed.increment(rescued.lapsed());
     agentGone.increment(rescued.agentGone());

@@ -87,4 +87,33 @@ class WatchdogPropertiesTest {
             .hasMessageContaining("watchdog-service.leader-lease-margin (PT20S) must be shorter than"
                 + " watchdog-service.leader-lease-term (PT15S)"));
   }
+
+  @Test
+  void theRescueHoldHasItsDocumentedDefaultsAndBindsFromItsKeys() {
+    WatchdogProperties.RescueHoldSettings hold = WatchdogProperties.defaults().rescueHold();
+    assertThat(hold.silentShare()).isEqualTo(0.55);
+    assertThat(hold.minAgents()).isEqualTo(3);
+    assertThat(hold.max()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(hold.silentAfter()).as("2 x heartbeat-interval").isEqualTo(Duration.ofSeconds(20));
+    context.withPropertyValues("watchdog-service.rescue-hold.silent-share=0.8", "watchdog-service.rescue-hold.min-agents=10",
+        "watchdog-service.rescue-hold.max=2m", "watchdog-service.rescue-hold.silent-after=25s").run(ctx -> {
+          WatchdogProperties.RescueHoldSettings bound = ctx.getBean(WatchdogProperties.class).rescueHold();
+          assertThat(bound).isEqualTo(new WatchdogProperties.RescueHoldSettings(0.8, 10, Duration.ofMinutes(2),
+              Duration.ofSeconds(25)));
+        });
+  }
+
+  @Test
+  void aWrongRescueHoldStopsStartUpNamingTheKeys() {
+    context.withPropertyValues("watchdog-service.rescue-hold.silent-share=1.5", "watchdog-service.rescue-hold.min-agents=0",
+        "watchdog-service.rescue-hold.max=0s")
+        .run(ctx -> assertThat(ctx).hasFailed().getFailure().rootCause()
+            .hasMessageContaining("watchdog-service.rescue-hold.silent-share must be above 0 and at most 1; got 1.5")
+            .hasMessageContaining("watchdog-service.rescue-hold.min-agents must be at least 1; got 0")
+            .hasMessageContaining("watchdog-service.rescue-hold.max must be a positive duration"));
+    context.withPropertyValues("watchdog-service.rescue-hold.silent-after=40s")
+        .run(ctx -> assertThat(ctx).hasFailed().getFailure().rootCause()
+            .hasMessageContaining("watchdog-service.rescue-hold.silent-after (PT40S) must be longer than"
+                + " watchdog-service.heartbeat-interval (PT10S) and at most watchdog-service.stale-threshold (PT30S)"));
+  }
 }
