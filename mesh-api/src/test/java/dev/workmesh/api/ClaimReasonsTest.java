@@ -34,7 +34,9 @@ class ClaimReasonsTest extends ApiTestBase {
 
   private TaskView submit(MissionView mission, String pool, List<String> capabilities, String runtime) {
     return operator().submit(mission.id(), new TaskRequest("work", "write a poem", null, null, pool,
-        capabilities.isEmpty() ? null : capabilities, null, runtime, null, 1, null, null, null, null, null)).task();
+        capabilities.isEmpty() ? null : capabilities, null, runtime,
+        "bash".equals(runtime) ? MeshClient.JSON.createObjectNode().put("command", "true") : null, 1, null, null, null,
+        null, null)).task();
   }
 
   @Test

@@ -55,7 +55,8 @@ class DashboardApiTest extends ApiTestBase {
     String pool = "pool-" + UUID.randomUUID().toString().substring(0, 8);
     TaskView first = operator().submit(mission.id(), TaskRequest.of("first", "a").withPool(pool)).task();
     TaskView second = operator().submit(mission.id(),
-        TaskRequest.of("second", "b").withPool(pool).withRuntime("bash", null)).task();
+        TaskRequest.of("second", "b").withPool(pool)
+        .withRuntime("bash", MeshClient.JSON.createObjectNode().put("command", "true"))).task();
     TaskView third = operator().submit(mission.id(), TaskRequest.of("third", "c")).task();
 
     assertThat(titles(mission.id(), "order=newest&limit=2")).containsExactly("third", "second");

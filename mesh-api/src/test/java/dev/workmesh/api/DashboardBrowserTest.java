@@ -70,7 +70,7 @@ class DashboardBrowserTest extends ApiTestBase {
     browser.executeScript("window.samePage = 'not reloaded'");
 
     TaskView task = operator().submit(mission.id(), TaskRequest.of("Summarise the logs", "read and summarise")
-        .withPool(pool).withRuntime("bash", null)).task();
+        .withPool(pool).withRuntime("bash", MeshClient.JSON.createObjectNode().put("command", "echo summarising"))).task();
     By row = By.cssSelector("tr[data-task='" + task.id() + "']");
     wait.until(ExpectedConditions.attributeToBe(row, "data-status", "ready"));
 
@@ -109,7 +109,8 @@ class DashboardBrowserTest extends ApiTestBase {
     EnrolledAgent agent = enrol(pool);
     MeshClient worker = as(agent.token());
     TaskView task = operator().submit(mission.id(), new TaskRequest("Deploy the preview", "deploy", null, null, pool,
-        null, null, "bash", null, 1, null, null, null, null, null)).task();
+        null, null, "bash", MeshClient.JSON.createObjectNode().put("command", "./deploy.sh"), 1, null, null, null,
+        null, null)).task();
     ClaimView claim = worker.claim(new ClaimRequest(null, null, null, null)).getFirst();
     worker.fail(task.id(), new FailRequest(claim.claimToken(), "exit status 3", "failed", false, 3, "deploying\nboom\n"));
     assertThat(operator().task(task.id()).status()).isEqualTo("failed");
