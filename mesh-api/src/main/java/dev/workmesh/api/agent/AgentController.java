@@ -1,5 +1,6 @@
 package dev.workmesh.api.agent;
 
+import dev.workmesh.api.auth.AgentTokenCache;
 import dev.workmesh.api.auth.BearerAuthFilter;
 import dev.workmesh.api.auth.Caller;
 import dev.workmesh.web.ForbiddenException;
@@ -31,9 +32,11 @@ import org.springframework.web.bind.annotation.RestController;
 class AgentController {
 
   private final MeshCore core;
+  private final AgentTokenCache agentTokens;
 
-  AgentController(MeshCore core) {
+  AgentController(MeshCore core, AgentTokenCache agentTokens) {
     this.core = core;
+    this.agentTokens = agentTokens;
   }
 
   /** Enrols an agent and returns its token, this once only. Only the operator enrols. */
@@ -80,6 +83,7 @@ class AgentController {
   ResponseEntity<Void> revoke(@PathVariable UUID id, HttpServletRequest http) {
     requireSelfOrOperator(BearerAuthFilter.caller(http), id, "revoke");
     core.revokeAgent(id);
+    agentTokens.forget(id); // other replicas drop it on the notification
     return ResponseEntity.noContent().build();
   }
 

@@ -78,6 +78,17 @@ public final class AgentTokenCache {
     return byTokenHash.size();
   }
 
+  /**
+   * Drops the agent at once, without waiting for its notification: the replica that revoked an agent
+   * refuses its token from the next request on.
+   */
+  public void forget(UUID id) {
+    synchronized (lock) {
+      generation++;
+      byTokenHash.values().removeIf(agent -> agent.id().equals(id));
+    }
+  }
+
   private void changed(String agentId) {
     UUID id;
     try {
@@ -85,10 +96,7 @@ public final class AgentTokenCache {
     } catch (IllegalArgumentException e) {
       return;
     }
-    synchronized (lock) {
-      generation++;
-      byTokenHash.values().removeIf(agent -> agent.id().equals(id));
-    }
+    forget(id);
   }
 
   private void dropAll(long epoch) {

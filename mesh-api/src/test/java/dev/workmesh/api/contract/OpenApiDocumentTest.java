@@ -35,7 +35,7 @@ class OpenApiDocumentTest {
       }
       assertThat(op.definition().path("responses").has("401")).as(op.id() + " documents 401").isTrue();
     }
-    assertThat(ids).hasSize(22);
+    assertThat(ids).hasSize(26);
   }
 
   @Test
