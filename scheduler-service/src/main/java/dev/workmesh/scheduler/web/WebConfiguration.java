@@ -1,6 +1,7 @@
 package dev.workmesh.scheduler.web;
 
 import dev.workmesh.scheduler.config.SchedulerProperties;
+import dev.workmesh.web.Problems;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -35,9 +36,11 @@ public class WebConfiguration {
   }
 
   @Bean
-  FilterRegistrationBean<CorsFilter> dashboardCorsFilter(SchedulerProperties properties) {
+  FilterRegistrationBean<CorsFilter> dashboardCorsFilter(SchedulerProperties properties, Problems problems) {
     List<String> origins = properties.cors().allowedOrigins();
-    var registration = new FilterRegistrationBean<>(new CorsFilter(dashboardCors(origins)));
+    var filter = new CorsFilter(dashboardCors(origins));
+    filter.setCorsProcessor(new ProblemCorsProcessor(problems));
+    var registration = new FilterRegistrationBean<>(filter);
     registration.addUrlPatterns(PATHS);
     registration.setName("dashboardCorsFilter");
     registration.setOrder(Ordered.LOWEST_PRECEDENCE - 20);

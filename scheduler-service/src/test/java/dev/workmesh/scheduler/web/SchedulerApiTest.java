@@ -220,6 +220,8 @@ class SchedulerApiTest {
       assertThat(strangerCall.statusCode()).as(stranger).isEqualTo(403);
       assertThat(strangerCall.headers().firstValue("Access-Control-Allow-Origin")).as(stranger).isEmpty();
       assertThat(strangerCall.body()).as(stranger).doesNotContain("api-daily");
+      assertThat(strangerCall.headers().firstValue("Content-Type")).as(stranger).hasValue("application/problem+json");
+      assertThat(json(strangerCall).get("detail").asString()).contains("scheduler-service.cors.allowed-origins");
     }
   }
 
