@@ -43,6 +43,8 @@ export const tryToken = () => request('GET', '/work/missions?limit=1', undefined
 /** A call whose refusal ends nothing (e.g. probing for an optional service). */
 export const probe = (path) => request('GET', path, undefined, true);
 export const post = (path, body) => request('POST', path, body === undefined ? {} : body);
+/** A POST to another service (the scheduler): its refusal is reported where it happens, not as a sign-out. */
+export const postElsewhere = (url) => request('POST', url, {}, true);
 export const del = (path) => request('DELETE', path);
 
 /** A query string of the non-empty parameters. */

@@ -1,13 +1,22 @@
-// Schedules, from scheduler-service's /schedules API, shown only where that API answers on the
-// dashboard's own origin (a reverse proxy in front of both services). The page's Content-Security-Policy
-// lets it talk to its own origin only, so a scheduler on another port stays out of reach: its link hides.
-import { post, probe } from './api.js';
+// Schedules, from scheduler-service's /schedules API, called with the same operator token. Where the
+// scheduler answers comes from mesh-api (settings.json, mesh-api.dashboard.scheduler-url), whose
+// Content-Security-Policy lets the page reach that one origin; without it, the page tries its own origin
+// (a reverse proxy in front of both services). The link hides when the scheduler does not answer.
+import { get, postElsewhere, probe } from './api.js';
 import { h, clear, time, badge } from './dom.js';
 
 let reachable = null;
+let base = null;
+
+async function schedulerBase() {
+  if (base === null) {
+    try { base = (await get('/ui/settings.json')).scheduler_url || ''; } catch (e) { base = ''; }
+  }
+  return base;
+}
 
 async function list() {
-  const body = await probe('/schedules');
+  const body = await probe((await schedulerBase()) + '/schedules');
   if (!body || !Array.isArray(body.jobs)) throw new Error('no scheduler here');
   return body;
 }
@@ -56,7 +65,7 @@ export function render(main, ctx) {
         job.paused ? 'Resume' : 'Pause');
       if (!ok) return;
       try {
-        await post('/schedules/' + encodeURIComponent(job.name) + '/' + action);
+        await postElsewhere((await schedulerBase()) + '/schedules/' + encodeURIComponent(job.name) + '/' + action);
         ctx.toast(job.name + (job.paused ? ' resumed.' : ' paused.'), 'good');
         load();
       } catch (e) { ctx.error(e); }

@@ -204,6 +204,26 @@ public final class DevStack implements AutoCloseable {
     return url("mcp-server") + "/mcp";
   }
 
+  /**
+   * Where the dashboard's Schedules page reaches scheduler-service. mesh-api starts before it, so this is
+   * known only for a fixed port (as it always is, unless a test asks for any free port): empty otherwise.
+   */
+  String dashboardSchedulerUrl() {
+    int port = options.schedulerPort();
+    return port == 0 ? "" : "http://" + options.bind().connectHost() + ":" + port;
+  }
+
+  /**
+   * The dashboard's origins, which scheduler-service lets call it from a browser: the API URL, and for a
+   * local bind also its {@code 127.0.0.1} spelling, since a browser tells the two apart.
+   */
+  String dashboardOrigins() {
+    String origin = apiUrl();
+    return options.bind().connectHost().equals("localhost")
+        ? origin + "," + origin.replace("://localhost:", "://127.0.0.1:")
+        : origin;
+  }
+
   int postgresPort() {
     return postgres.port();
   }

@@ -27,10 +27,12 @@ record ServiceSpec(String name, Class<?> application, String configName,
     return List.of(
         new ServiceSpec("mesh-api", MeshApiApplication.class, "devstack-none", s -> map(
             "server.port", s.options().apiPort(),
-            "mesh-api.operator-token", s.operatorTokenValue())),
+            "mesh-api.operator-token", s.operatorTokenValue(),
+            "mesh-api.dashboard.scheduler-url", s.dashboardSchedulerUrl())),
         new ServiceSpec("scheduler-service", SchedulerApplication.class, "devstack-none", s -> map(
             "server.port", s.options().schedulerPort(),
             "scheduler-service.operator-token", s.operatorTokenValue(),
+            "scheduler-service.cors.allowed-origins", s.dashboardOrigins(),
             "scheduler-service.jobs-file", s.options().dataDir().resolve("cron.toml").toString())),
         new ServiceSpec("watchdog-service", WatchdogApplication.class, "devstack-none", s -> map(
             "server.port", s.options().watchdogPort())),

@@ -10,6 +10,10 @@ import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.client.model.TaskView;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,13 +30,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DevStackTest {
 
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
   @TempDir Path dataDir;
 
   @Test
   void theDevStackRunsASubmittedTaskAndKeepsItsStateAcrossARestart() throws Exception {
     int kafkaPort = freePort();
+    int schedulerPort = freePort();
     DevOptions options = DevCommand.parse(List.of("--data-dir", dataDir.toString(), "--api-port", "0",
-        "--mcp-port", "0", "--worker-port", "0", "--scheduler-port", "0", "--watchdog-port", "0",
+        "--mcp-port", "0", "--worker-port", "0", "--scheduler-port", String.valueOf(schedulerPort),
+        "--watchdog-port", "0",
         "--postgres-port", "0", "--kafka-port", String.valueOf(kafkaPort)));
     UUID taskId;
     String token;
@@ -45,6 +53,7 @@ class DevStackTest {
       assertThat(env.lines().filter(l -> !l.startsWith("#"))).allMatch(l -> l.startsWith("export MESH_"));
       everyPortListensOnLoopbackOnly(stack, kafkaPort);
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stack.devEnvFile()))).isEqualTo("rw-------");
+      theDashboardReachesTheScheduler(stack, "http://localhost:" + schedulerPort);
 
       MeshClient mesh = new MeshClient(stack.apiUrl(), token);
       MissionView mission = mesh.createMission("devstack-demo", "");
@@ -67,6 +76,35 @@ class DevStackTest {
       assertThat(mesh.task(taskId).status()).isEqualTo("succeeded");
       assertThat(mesh.agents()).filteredOn(a -> a.name().equals("dev-worker")).hasSize(1);
     }
+  }
+
+  /**
+   * The dashboard's Schedules page out of the box: mesh-api tells the page where the scheduler is and lets it
+   * call there, and the scheduler answers the page's origin (preflight, then the call with the token).
+   */
+  private static void theDashboardReachesTheScheduler(DevStack stack, String schedulerUrl) throws Exception {
+    HttpResponse<String> settings = get(stack.apiUrl() + "/ui/settings.json");
+    assertThat(MeshClient.JSON.readTree(settings.body()).get("scheduler_url").asString()).isEqualTo(schedulerUrl);
+    assertThat(get(stack.apiUrl() + "/ui/").headers().firstValue("Content-Security-Policy").orElseThrow())
+        .contains("connect-src 'self' " + schedulerUrl + ";");
+
+    for (String origin : List.of(stack.apiUrl(), stack.apiUrl().replace("localhost", "127.0.0.1"))) {
+      HttpResponse<String> preflight = HTTP.send(HttpRequest.newBuilder(URI.create(schedulerUrl + "/schedules"))
+          .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", origin)
+          .header("Access-Control-Request-Method", "GET").header("Access-Control-Request-Headers", "authorization")
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).as(origin).hasValue(origin);
+    }
+    HttpResponse<String> list = HTTP.send(HttpRequest.newBuilder(URI.create(schedulerUrl + "/schedules"))
+        .header("Origin", stack.apiUrl()).header("Authorization", "Bearer " + stack.operatorTokenValue()).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(list.headers().firstValue("Access-Control-Allow-Origin")).hasValue(stack.apiUrl());
+    assertThat(MeshClient.JSON.readTree(list.body()).get("jobs").isArray()).isTrue();
+  }
+
+  private static HttpResponse<String> get(String url) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** Secure by default: no port of the dev stack answers on any address but loopback. */

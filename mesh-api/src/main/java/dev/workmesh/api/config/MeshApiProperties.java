@@ -1,5 +1,6 @@
 package dev.workmesh.api.config;
 
+import dev.workmesh.web.WebOrigins;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -21,6 +22,7 @@ import org.springframework.util.unit.DataSize;
  *     (default 5s): every authenticated call of an agent keeps it connected, and a busy agent costs one
  *     UPDATE per interval, not one per request. Keep it well below the watchdog's stale threshold.
  * @param queueHistory the per-pool queue samples the dashboard charts
+ * @param dashboard what the dashboard at {@code /ui/} may reach besides this service
  */
 @ConfigurationProperties("mesh-api")
 public record MeshApiProperties(
@@ -34,7 +36,8 @@ public record MeshApiProperties(
     Kafka kafka,
     Retry retry,
     Duration agentActivityWrite,
-    QueueHistory queueHistory) {
+    QueueHistory queueHistory,
+    Dashboard dashboard) {
 
   public MeshApiProperties {
     if (operatorToken == null || operatorToken.isBlank()) {
@@ -57,6 +60,7 @@ public record MeshApiProperties(
     retry = retry == null ? new Retry(null, null) : retry;
     agentActivityWrite = orDefault(agentActivityWrite, Duration.ofSeconds(5));
     queueHistory = queueHistory == null ? new QueueHistory(null, null) : queueHistory;
+    dashboard = dashboard == null ? new Dashboard(null) : dashboard;
     if (agentActivityWrite.isNegative() || agentActivityWrite.compareTo(Duration.ofMinutes(1)) > 0) {
       throw new IllegalArgumentException("mesh-api.agent-activity-write must be between 0s and 1m, got "
           + agentActivityWrite);
@@ -163,6 +167,25 @@ public record MeshApiProperties(
         throw new IllegalArgumentException("mesh-api.queue-history.interval must be at least 1s and window at least"
             + " one interval and at most 10000 of them; got interval " + interval + ", window " + window);
       }
+    }
+  }
+
+  /**
+   * @param schedulerUrl the origin of scheduler-service as the operator's browser reaches it, e.g.
+   *     {@code http://localhost:8083} (default empty: the dashboard has no Schedules page). When set, the
+   *     dashboard's Content-Security-Policy lets the page call exactly this origin, and the page shows the
+   *     scheduler's jobs with the same operator token; scheduler-service must allow this dashboard's origin
+   *     in {@code scheduler-service.cors.allowed-origins}.
+   */
+  public record Dashboard(String schedulerUrl) {
+    public Dashboard {
+      schedulerUrl = schedulerUrl == null || schedulerUrl.isBlank()
+          ? "" : WebOrigins.parse("mesh-api.dashboard.scheduler-url", schedulerUrl);
+    }
+
+    /** Whether the dashboard has a scheduler to show. */
+    public boolean hasScheduler() {
+      return !schedulerUrl.isEmpty();
     }
   }
 

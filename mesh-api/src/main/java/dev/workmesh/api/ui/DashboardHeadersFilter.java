@@ -1,5 +1,6 @@
 package dev.workmesh.api.ui;
 
+import dev.workmesh.api.config.MeshApiProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -14,13 +15,24 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * A strict Content-Security-Policy on the dashboard: scripts, styles and data only from the mesh-api
  * itself, no inline script or style, no frames, no plugins, no form posts elsewhere. With it, text that
  * a task or agent put in the mesh cannot run as script in the page even if it were inserted as markup.
+ * The one other origin the page may call is scheduler-service's, when {@code
+ * mesh-api.dashboard.scheduler-url} names it.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 5)
 class DashboardHeadersFilter extends OncePerRequestFilter {
 
-  static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
-      + " connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+  private final String policy;
+
+  DashboardHeadersFilter(MeshApiProperties properties) {
+    this.policy = policy(properties.dashboard());
+  }
+
+  static String policy(MeshApiProperties.Dashboard dashboard) {
+    String connect = dashboard.hasScheduler() ? "'self' " + dashboard.schedulerUrl() : "'self'";
+    return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src " + connect
+        + "; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+  }
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
@@ -31,7 +43,7 @@ class DashboardHeadersFilter extends OncePerRequestFilter {
   @Override
   protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    response.setHeader("Content-Security-Policy", POLICY);
+    response.setHeader("Content-Security-Policy", policy);
     response.setHeader("X-Content-Type-Options", "nosniff");
     response.setHeader("Referrer-Policy", "no-referrer");
     response.setHeader("X-Frame-Options", "DENY");

@@ -1,5 +1,6 @@
 package dev.workmesh.scheduler.config;
 
+import dev.workmesh.web.WebOrigins;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -45,6 +46,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param redispatchBatch ready tasks re-dispatched per statement. Default {@code 500}.
  * @param replicaId this replica's name in fire records and the leader lease. Default: the host name
  *     plus a random suffix, so two replicas on one host differ.
+ * @param cors which web pages (the mesh-api dashboard) may call {@code /schedules} from a browser.
  */
 @ConfigurationProperties("scheduler-service")
 public record SchedulerProperties(
@@ -63,7 +65,8 @@ public record SchedulerProperties(
     @DefaultValue("500") int promoteBatch,
     @DefaultValue("30s") Duration redispatchAfter,
     @DefaultValue("500") int redispatchBatch,
-    String replicaId) {
+    String replicaId,
+    @DefaultValue Cors cors) {
 
   static final String PREFIX = "scheduler-service.";
 
@@ -116,6 +119,21 @@ public record SchedulerProperties(
     }
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
+    }
+  }
+
+  /**
+   * @param allowedOrigins origins of dashboards, e.g. {@code http://localhost:8080}, whose pages may call
+   *     {@code /schedules} from a browser (CORS, preflight included). Default empty: none. Only these exact
+   *     origins get CORS headers, for the methods and headers the dashboard uses; the operator token is
+   *     checked as for any other caller.
+   */
+  public record Cors(@DefaultValue List<String> allowedOrigins) {
+    public Cors {
+      allowedOrigins = allowedOrigins == null ? List.of() : allowedOrigins.stream()
+          .filter(origin -> !origin.isBlank())
+          .map(origin -> WebOrigins.parse(PREFIX + "cors.allowed-origins", origin))
+          .distinct().toList();
     }
   }
 

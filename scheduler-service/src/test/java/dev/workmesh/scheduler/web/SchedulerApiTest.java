@@ -45,6 +45,7 @@ import tools.jackson.databind.JsonNode;
 class SchedulerApiTest {
 
   private static final String TOKEN = "operator-token-for-tests-0123456789";
+  private static final String DASHBOARD = "http://localhost:8080";
   private static final Instant T0 = Instant.parse("2030-01-07T06:29:00Z");
   private static final String GHOST_AGENT = UUID.randomUUID().toString();
   private static final String BASE_JOBS = """
@@ -93,6 +94,7 @@ class SchedulerApiTest {
     registry.add("scheduler-service.tick-interval", () -> "200ms");
     registry.add("scheduler-service.file-watch-interval", () -> "200ms");
     registry.add("scheduler-service.replica-id", () -> "api-test");
+    registry.add("scheduler-service.cors.allowed-origins", () -> DASHBOARD + ", http://127.0.0.1:8080/");
   }
 
   private static Path jobsFile() {
@@ -175,6 +177,51 @@ class SchedulerApiTest {
           .startsWith("application/problem+json");
       assertThat(r.body()).as(r.body()).doesNotContain("Exception").doesNotContain("java.").doesNotContain("<html");
       assertThat(json(r).get("status").asInt()).isEqualTo(r.statusCode());
+    }
+  }
+
+  @Test
+  void theConfiguredDashboardMayCallFromABrowserWithItsTokenAndNoOtherPageMay() {
+    HttpResponse<String> preflight = send(builder("OPTIONS", "/schedules/api-daily/pause")
+        .header("Origin", DASHBOARD).header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "authorization,content-type"));
+    assertThat(preflight.statusCode()).isEqualTo(200);
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue(DASHBOARD);
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods").orElseThrow()).contains("POST");
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElseThrow().toLowerCase())
+        .contains("authorization", "content-type");
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
+    HttpResponse<String> otherSpelling = send(builder("OPTIONS", "/schedules")
+        .header("Origin", "http://127.0.0.1:8080").header("Access-Control-Request-Method", "GET"));
+    assertThat(otherSpelling.headers().firstValue("Access-Control-Allow-Origin")).hasValue("http://127.0.0.1:8080");
+
+    HttpResponse<String> list = send(builder("GET", "/schedules").header("Origin", DASHBOARD)
+        .header("Authorization", "Bearer " + TOKEN));
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(list.headers().firstValue("Access-Control-Allow-Origin")).hasValue(DASHBOARD);
+    HttpResponse<String> noToken = send(builder("GET", "/schedules").header("Origin", DASHBOARD));
+    assertThat(noToken.statusCode()).isEqualTo(401);
+    assertThat(noToken.headers().firstValue("Access-Control-Allow-Origin")).hasValue(DASHBOARD);
+    HttpResponse<String> wrongToken = send(builder("POST", "/schedules/api-daily/pause").header("Origin", DASHBOARD)
+        .header("Authorization", "Bearer not-the-token"));
+    assertThat(wrongToken.statusCode()).isEqualTo(401);
+
+    HttpResponse<String> unlistedMethod = send(builder("OPTIONS", "/schedules/reload")
+        .header("Origin", DASHBOARD).header("Access-Control-Request-Method", "DELETE"));
+    assertThat(unlistedMethod.statusCode()).isEqualTo(403);
+    assertThat(unlistedMethod.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    for (String stranger : List.of("http://localhost:9999", "https://localhost:8080", "http://evil.example")) {
+      HttpResponse<String> strangerPreflight = send(builder("OPTIONS", "/schedules").header("Origin", stranger)
+          .header("Access-Control-Request-Method", "GET").header("Access-Control-Request-Headers", "authorization"));
+      assertThat(strangerPreflight.statusCode()).as(stranger).isEqualTo(403);
+      assertThat(strangerPreflight.headers().firstValue("Access-Control-Allow-Origin")).as(stranger).isEmpty();
+      HttpResponse<String> strangerCall = send(builder("GET", "/schedules").header("Origin", stranger)
+          .header("Authorization", "Bearer " + TOKEN));
+      assertThat(strangerCall.statusCode()).as(stranger).isEqualTo(403);
+      assertThat(strangerCall.headers().firstValue("Access-Control-Allow-Origin")).as(stranger).isEmpty();
+      assertThat(strangerCall.body()).as(stranger).doesNotContain("api-daily");
+      assertThat(strangerCall.headers().firstValue("Content-Type")).as(stranger).hasValue("application/problem+json");
+      assertThat(json(strangerCall).get("detail").asString()).contains("scheduler-service.cors.allowed-origins");
     }
   }
 
@@ -324,11 +371,19 @@ class SchedulerApiTest {
   }
 
   private HttpResponse<String> call(String method, String path, String token) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-        .method(method, HttpRequest.BodyPublishers.noBody());
+    HttpRequest.Builder request = builder(method, path);
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
+    return send(request);
+  }
+
+  private HttpRequest.Builder builder(String method, String path) {
+    return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+        .method(method, HttpRequest.BodyPublishers.noBody());
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) {
     try {
       return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
