@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
 
 /**
  * A single-node KRaft Kafka 4.2 broker in this JVM with share groups (KIP-932) working.
@@ -14,9 +14,10 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * broker that topic cannot be created and share consumers silently receive nothing, hence the overrides.
  *
  * <p>A broker on a requested port is a forwarder on that port in front of the broker's own: Kafka's test
- * kit, under spring-kafka-test's KRaft broker, binds its listeners to sockets it opened on free ports
- * beforehand, whatever {@code kafkaPorts} or {@code listeners} say. The broker advertises the requested
- * port, so that clients, and the cluster metadata they read, only ever see that one.
+ * kit binds its listeners to free ports it chose beforehand, whatever {@code listeners} says. The broker
+ * advertises the requested port, so that clients, and the cluster metadata they read, only ever see that
+ * one. The broker's and the KRaft controller's own listeners are on loopback whatever the front binds
+ * ({@link LoopbackKafkaCluster}).
  */
 public final class EmbeddedKafkaServer implements AutoCloseable {
 
@@ -31,16 +32,16 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
           "group.initial.rebalance.delay.ms", "0",
           "auto.create.topics.enable", "false");
 
-  private final EmbeddedKafkaKraftBroker broker;
+  private final KafkaClusterTestKit broker;
   private final TcpProxy front;
 
   private final String advertisedHost;
 
-  private EmbeddedKafkaServer(EmbeddedKafkaKraftBroker broker, TcpProxy front) {
+  private EmbeddedKafkaServer(KafkaClusterTestKit broker, TcpProxy front) {
     this(broker, front, "localhost");
   }
 
-  private EmbeddedKafkaServer(EmbeddedKafkaKraftBroker broker, TcpProxy front, String advertisedHost) {
+  private EmbeddedKafkaServer(KafkaClusterTestKit broker, TcpProxy front, String advertisedHost) {
     this.broker = broker;
     this.front = front;
     this.advertisedHost = advertisedHost;
@@ -81,16 +82,13 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
     Map<String, String> settings = new HashMap<>(SINGLE_NODE_SETTINGS);
     // EXTERNAL: the test kit's broker listener
     settings.put("advertised.listeners", "EXTERNAL://" + bind.connectHost() + ":" + front.port());
-    EmbeddedKafkaKraftBroker broker = startBroker(settings);
-    front.retarget(portOf(broker.getBrokersAsString()));
+    KafkaClusterTestKit broker = startBroker(settings);
+    front.retarget(portOf(broker.bootstrapServers()));
     return new EmbeddedKafkaServer(broker, front, bind.connectHost());
   }
 
-  private static EmbeddedKafkaKraftBroker startBroker(Map<String, String> settings) {
-    EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
-    broker.brokerProperties(settings);
-    broker.afterPropertiesSet();
-    return broker;
+  private static KafkaClusterTestKit startBroker(Map<String, String> settings) {
+    return LoopbackKafkaCluster.start(settings);
   }
 
   private static int portOf(String bootstrapServers) {
@@ -99,7 +97,7 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
 
   /** Where clients connect: {@code localhost:<port>}, or the bind address when it is one interface's. */
   public String bootstrapServers() {
-    return front == null ? broker.getBrokersAsString() : advertisedHost + ":" + front.port();
+    return front == null ? broker.bootstrapServers() : advertisedHost + ":" + front.port();
   }
 
   /** Cuts the clients' connections, then stops the broker. */
@@ -108,6 +106,6 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
     if (front != null) {
       front.close();
     }
-    broker.destroy();
+    LoopbackKafkaCluster.closeQuietly(broker);
   }
 }
