@@ -163,6 +163,10 @@ public final class RequestGenerator {
       List<UUID> ids = knownIds.apply("any");
       return random.nextBoolean() || ids.isEmpty() ? UUID.randomUUID().toString() : pick(ids).toString();
     }
+    JsonNode examples = schema.path("examples");
+    if (examples.isArray() && !examples.isEmpty() && random.nextInt(4) != 0) {
+      return examples.get(random.nextInt(examples.size())).asString(); // a value of a shape no pattern says
+    }
     if (format.equals("date-time")) {
       return Instant.now().plusSeconds(random.nextInt(3) == 0 ? 3600 : -60).toString();
     }

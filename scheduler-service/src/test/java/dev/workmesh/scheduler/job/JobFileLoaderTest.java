@@ -155,7 +155,7 @@ class JobFileLoaderTest {
         Arguments.of("schedule = \"30 6 * * 1-5\"", "schedule = \"61 6 * * *\"", "schedule", "MinuteOfHour"),
         Arguments.of("schedule = \"30 6 * * 1-5\"", "schedule = \"0 0 30 2 *\"", "schedule", "never matches"),
         Arguments.of("schedule = \"30 6 * * 1-5\"", "interval = \"2 hours\"", "interval", "\"2h30m\""),
-        Arguments.of("schedule = \"30 6 * * 1-5\"", "interval = \"500ms\"", "interval", "\"2h30m\""),
+        Arguments.of("schedule = \"30 6 * * 1-5\"", "interval = \"500ms\"", "interval", "from 1s to 366d"),
         Arguments.of("schedule = \"30 6 * * 1-5\"", "interval = \"PT0.5S\"", "interval", "from 1s to 366d"),
         Arguments.of("schedule = \"30 6 * * 1-5\"", "interval = \"400d\"", "interval", "from 1s to 366d"),
         Arguments.of("schedule = \"30 6 * * 1-5\"", "schedule = \"30 6 * * *\"\ninterval = \"1h\"", "schedule",
