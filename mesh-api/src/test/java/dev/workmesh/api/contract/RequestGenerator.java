@@ -28,6 +28,7 @@ public final class RequestGenerator {
   private final OpenApiDocument doc;
   private final Random random;
   private final Function<String, List<UUID>> knownIds;
+  private boolean requiredOnly;
 
   /** @param knownIds for a path template, the ids that exist for its {id} (missions, tasks or agents) */
   public RequestGenerator(OpenApiDocument doc, long seed, Function<String, List<UUID>> knownIds) {
@@ -72,6 +73,9 @@ public final class RequestGenerator {
     if (media.isMissingNode()) {
       return null;
     }
+    // A quarter of the bodies carry only their required fields: the smallest request the document allows,
+    // which the server must accept; the rest add optional fields at random, which may break its rules.
+    requiredOnly = random.nextInt(4) == 0;
     return value(media.path("schema"), 0).toString();
   }
 
@@ -149,7 +153,7 @@ public final class RequestGenerator {
     ObjectNode out = NODES.objectNode();
     List<String> required = schema.path("required").valueStream().map(JsonNode::asString).toList();
     for (var p : schema.path("properties").properties()) {
-      if (required.contains(p.getKey()) || (depth < 2 && random.nextInt(3) == 0)) {
+      if (required.contains(p.getKey()) || (!requiredOnly && depth < 2 && random.nextInt(3) == 0)) {
         out.set(p.getKey(), value(p.getValue(), depth + 1));
       }
     }
