@@ -2,7 +2,7 @@ package dev.workmesh.api.claim;
 
 import dev.workmesh.api.ApiMetrics;
 import dev.workmesh.api.config.MeshApiProperties;
-import dev.workmesh.web.ServiceBusyException;
+import dev.workmesh.web.RetryLaterException;
 import dev.workmesh.core.MeshCore;
 import dev.workmesh.core.claim.Claim;
 import io.micrometer.core.instrument.Counter;
@@ -74,7 +74,7 @@ class LongPollClaims {
     if (waiting.incrementAndGet() > maxWaiting) {
       waiting.decrementAndGet();
       refused.increment();
-      throw new ServiceBusyException("this mesh-api replica already holds " + maxWaiting + " waiting claims"
+      throw RetryLaterException.busy("this mesh-api replica already holds " + maxWaiting + " waiting claims"
           + " (mesh-api.long-poll.max-waiting): retry after the delay in Retry-After, claim without wait_seconds,"
           + " or use another replica", ThreadLocalRandom.current().nextLong(1, 6));
     }

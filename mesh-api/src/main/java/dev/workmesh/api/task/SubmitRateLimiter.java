@@ -2,7 +2,7 @@ package dev.workmesh.api.task;
 
 import dev.workmesh.api.auth.Caller;
 import dev.workmesh.api.config.MeshApiProperties;
-import dev.workmesh.web.RateLimitedException;
+import dev.workmesh.web.RetryLaterException;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
@@ -36,12 +36,12 @@ class SubmitRateLimiter {
       return;
     }
     if (tasks > burst) {
-      throw new RateLimitedException("a batch of " + tasks + " tasks exceeds this agent's burst of " + burst
+      throw RetryLaterException.tooManyRequests("a batch of " + tasks + " tasks exceeds this agent's burst of " + burst
           + " (mesh-api.submit-rate.burst); submit smaller batches", 1);
     }
     RateLimiter limiter = registry.rateLimiter(caller.agentId().toString());
     if (!limiter.acquirePermission(tasks)) {
-      throw new RateLimitedException("agent " + caller.agentId() + " is submitting faster than "
+      throw RetryLaterException.tooManyRequests("agent " + caller.agentId() + " is submitting faster than "
           + "mesh-api.submit-rate allows; retry after the delay in Retry-After", 1);
     }
   }

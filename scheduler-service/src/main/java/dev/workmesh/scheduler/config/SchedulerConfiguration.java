@@ -1,5 +1,6 @@
 package dev.workmesh.scheduler.config;
 
+import dev.workmesh.web.OpenApiDocumentController;
 import dev.workmesh.core.MeshCore;
 import dev.workmesh.core.MeshJson;
 import dev.workmesh.core.db.MeshDb;
@@ -30,6 +31,12 @@ import org.springframework.transaction.PlatformTransactionManager;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SchedulerProperties.class)
 public class SchedulerConfiguration {
+
+  /** The schedules API's OpenAPI document, {@code openapi/scheduler-service.yaml}, at {@code /v3/api-docs}. */
+  @Bean
+  OpenApiDocumentController apiDocs() {
+    return new OpenApiDocumentController("/openapi/scheduler-service.yaml");
+  }
 
   @Bean
   Clock clock() {

@@ -1,5 +1,6 @@
 package dev.workmesh.scheduler.web;
 
+import dev.workmesh.web.OpenApiDocumentController;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Method;
@@ -16,7 +17,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 /** The schedules API's OpenAPI document is served as written and names exactly the controller's operations. */
 class ScheduleApiDocumentTest {
 
-  private final ApiDocsController docs = new ApiDocsController();
+  private final OpenApiDocumentController docs = new OpenApiDocumentController("/openapi/scheduler-service.yaml");
 
   @Test
   void theJsonServedIsTheYamlWritten() {

@@ -1,4 +1,4 @@
-package dev.workmesh.scheduler.web;
+package dev.workmesh.web;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,22 +11,21 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * Serves the OpenAPI 3.1 document of the schedules API, {@code openapi/scheduler-service.yaml}, at {@code
- * /v3/api-docs} (JSON) and {@code /v3/api-docs.yaml}. It is outside {@code /schedules}, so reading it needs
- * no token (it holds no data, only the API's shape). mesh-api serves its own the same way.
+ * Serves a service's hand-written OpenAPI 3.1 document, a YAML resource on its classpath, at {@code
+ * /v3/api-docs} (JSON) and {@code /v3/api-docs.yaml}. Each service registers one as a bean with its own
+ * resource; its test suites hold the server to the document. The paths are outside the APIs' token-guarded
+ * prefixes: the document holds no data, only the API's shape.
  */
 @RestController
-class ApiDocsController {
-
-  static final String RESOURCE = "/openapi/scheduler-service.yaml";
+public class OpenApiDocumentController {
 
   private final String yaml;
   private final byte[] json;
 
-  ApiDocsController() {
-    try (InputStream in = ApiDocsController.class.getResourceAsStream(RESOURCE)) {
+  public OpenApiDocumentController(String resource) {
+    try (InputStream in = OpenApiDocumentController.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("the OpenAPI document " + RESOURCE + " is missing from the classpath");
+        throw new IllegalStateException("the OpenAPI document " + resource + " is missing from the classpath");
       }
       this.yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -36,12 +35,12 @@ class ApiDocsController {
   }
 
   @GetMapping(path = "/v3/api-docs", produces = MediaType.APPLICATION_JSON_VALUE)
-  byte[] json() {
+  public byte[] json() {
     return json;
   }
 
   @GetMapping(path = "/v3/api-docs.yaml", produces = "application/yaml")
-  String yaml() {
+  public String yaml() {
     return yaml;
   }
 }
