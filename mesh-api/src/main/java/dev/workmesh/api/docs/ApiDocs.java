@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Configuration;
 class ApiDocs {
 
   @Bean
-  OpenApiDocumentController apiDocs() {
+  OpenApiDocumentController openApiDocument() {
     return new OpenApiDocumentController("/openapi/mesh-api.yaml");
   }
 }

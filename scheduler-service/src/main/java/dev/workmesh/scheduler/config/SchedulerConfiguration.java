@@ -34,7 +34,7 @@ public class SchedulerConfiguration {
 
   /** The schedules API's OpenAPI document, {@code openapi/scheduler-service.yaml}, at {@code /v3/api-docs}. */
   @Bean
-  OpenApiDocumentController apiDocs() {
+  OpenApiDocumentController openApiDocument() {
     return new OpenApiDocumentController("/openapi/scheduler-service.yaml");
   }
 
