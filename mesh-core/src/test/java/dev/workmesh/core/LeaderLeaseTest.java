@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.workmesh.core.leader.LeaderLease;
 import dev.workmesh.core.leader.MaintenanceLoop;
+import dev.workmesh.core.loop.PeriodicLoop;
 import dev.workmesh.testsupport.MeshIntegrationTest;
 import dev.workmesh.testsupport.TestDatabase;
 import java.time.Duration;
@@ -66,11 +67,11 @@ class LeaderLeaseTest {
   @Test
   void aMaintenanceLoopRunsItsJobsOnlyWhileLeadingAndSurvivesAFailingJob() {
     AtomicInteger runs = new AtomicInteger();
-    MaintenanceLoop.Job counting = new MaintenanceLoop.Job() {
+    PeriodicLoop.Step counting = new PeriodicLoop.Step() {
       public String name() { return "count"; }
       public int runOnce() { runs.incrementAndGet(); return 0; }
     };
-    MaintenanceLoop.Job failing = new MaintenanceLoop.Job() {
+    PeriodicLoop.Step failing = new PeriodicLoop.Step() {
       public String name() { return "fail"; }
       public int runOnce() { throw new IllegalStateException("boom"); }
     };

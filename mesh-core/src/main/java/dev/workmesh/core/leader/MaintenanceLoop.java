@@ -1,126 +1,48 @@
 package dev.workmesh.core.leader;
 
+import dev.workmesh.core.loop.PeriodicLoop;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one shape of every maintenance service (promoter, re-dispatcher, lease rescuer, health sweep): a
- * ticker that, on each tick, takes or renews a {@link LeaderLease} and, only while it leads, runs each
- * job's {@code runOnce}. A job that did a full batch runs again at once; errors are caught, logged and
- * counted, and the loop goes on. Intervals carry jitter so replicas do not tick in step.
+ * {@link PeriodicLoop} named after its {@link LeaderLease} whose gate takes or renews the lease on each tick,
+ * so that the steps run only while this replica leads (and stop between two runs once it no longer does).
+ * The renewal is counted as the step {@value #LEASE_STEP}; a failed one steps down. Ticks carry ±20% jitter
+ * so that replicas do not tick in step.
  */
 public final class MaintenanceLoop implements AutoCloseable {
 
-  /** One job of the loop. {@link #runOnce} returns how much it did; {@code batch} means "there is more". */
-  public interface Job {
-    String name();
-
-    int runOnce();
-
-    /** The batch size: a run that did this much is repeated at once. */
-    default int batch() {
-      return Integer.MAX_VALUE;
-    }
-  }
+  /** The gate's step name in the loop's meters. */
+  public static final String LEASE_STEP = "leader-lease";
 
   private static final Logger log = LoggerFactory.getLogger(MaintenanceLoop.class);
-  private static final int MAX_REPEATS_PER_TICK = 50;
 
   private final LeaderLease lease;
-  private final Duration interval;
-  private final List<Job> jobs;
-  private final MeterRegistry meters;
-  private final ScheduledExecutorService ticker;
+  private final PeriodicLoop loop;
   private volatile boolean wasLeader;
 
-  public MaintenanceLoop(LeaderLease lease, Duration interval, List<Job> jobs, MeterRegistry meters) {
-    if (interval.isZero() || interval.isNegative()) {
-      throw new IllegalArgumentException("maintenance interval must be positive, got " + interval);
-    }
+  public MaintenanceLoop(LeaderLease lease, Duration interval, List<? extends PeriodicLoop.Step> steps, MeterRegistry meters) {
     this.lease = lease;
-    this.interval = interval;
-    this.jobs = List.copyOf(jobs);
-    this.meters = meters == null ? new SimpleMeterRegistry() : meters;
-    this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "mesh-maintenance-" + lease.name());
-      t.setDaemon(true);
-      return t;
-    });
+    this.loop = PeriodicLoop.every(lease.name(), interval)
+        .jitter(0.2)
+        .steps(steps)
+        .gate(new LeaseGate())
+        .meters(meters)
+        .build();
   }
 
   /** Starts ticking in the background. */
   public void start() {
-    scheduleNext(Duration.ZERO);
+    loop.start();
   }
 
-  private void scheduleNext(Duration delay) {
-    if (ticker.isShutdown()) {
-      return;
-    }
-    ticker.schedule(() -> {
-      try {
-        tick();
-      } finally {
-        scheduleNext(jittered(interval));
-      }
-    }, delay.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  /** One tick, on the caller's thread: renew leadership, then run every job if leading. */
+  /** One tick, on the caller's thread: renew leadership, then run every step if leading. */
   public boolean tick() {
-    boolean leader;
-    try {
-      leader = lease.acquireOrRenew();
-    } catch (RuntimeException e) {
-      log.warn("maintenance '{}': cannot renew the leader lease, stepping down: {}", lease.name(), e.toString());
-      meters.counter("mesh_maintenance_lease_errors_total", "loop", lease.name()).increment();
-      leader = false;
-    }
-    if (leader != wasLeader) {
-      log.info("maintenance '{}': {} is {} leader", lease.name(), lease.holder(), leader ? "now" : "no longer");
-      wasLeader = leader;
-    }
-    if (!leader) {
-      return false;
-    }
-    for (Job job : jobs) {
-      runJob(job);
-    }
-    return true;
-  }
-
-  private void runJob(Job job) {
-    for (int repeat = 0; repeat < MAX_REPEATS_PER_TICK && lease.isLeader(); repeat++) {
-      int done;
-      try {
-        done = job.runOnce();
-      } catch (RuntimeException e) {
-        log.warn("maintenance '{}' job '{}' failed; will try again next tick", lease.name(), job.name(), e);
-        meters.counter("mesh_maintenance_runs_total", "loop", lease.name(), "job", job.name(), "outcome", "error")
-            .increment();
-        return;
-      }
-      meters.counter("mesh_maintenance_runs_total", "loop", lease.name(), "job", job.name(), "outcome", "ok")
-          .increment();
-      meters.counter("mesh_maintenance_items_total", "loop", lease.name(), "job", job.name()).increment(done);
-      if (done < job.batch()) {
-        return;
-      }
-    }
-  }
-
-  private static Duration jittered(Duration base) {
-    long ms = base.toMillis();
-    long jitter = ms / 5;
-    return Duration.ofMillis(ms - jitter + ThreadLocalRandom.current().nextLong(2 * jitter + 1));
+    return loop.tick();
   }
 
   public boolean isLeader() {
@@ -130,16 +52,37 @@ public final class MaintenanceLoop implements AutoCloseable {
   /** Stops ticking and gives up leadership so that another replica takes over at once. */
   @Override
   public void close() {
-    ticker.shutdownNow();
-    try {
-      ticker.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    loop.close();
     try {
       lease.release();
     } catch (RuntimeException e) {
       log.warn("maintenance '{}': could not release the leader lease: {}", lease.name(), e.toString());
+    }
+  }
+
+  private final class LeaseGate implements PeriodicLoop.Gate {
+    @Override
+    public String name() {
+      return LEASE_STEP;
+    }
+
+    @Override
+    public boolean open() {
+      boolean leader = false;
+      try {
+        leader = lease.acquireOrRenew();
+        return leader;
+      } finally {
+        if (leader != wasLeader) {
+          log.info("maintenance '{}': {} is {} leader", lease.name(), lease.holder(), leader ? "now" : "no longer");
+          wasLeader = leader;
+        }
+      }
+    }
+
+    @Override
+    public boolean stillOpen() {
+      return lease.isLeader();
     }
   }
 }

@@ -1,6 +1,6 @@
 package dev.workmesh.scheduler.maintenance;
 
-import dev.workmesh.core.leader.MaintenanceLoop;
+import dev.workmesh.core.loop.PeriodicLoop;
 import dev.workmesh.scheduler.fire.FireLedger;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,7 +11,7 @@ import java.time.Instant;
  * maintenance loop ticks every second; this job skips the ticks in between). Each job's latest
  * scheduled fire is kept whatever its age: it is the reference the job's next fire is planned from.
  */
-public final class FireRecordCleaner implements MaintenanceLoop.Job {
+public final class FireRecordCleaner implements PeriodicLoop.Step {
 
   private final FireLedger ledger;
   private final Clock clock;

@@ -1,10 +1,10 @@
 package dev.workmesh.scheduler.maintenance;
 
-import dev.workmesh.core.leader.MaintenanceLoop;
+import dev.workmesh.core.loop.PeriodicLoop;
 import dev.workmesh.core.task.TaskMaintenance;
 
 /** Moves pending tasks whose {@code not_before} or retry backoff passed, and whose dependencies succeeded, to ready. */
-public final class PromoteDueTasks implements MaintenanceLoop.Job {
+public final class PromoteDueTasks implements PeriodicLoop.Step {
 
   private final TaskMaintenance tasks;
   private final int batch;

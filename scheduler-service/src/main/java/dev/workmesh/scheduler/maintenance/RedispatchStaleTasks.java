@@ -1,6 +1,6 @@
 package dev.workmesh.scheduler.maintenance;
 
-import dev.workmesh.core.leader.MaintenanceLoop;
+import dev.workmesh.core.loop.PeriodicLoop;
 import dev.workmesh.core.task.TaskMaintenance;
 import java.time.Duration;
 
@@ -8,7 +8,7 @@ import java.time.Duration;
  * Writes a fresh dispatch record for ready tasks nobody claimed within {@code after} (invariant 4:
  * their Kafka record may have been lost, or consumed while no eligible agent had room).
  */
-public final class RedispatchStaleTasks implements MaintenanceLoop.Job {
+public final class RedispatchStaleTasks implements PeriodicLoop.Step {
 
   private final TaskMaintenance tasks;
   private final Duration after;

@@ -3,6 +3,7 @@ package dev.workmesh.scheduler.maintenance;
 import dev.workmesh.core.MeshCore;
 import dev.workmesh.core.leader.LeaderLease;
 import dev.workmesh.core.leader.MaintenanceLoop;
+import dev.workmesh.core.loop.PeriodicLoop;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -10,9 +11,8 @@ import java.util.List;
 /**
  * The scheduler's leader-only sweeps on mesh-core's {@link MaintenanceLoop}, under the lease {@value
  * #LEASE}: promotion of due pending tasks, re-dispatch of stale ready tasks, and fire-record garbage
- * collection. Runs on every replica; only the lease holder does the work. Its meters are the loop's:
- * {@code mesh_maintenance_runs_total{loop="scheduler", job, outcome}} and {@code
- * mesh_maintenance_items_total{loop="scheduler", job}}.
+ * collection. Runs on every replica; only the lease holder does the work. Its meters are the loop's
+ * ({@link dev.workmesh.core.loop.LoopMetrics}), with {@code loop="scheduler"} and one {@code step} per job.
  */
 public final class SchedulerMaintenance implements AutoCloseable {
 
@@ -21,12 +21,12 @@ public final class SchedulerMaintenance implements AutoCloseable {
   private final MaintenanceLoop loop;
 
   public SchedulerMaintenance(MeshCore core, String replicaId, Duration leaseTerm, Duration leaseMargin,
-      Duration interval, List<MaintenanceLoop.Job> jobs, MeterRegistry meters) {
+      Duration interval, List<PeriodicLoop.Step> jobs, MeterRegistry meters) {
     LeaderLease lease = new LeaderLease(core.db(), LEASE, replicaId, leaseTerm, leaseMargin);
     this.loop = new MaintenanceLoop(lease, interval, jobs, meters);
   }
 
-  public static List<MaintenanceLoop.Job> jobs(MeshCore core, FireRecordCleaner cleaner, int promoteBatch,
+  public static List<PeriodicLoop.Step> jobs(MeshCore core, FireRecordCleaner cleaner, int promoteBatch,
       Duration redispatchAfter, int redispatchBatch) {
     return List.of(
         new PromoteDueTasks(core.maintenance(), promoteBatch),

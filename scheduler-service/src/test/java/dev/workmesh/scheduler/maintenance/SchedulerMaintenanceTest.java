@@ -2,6 +2,7 @@ package dev.workmesh.scheduler.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.workmesh.core.loop.LoopMetrics;
 import dev.workmesh.core.mission.Mission;
 import dev.workmesh.core.outbox.MeshTopics;
 import dev.workmesh.core.outbox.OutboxRelay;
@@ -122,7 +123,7 @@ class SchedulerMaintenanceTest {
       mesh.clock.advance(REDISPATCH_AFTER.plusSeconds(1));
       assertThat(leader.tick()).isTrue();
       assertThat(dispatchRows(task)).isEqualTo(2);
-      assertThat(mesh.meters.counter("mesh_maintenance_items_total", "loop", "scheduler", "job", "redispatch-stale")
+      assertThat(mesh.meters.counter(LoopMetrics.ITEMS, "loop", "scheduler", "step", "redispatch-stale")
           .count()).isEqualTo(1);
 
       drain(relay);

@@ -4,7 +4,7 @@ import dev.workmesh.core.agent.Agent;
 import dev.workmesh.core.agent.AgentStatus;
 import dev.workmesh.core.agent.AgentStore;
 import dev.workmesh.core.db.MeshDb;
-import dev.workmesh.core.leader.MaintenanceLoop;
+import dev.workmesh.core.loop.PeriodicLoop;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Agent health from signs of life, one bounded batch per run (leader only, a {@link MaintenanceLoop} job):
+ * Agent health from signs of life, one bounded batch per run (leader only, a {@code MaintenanceLoop} job):
  *
  * <ul>
  *   <li>{@code connected -> unhealthy} when {@code last_heartbeat_at} is older than the stale threshold;
@@ -36,7 +36,7 @@ import java.util.UUID;
  * is made again on the locked row, so a heartbeat that commits first wins, and two sweepers (two replicas
  * during a leadership hand-over) never move one agent twice.
  */
-public final class AgentHealthSweep implements MaintenanceLoop.Job {
+public final class AgentHealthSweep implements PeriodicLoop.Step {
 
   /** {@code mesh_agent_health_transitions_total{from,to}}. */
   public static final String TRANSITIONS = "mesh.agent.health.transitions";

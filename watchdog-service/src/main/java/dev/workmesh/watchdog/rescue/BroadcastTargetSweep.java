@@ -1,13 +1,13 @@
 package dev.workmesh.watchdog.rescue;
 
-import dev.workmesh.core.leader.MaintenanceLoop;
+import dev.workmesh.core.loop.PeriodicLoop;
 import dev.workmesh.core.task.BroadcastSettlement;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The broadcast rule: a broadcast target whose agent is gone (disconnected or revoked) does not keep its
- * broadcast task open. A leader-only {@link MaintenanceLoop} job, run after the lease rescue.
+ * broadcast task open. A leader-only {@code MaintenanceLoop} job, run after the lease rescue.
  *
  * <p>A target that had claimed is handled by the rescue: its live attempt ends {@code lost} and the target
  * goes back to {@code ready} (or fails once its attempts are used up). A target still {@code ready} or
@@ -22,7 +22,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * BroadcastSettlement#failAbandonedTargets}): a target being claimed right now, or an agent whose heartbeat or
  * revocation is committing, is skipped and looked at again on the next sweep.
  */
-public final class BroadcastTargetSweep implements MaintenanceLoop.Job {
+public final class BroadcastTargetSweep implements PeriodicLoop.Step {
 
   public static final String REASON = "agent disconnected before it claimed";
   public static final String ABANDONED = "mesh.broadcast.targets.abandoned";

@@ -1,13 +1,13 @@
 package dev.workmesh.watchdog.rescue;
 
-import dev.workmesh.core.leader.MaintenanceLoop;
+import dev.workmesh.core.loop.PeriodicLoop;
 import dev.workmesh.core.lease.LeaseRescuer;
 import dev.workmesh.core.lease.LeaseRescuer.Rescued;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Rescues claims nobody works on any more (invariant 5), as a leader-only {@link MaintenanceLoop} job:
+ * Rescues claims nobody works on any more (invariant 5), as a leader-only {@code MaintenanceLoop} job:
  * attempts whose lease lapsed, and at once (without waiting for their leases) the live attempts of agents
  * that are disconnected or revoked. Each rescued attempt ends {@code lost}; its task is retried with backoff
  * while attempts are left, else failed; the old holder's token is stale from then on. The work itself is
@@ -19,7 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  *
  * <p>With a {@link RescueHold}, a run rescues nothing while the hold says most agents went silent at once.
  */
-public final class LeaseRescueJob implements MaintenanceLoop.Job {
+public final class LeaseRescueJob implements PeriodicLoop.Step {
 
   public static final String RESCUES = "mesh.lease.rescues";
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.workmesh.core.loop.LoopMetrics;
 import dev.workmesh.core.agent.Agent;
 import dev.workmesh.core.agent.AgentStatus;
 import dev.workmesh.core.claim.AttemptReports.Completion;
@@ -53,7 +54,7 @@ class KilledWorkerRescueTest {
   }
 
   private static double rescueRuns(SimpleMeterRegistry meters) {
-    var runs = meters.find("mesh_maintenance_runs_total").tag("job", "lease-rescue").tag("outcome", "ok").counter();
+    var runs = meters.find(LoopMetrics.RUNS).tag("step", "lease-rescue").tag("outcome", "ok").counter();
     return runs == null ? 0 : runs.count();
   }
 

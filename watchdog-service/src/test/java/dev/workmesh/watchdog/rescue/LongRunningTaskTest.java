@@ -2,6 +2,7 @@ package dev.workmesh.watchdog.rescue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.workmesh.core.loop.LoopMetrics;
 import dev.workmesh.core.agent.Agent;
 import dev.workmesh.core.agent.AgentStatus;
 import dev.workmesh.core.claim.Claim;
@@ -43,7 +44,7 @@ class LongRunningTaskTest {
         assertThat(mesh.core.agents().get(worker.id()).status()).isEqualTo(AgentStatus.CONNECTED);
         assertThat(mesh.agentEvents(worker.id())).as("never flagged").hasSize(1);
         assertThat(meters.get(LeaseRescueJob.RESCUES).counters()).allSatisfy(c -> assertThat(c.count()).isZero());
-        assertThat(meters.get("mesh_maintenance_runs_total").tag("job", "lease-rescue").tag("outcome", "ok")
+        assertThat(meters.get(LoopMetrics.RUNS).tag("step", "lease-rescue").tag("outcome", "ok")
             .counter().count()).isEqualTo(beats);
       }
     }
