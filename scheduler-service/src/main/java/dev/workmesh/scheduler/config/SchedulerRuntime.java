@@ -1,8 +1,8 @@
 package dev.workmesh.scheduler.config;
 
 import dev.workmesh.core.db.FailFastWhenDatabaseGoneOnStop;
+import dev.workmesh.core.loop.PeriodicLoop;
 import dev.workmesh.scheduler.fire.ScheduleTicker;
-import dev.workmesh.scheduler.loop.BackgroundLoop;
 import dev.workmesh.scheduler.maintenance.SchedulerMaintenance;
 import dev.workmesh.scheduler.registry.JobFileWatcher;
 import dev.workmesh.scheduler.registry.JobRegistry;
@@ -29,8 +29,8 @@ public final class SchedulerRuntime implements SmartLifecycle {
   private final SchedulerMaintenance maintenance;
   private final SchedulerProperties properties;
   private final MeterRegistry meters;
-  private BackgroundLoop watchLoop;
-  private BackgroundLoop tickLoop;
+  private PeriodicLoop watchLoop;
+  private PeriodicLoop tickLoop;
   private volatile boolean running;
 
   SchedulerRuntime(JobRegistry registry, JobFileWatcher watcher, ScheduleTicker ticker,
@@ -51,10 +51,11 @@ public final class SchedulerRuntime implements SmartLifecycle {
     Gauge.builder("scheduler.jobs", registry, r -> r.current().jobs().size())
         .description("jobs loaded from the job file")
         .register(meters);
-    watchLoop = new BackgroundLoop("file-watch", properties.fileWatchInterval(), watcher::poll, meters);
-    tickLoop = new BackgroundLoop("tick", properties.tickInterval(), ticker::tick, meters);
-    watchLoop.start();
-    tickLoop.start();
+    // Every replica, ±20% so that replicas drift apart; the tick counts the fires it made.
+    watchLoop = PeriodicLoop.every("file-watch", properties.fileWatchInterval()).jitter(0.2)
+        .running(watcher::poll).meters(meters).start();
+    tickLoop = PeriodicLoop.every("tick", properties.tickInterval()).jitter(0.2)
+        .step(PeriodicLoop.Step.counting("tick", ticker::tick)).meters(meters).start();
     maintenance.start();
     running = true;
   }
