@@ -4,7 +4,7 @@ import dev.workmesh.core.MeshCore;
 import dev.workmesh.core.MeshJson;
 import dev.workmesh.core.db.MeshDb;
 import dev.workmesh.core.leader.MaintenanceLoop;
-import dev.workmesh.watchdog.metrics.FleetGaugeRefresher;
+import dev.workmesh.core.loop.PeriodicLoop;
 import dev.workmesh.watchdog.metrics.FleetGauges;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -23,6 +23,9 @@ import org.springframework.transaction.PlatformTransactionManager;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(WatchdogProperties.class)
 public class WatchdogConfiguration {
+
+  /** The fleet gauges' refresh in the loop meters. */
+  public static final String FLEET_GAUGES_LOOP = "fleet-gauges";
 
   private static final Logger log = LoggerFactory.getLogger(WatchdogConfiguration.class);
 
@@ -55,8 +58,12 @@ public class WatchdogConfiguration {
     return new FleetGauges(core.db(), meters);
   }
 
+  /** Refreshes the fleet gauges on every replica (reads only); a failed refresh keeps the previous values. */
   @Bean(initMethod = "start", destroyMethod = "close")
-  FleetGaugeRefresher fleetGaugeRefresher(FleetGauges gauges, WatchdogProperties properties, MeterRegistry meters) {
-    return new FleetGaugeRefresher(gauges, properties.metricsRefreshInterval(), meters);
+  PeriodicLoop fleetGaugeRefresh(FleetGauges gauges, WatchdogProperties properties, MeterRegistry meters) {
+    return PeriodicLoop.every(FLEET_GAUGES_LOOP, properties.metricsRefreshInterval())
+        .running(gauges::refresh)
+        .meters(meters)
+        .build();
   }
 }

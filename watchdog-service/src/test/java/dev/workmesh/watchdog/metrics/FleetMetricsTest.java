@@ -159,7 +159,8 @@ class FleetMetricsTest {
         .containsEntry("mesh_lease_rescues_total{outcome=\"agent_gone\"}", 0.0)
         .containsEntry("mesh_agent_health_transitions_total{from=\"connected\",to=\"unhealthy\"}", 1.0)
         .containsEntry("mesh_broadcast_targets_abandoned_total", 0.0)
-        .containsEntry("mesh_watchdog_gauge_refresh_errors_total", 0.0)
+        .containsEntry("mesh_loop_runs_total{loop=\"fleet-gauges\",outcome=\"error\",step=\"fleet-gauges\"}", 0.0)
+        .containsEntry("mesh_loop_runs_total{loop=\"watchdog\",outcome=\"error\",step=\"lease-rescue\"}", 0.0)
         .containsEntry("mesh_watchdog_leader", 1.0);
   }
 
