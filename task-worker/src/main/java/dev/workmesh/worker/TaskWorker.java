@@ -38,8 +38,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +77,6 @@ public final class TaskWorker implements AutoCloseable {
   private final Map<String, InProcessRuntime> inProcessRuntimes = new HashMap<>();
 
   private LockFile dataDirLock;
-  private ScheduledExecutorService timer;
   private SecretsBroker secrets;
   private SubagentLauncher launcher;
   private RuntimeChoice runtimes;
@@ -141,7 +138,6 @@ public final class TaskWorker implements AutoCloseable {
       SubagentSettings subagentSettings = properties.subagentSettings();
       RuntimeCatalog catalog = catalog(subagentSettings);
       runtimes = new RuntimeChoice(offeredRuntimes(catalog), properties.defaultRuntime());
-      timer = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("worker-timer-", 0).factory());
       secrets = SecretsBroker.start(SecretsBrokerSettings.inDataDir(properties.dataDir(), properties.secrets()), environment);
       launcher = new SubagentLauncher(subagentSettings, catalog, secrets, credentialVariables(properties, System.getenv()));
       // Before anything is claimed: a retry on this node must never start while a copy from before a crash still runs.
@@ -251,16 +247,13 @@ public final class TaskWorker implements AutoCloseable {
         // Closed last (the list is closed in reverse): reports and renewals outlive every attempt.
         loops.add(reports);
         loops.add(runner::close);
-        loops.add(Ticker.start("attempt-heartbeats", timer, properties.attemptHeartbeatInterval(),
-            properties.attemptHeartbeatInterval(), runner::renewLeases, metrics));
-        loops.add(Ticker.start("spool-resend", timer, properties.spoolResendInterval(), properties.spoolResendInterval(),
-            reports::resendSpooled, metrics));
-        loops.add(Ticker.start("agent-heartbeat", timer, properties.agentHeartbeatInterval(),
-            properties.agentHeartbeatInterval(), () -> agentHeartbeat(api), metrics));
+        loops.add(WorkerLoops.start("attempt-heartbeats", properties.attemptHeartbeatInterval(), runner::renewLeases, metrics));
+        loops.add(WorkerLoops.start("spool-resend", properties.spoolResendInterval(), reports::resendSpooled, metrics));
+        loops.add(WorkerLoops.start("agent-heartbeat", properties.agentHeartbeatInterval(), () -> agentHeartbeat(api), metrics));
         dispatch =
             TaskDispatch.start(
                 identity.agentId(), properties.pools(), new WorkerTopics(properties.topicPrefix()), kafkaCommon,
-                "workmesh-worker-" + properties.nodeName(), slots, new TaskClaimer(api, runner, metrics), timer,
+                "workmesh-worker-" + properties.nodeName(), slots, new TaskClaimer(api, runner, metrics),
                 properties.idlePullInterval(), properties.pollRecords(), metrics);
       }
       log.info("Worker '{}' (agent {}) is claiming work: pools {}, {} slot(s)", properties.nodeName(), identity.agentId(),
@@ -445,9 +438,6 @@ public final class TaskWorker implements AutoCloseable {
       }
       if (secrets != null) {
         secrets.close();
-      }
-      if (timer != null) {
-        timer.shutdownNow();
       }
       if (dataDirLock != null) {
         dataDirLock.close();

@@ -1,5 +1,6 @@
 package dev.workmesh.worker;
 
+import dev.workmesh.core.loop.LoopMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,7 +26,8 @@ import java.util.function.Supplier;
  *   <li>{@code workmesh_subagent_tokens_total{runtime,model,kind}}: tokens the agent CLIs reported,
  *       kind input or output; model {@code unknown} where the CLI does not name it (Codex CLI)
  *   <li>{@code workmesh_subagent_cost_usd_total{runtime,model}}: cost the agent CLIs reported (Claude Code)
- *   <li>{@code workmesh_worker_loop_errors_total{loop}}: failed runs of background loops
+ *   <li>failed runs of the worker's loops, periodic or not, as {@code mesh_loop_runs_total{loop, step,
+ *       outcome="error"}} (mesh-core's {@link LoopMetrics})
  *   <li>{@code workmesh_worker_consumer_replacements_total{consumer}}: Kafka consumers closed and created
  *       anew after an error they cannot recover from (the broker lost their share group)
  * </ul>
@@ -33,9 +35,11 @@ import java.util.function.Supplier;
 public final class WorkerMetrics {
 
   private final MeterRegistry registry;
+  private final LoopMetrics loopMetrics;
 
   public WorkerMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.loopMetrics = new LoopMetrics(registry);
   }
 
   public MeterRegistry registry() {
@@ -102,9 +106,9 @@ public final class WorkerMetrics {
         .description("Items per batched request to the API, by kind").tag("kind", kind).register(registry).record(size);
   }
 
+  /** A failed run of a loop that is not periodic (a consumer's poll loop, an attempt's reporting). */
   public void loopError(String loop) {
-    Counter.builder("workmesh.worker.loop.errors").description("Failed runs of background loops")
-        .tag("loop", loop).register(registry).increment();
+    loopMetrics.failed(loop, loop);
   }
 
   public void consumerReplaced(String consumer) {

@@ -1,5 +1,6 @@
 package dev.workmesh.bench.mesh;
 
+import dev.workmesh.core.loop.LoopMetrics;
 import dev.workmesh.worker.TaskWorker;
 import dev.workmesh.worker.config.TaskWorkerProperties;
 import io.micrometer.core.instrument.Counter;
@@ -130,7 +131,7 @@ final class BenchWorkers implements AutoCloseable {
         b.merge("requests", (double) s.count(), Double::sum);
         b.merge("items", s.totalAmount(), Double::sum);
       }
-      for (Counter c : registry.find("workmesh.worker.loop.errors").counters()) {
+      for (Counter c : registry.find(LoopMetrics.RUNS).tag("outcome", "error").counters()) {
         errors += c.count();
       }
     }

@@ -1,13 +1,12 @@
 package dev.workmesh.worker.dispatch;
 
-import dev.workmesh.worker.Ticker;
+import dev.workmesh.worker.WorkerLoops;
 import dev.workmesh.worker.WorkerMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +37,6 @@ public final class TaskDispatch implements AutoCloseable {
       String clientIdPrefix,
       Slots slots,
       TaskClaimer claimer,
-      ScheduledExecutorService timer,
       Duration idlePullInterval,
       int pollRecords,
       WorkerMetrics metrics) {
@@ -67,7 +65,7 @@ public final class TaskDispatch implements AutoCloseable {
             slots, claimer, () -> metrics.loopError("directed-consumer"));
     directed.start();
     dispatch.parts.add(directed);
-    dispatch.parts.add(Ticker.start("idle-pull", timer, idlePullInterval, idlePullInterval, pull, metrics));
+    dispatch.parts.add(WorkerLoops.start("idle-pull", idlePullInterval, pull, metrics));
     return dispatch;
   }
 
