@@ -4,6 +4,7 @@ import dev.workmesh.core.db.FailFastWhenDatabaseGoneOnStop;
 import dev.workmesh.api.config.MeshApiProperties;
 import dev.workmesh.core.MeshCore;
 import dev.workmesh.core.db.PgNotifications;
+import dev.workmesh.core.loop.PeriodicLoop;
 import dev.workmesh.core.outbox.MeshTopics;
 import dev.workmesh.core.outbox.OutboxPublishException;
 import dev.workmesh.core.outbox.OutboxRelay;
@@ -18,8 +19,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -31,8 +30,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs the outbox relay: woken by the database's notification when rows commit, and on a slow timer as a
- * backstop. Sends go through a Resilience4j retry (a few quick tries) inside a circuit breaker (when Kafka
+ * Runs the outbox relay on mesh-core's {@link PeriodicLoop} ({@value #LOOP}): woken by the database's
+ * notification when rows commit, and on a slow timer as a backstop; a full batch is followed by the next at
+ * once. A failed pass is logged and counted by the loop, and the rows are sent again. Sends go through a Resilience4j retry (a few quick tries) inside a circuit breaker (when Kafka
  * is down, stop hammering it and look again later); rows stay in the outbox until Kafka takes them. A send
  * that fails because Kafka may not know a mesh topic (a broker that was replaced, or lost its data, comes
  * back without them) has the missing topics created before the retry sends the batch again.
@@ -44,16 +44,18 @@ class OutboxRelayRunner implements SmartLifecycle {
   private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
   private static final Duration KEEP_PUBLISHED = Duration.ofHours(1);
 
+  /** The relay's loop name in the loop meters. */
+  static final String LOOP = "outbox-relay";
+
   private final OutboxRelay relay;
   private final MeshTopicCreator topicCreator;
   private final MeshApiProperties.Relay settings;
-  private final Semaphore wake = new Semaphore(0);
   private final Supplier<Integer> guardedRelay;
   private final AtomicLong lagRows = new AtomicLong();
   private final AtomicLong lagSeconds = new AtomicLong();
   private final MeterRegistry meters;
+  private final PeriodicLoop loop;
   private volatile boolean running;
-  private Thread thread;
   private Instant lastPurge = Instant.EPOCH;
   private Instant lastLag = Instant.EPOCH;
 
@@ -77,35 +79,28 @@ class OutboxRelayRunner implements SmartLifecycle {
         .build());
     this.guardedRelay = Retry.decorateSupplier(retry,
         CircuitBreaker.decorateSupplier(breaker, this::relayCreatingMissingTopics));
-    notifications.subscribe("mesh_outbox", payload -> wake.release());
+    this.loop = PeriodicLoop.every(LOOP, settings.pollInterval())
+        .step(PeriodicLoop.Step.batched(LOOP, settings.batchSize(), this::relayOnce))
+        .meters(meters)
+        .build();
+    notifications.subscribe("mesh_outbox", payload -> loop.wake());
     Gauge.builder("mesh_outbox_lag_rows", lagRows, AtomicLong::get)
         .description("outbox rows committed but not yet published to Kafka").register(meters);
     Gauge.builder("mesh_outbox_oldest_age_seconds", lagSeconds, AtomicLong::get)
         .description("age of the oldest unpublished outbox row").register(meters);
   }
 
-  private void loop() {
-    while (running) {
-      int published = 0;
-      try {
-        published = guardedRelay.get();
-        meters.counter("mesh_outbox_published_total").increment(published);
-        maintain();
-      } catch (CallNotPermittedException e) {
-        // Kafka is down and the breaker is open: wait for it to half-open.
-      } catch (RuntimeException e) {
-        meters.counter("mesh_outbox_relay_errors_total").increment();
-        log.warn("outbox relay: {}; rows stay in the outbox and are sent again", e.getMessage());
-      }
-      if (published < settings.batchSize()) {
-        try {
-          wake.tryAcquire(settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-          wake.drainPermits();
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
+  /** One batch, then the lag gauges and the purge when due; returns how many rows were published. */
+  private int relayOnce() {
+    int published;
+    try {
+      published = guardedRelay.get();
+    } catch (CallNotPermittedException e) {
+      return 0; // Kafka is down and the breaker is open: wait for it to half-open.
     }
+    meters.counter("mesh_outbox_published_total").increment(published);
+    maintain();
+    return published;
   }
 
   /** One batch; when Kafka may lack a mesh topic, creates the missing ones and fails, so that the retry resends. */
@@ -164,20 +159,13 @@ class OutboxRelayRunner implements SmartLifecycle {
   @Override
   public void start() {
     running = true;
-    thread = Thread.ofPlatform().daemon().name("mesh-outbox-relay").start(this::loop);
+    loop.start();
   }
 
   @Override
   public void stop() {
     running = false;
-    if (thread != null) {
-      thread.interrupt();
-      try {
-        thread.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    loop.close();
   }
 
   @Override

@@ -3,8 +3,10 @@ package dev.workmesh.api.pool;
 import dev.workmesh.api.config.MeshApiProperties;
 import dev.workmesh.client.model.QueueSample;
 import dev.workmesh.core.MeshCore;
+import dev.workmesh.core.loop.PeriodicLoop;
 import dev.workmesh.core.task.PoolQueues;
 import dev.workmesh.core.task.PoolQueues.PoolQueue;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -12,11 +14,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.stereotype.Component;
@@ -29,39 +26,30 @@ import org.springframework.stereotype.Component;
 @Component
 class QueueHistory implements InitializingBean, DisposableBean {
 
-  private static final Logger log = LoggerFactory.getLogger(QueueHistory.class);
-
   private record Sample(Instant at, Map<String, PoolQueue> pools) {}
 
   private final PoolQueues queues;
   private final MeshApiProperties.QueueHistory settings;
   private final Clock clock;
   private final Deque<Sample> samples = new ArrayDeque<>();
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("mesh-queue-history").factory());
+  private final PeriodicLoop loop;
 
-  QueueHistory(MeshCore core, MeshApiProperties properties) {
+  QueueHistory(MeshCore core, MeshApiProperties properties, MeterRegistry meters) {
     this.queues = new PoolQueues(core.db());
     this.settings = properties.queueHistory();
     this.clock = Clock.systemUTC();
+    // A failed sample is logged and counted by the loop; the chart misses that point.
+    this.loop = PeriodicLoop.every("queue-history", settings.interval()).running(this::sample).meters(meters).build();
   }
 
   @Override
   public void afterPropertiesSet() {
-    timer.scheduleWithFixedDelay(this::sampleQuietly, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
+    loop.start();
   }
 
   @Override
   public void destroy() {
-    timer.shutdownNow();
-  }
-
-  private void sampleQuietly() {
-    try {
-      sample();
-    } catch (RuntimeException e) {
-      log.warn("Could not sample the pool queues (the dashboard's queue chart misses this point): {}", e.getMessage());
-    }
+    loop.close();
   }
 
   /** Takes one sample now and drops those older than the window. */

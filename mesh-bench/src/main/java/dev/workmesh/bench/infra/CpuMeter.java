@@ -30,7 +30,7 @@ public final class CpuMeter {
       Map.entry("ForkJoinPool-", "mesh-api http (virtual-thread carriers)"),
       Map.entry("http-nio-", "mesh-api http (virtual-thread carriers)"),
       Map.entry("tomcat-", "mesh-api http (virtual-thread carriers)"),
-      Map.entry("mesh-outbox-relay", "mesh-api outbox relay"),
+      Map.entry("mesh-loop-outbox-relay", "mesh-api outbox relay"),
       Map.entry("kafka-producer-network-thread | mesh-api", "mesh-api outbox relay"),
       Map.entry("mesh-pg-listen", "mesh-api outbox relay"),
       Map.entry("mesh-task-events", "mesh-api events feed"),
