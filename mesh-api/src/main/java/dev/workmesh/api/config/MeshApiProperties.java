@@ -80,15 +80,8 @@ public record MeshApiProperties(
    */
   public record LongPoll(Integer maxWaiting, Integer databaseConcurrency) {
     public LongPoll {
-      maxWaiting = maxWaiting == null ? 10_000 : maxWaiting;
-      databaseConcurrency = databaseConcurrency == null ? 8 : databaseConcurrency;
-      if (maxWaiting < 0) {
-        throw new IllegalArgumentException("mesh-api.long-poll.max-waiting must be 0 or more, got " + maxWaiting);
-      }
-      if (databaseConcurrency < 1) {
-        throw new IllegalArgumentException("mesh-api.long-poll.database-concurrency must be at least 1, got "
-            + databaseConcurrency);
-      }
+      maxWaiting = inRange("long-poll.max-waiting", maxWaiting, 10_000, 0, Integer.MAX_VALUE);
+      databaseConcurrency = inRange("long-poll.database-concurrency", databaseConcurrency, 8, 1, Integer.MAX_VALUE);
     }
   }
 
@@ -98,11 +91,8 @@ public record MeshApiProperties(
    */
   public record SubmitRate(Integer perSecond, Integer burst) {
     public SubmitRate {
-      perSecond = perSecond == null ? 200 : perSecond;
-      burst = burst == null ? 1000 : burst;
-      if (perSecond < 1 || burst < 1) {
-        throw new IllegalArgumentException("mesh-api.submit-rate.per-second and .burst must be at least 1");
-      }
+      perSecond = inRange("submit-rate.per-second", perSecond, 200, 1, Integer.MAX_VALUE);
+      burst = inRange("submit-rate.burst", burst, 1000, 1, Integer.MAX_VALUE);
     }
   }
 
@@ -113,12 +103,9 @@ public record MeshApiProperties(
    */
   public record Relay(Integer batchSize, Duration pollInterval, Duration sendTimeout) {
     public Relay {
-      batchSize = batchSize == null ? 500 : batchSize;
+      batchSize = inRange("relay.batch-size", batchSize, 500, 1, 10_000);
       pollInterval = orDefault(pollInterval, Duration.ofSeconds(1));
       sendTimeout = orDefault(sendTimeout, Duration.ofSeconds(10));
-      if (batchSize < 1 || batchSize > 10_000) {
-        throw new IllegalArgumentException("mesh-api.relay.batch-size must be between 1 and 10000, got " + batchSize);
-      }
     }
   }
 
@@ -131,12 +118,9 @@ public record MeshApiProperties(
   public record Kafka(String topicPrefix, Integer partitions, Duration eventsReplay, Integer eventsBuffer) {
     public Kafka {
       topicPrefix = topicPrefix == null ? "" : topicPrefix;
-      partitions = partitions == null ? 6 : partitions;
+      partitions = inRange("kafka.partitions", partitions, 6, 1, Integer.MAX_VALUE);
       eventsReplay = orDefault(eventsReplay, Duration.ofMinutes(15));
       eventsBuffer = eventsBuffer == null ? 10_000 : eventsBuffer;
-      if (partitions < 1) {
-        throw new IllegalArgumentException("mesh-api.kafka.partitions must be at least 1, got " + partitions);
-      }
     }
   }
 
@@ -191,5 +175,15 @@ public record MeshApiProperties(
 
   private static Duration orDefault(Duration value, Duration fallback) {
     return value == null ? fallback : value;
+  }
+
+  /** {@code value}, or {@code fallback} when unset; refused, naming the key, outside {@code [min, max]}. */
+  private static int inRange(String key, Integer value, int fallback, int min, int max) {
+    int chosen = value == null ? fallback : value;
+    if (chosen < min || chosen > max) {
+      String range = max == Integer.MAX_VALUE ? "at least " + min : "between " + min + " and " + max;
+      throw new IllegalArgumentException("mesh-api." + key + " must be " + range + ", got " + chosen);
+    }
+    return chosen;
   }
 }
