@@ -16,10 +16,12 @@ import dev.workmesh.core.task.TaskLifecycle;
 import dev.workmesh.core.task.TaskMaintenance;
 import dev.workmesh.core.task.TaskStore;
 import dev.workmesh.core.task.TaskSubmitter;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * The composition root of mesh-core: one object that wires the stores and engines on a data source.
@@ -64,6 +66,11 @@ public final class MeshCore {
     this.batchReports = new BatchReports(db, lifecycle, reports);
     this.rescuer = new LeaseRescuer(db, reports);
     this.diagnosis = new ClaimDiagnosis(db, agents);
+  }
+
+  /** The core on a service's data source and transaction manager, with the mesh's JSON mapper. */
+  public static MeshCore on(DataSource dataSource, PlatformTransactionManager transactions, Clock clock, Settings settings) {
+    return new MeshCore(new MeshDb(dataSource, transactions, clock, MeshJson.mapper()), settings);
   }
 
   /** Applies the schema migrations (Flyway) to a database. */

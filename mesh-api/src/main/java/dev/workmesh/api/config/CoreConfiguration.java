@@ -2,8 +2,6 @@ package dev.workmesh.api.config;
 
 import dev.workmesh.api.auth.AgentTokenCache;
 import dev.workmesh.core.MeshCore;
-import dev.workmesh.core.MeshJson;
-import dev.workmesh.core.db.MeshDb;
 import dev.workmesh.core.db.PgNotifications;
 import dev.workmesh.core.task.RetryBackoff;
 import java.time.Clock;
@@ -33,8 +31,7 @@ class CoreConfiguration {
     MeshCore.migrate(dataSource);
     RetryBackoff backoff =
         new RetryBackoff(properties.retry().base(), properties.retry().cap(), RandomGenerator.getDefault());
-    return new MeshCore(new MeshDb(dataSource, transactions, clock, MeshJson.mapper()),
-        new MeshCore.Settings(properties.lease(), backoff));
+    return MeshCore.on(dataSource, transactions, clock, new MeshCore.Settings(properties.lease(), backoff));
   }
 
   @Bean(destroyMethod = "close")

@@ -2,8 +2,6 @@ package dev.workmesh.scheduler.config;
 
 import dev.workmesh.web.OpenApiDocumentController;
 import dev.workmesh.core.MeshCore;
-import dev.workmesh.core.MeshJson;
-import dev.workmesh.core.db.MeshDb;
 import dev.workmesh.scheduler.fire.FireLedger;
 import dev.workmesh.scheduler.fire.FireMetrics;
 import dev.workmesh.scheduler.fire.JobFirer;
@@ -45,7 +43,7 @@ public class SchedulerConfiguration {
 
   @Bean
   MeshCore meshCore(DataSource dataSource, PlatformTransactionManager transactions, Clock clock) {
-    return new MeshCore(new MeshDb(dataSource, transactions, clock, MeshJson.mapper()), MeshCore.Settings.defaults());
+    return MeshCore.on(dataSource, transactions, clock, MeshCore.Settings.defaults());
   }
 
   @Bean

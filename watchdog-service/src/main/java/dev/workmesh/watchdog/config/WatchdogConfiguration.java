@@ -1,8 +1,6 @@
 package dev.workmesh.watchdog.config;
 
 import dev.workmesh.core.MeshCore;
-import dev.workmesh.core.MeshJson;
-import dev.workmesh.core.db.MeshDb;
 import dev.workmesh.core.leader.MaintenanceLoop;
 import dev.workmesh.core.loop.PeriodicLoop;
 import dev.workmesh.watchdog.metrics.FleetGauges;
@@ -42,7 +40,7 @@ public class WatchdogConfiguration {
     }
     // The watchdog claims nothing, so the claim lease setting is unused here. The retry backoff applies to
     // the tasks it rescues: mesh-core's default, which every service must share (no mesh-wide key yet).
-    return new MeshCore(new MeshDb(dataSource, transactions, clock, MeshJson.mapper()), MeshCore.Settings.defaults());
+    return MeshCore.on(dataSource, transactions, clock, MeshCore.Settings.defaults());
   }
 
   @Bean(initMethod = "start", destroyMethod = "close")
