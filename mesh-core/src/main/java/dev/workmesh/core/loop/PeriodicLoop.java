@@ -50,22 +50,14 @@ public final class PeriodicLoop implements AutoCloseable {
 
     /** A step that runs again at once while {@code body} handles {@code batch} items. */
     static Step batched(String name, int batch, IntSupplier body) {
-      return new Step() {
-        @Override
-        public String name() {
-          return name;
-        }
+      return new Batched(name, batch, body);
+    }
+  }
 
-        @Override
-        public int runOnce() {
-          return body.getAsInt();
-        }
-
-        @Override
-        public int batch() {
-          return batch;
-        }
-      };
+  private record Batched(String name, int batch, IntSupplier body) implements Step {
+    @Override
+    public int runOnce() {
+      return body.getAsInt();
     }
   }
 
