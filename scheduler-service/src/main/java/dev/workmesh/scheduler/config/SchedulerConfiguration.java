@@ -2,6 +2,7 @@ package dev.workmesh.scheduler.config;
 
 import dev.workmesh.web.OpenApiDocumentController;
 import dev.workmesh.core.MeshCore;
+import dev.workmesh.core.leader.MaintenanceLoop;
 import dev.workmesh.scheduler.fire.FireLedger;
 import dev.workmesh.scheduler.fire.FireMetrics;
 import dev.workmesh.scheduler.fire.JobFirer;
@@ -91,16 +92,16 @@ public class SchedulerConfiguration {
   }
 
   @Bean
-  SchedulerMaintenance schedulerMaintenance(MeshCore core, FireRecordCleaner cleaner, SchedulerProperties p,
+  MaintenanceLoop schedulerMaintenance(MeshCore core, FireRecordCleaner cleaner, SchedulerProperties p,
       MeterRegistry meters) {
-    return new SchedulerMaintenance(core, p.replicaId(), p.leaderLeaseTerm(), p.leaderLeaseMargin(),
+    return SchedulerMaintenance.create(core, p.replicaId(), p.leaderLeaseTerm(), p.leaderLeaseMargin(),
         p.maintenanceInterval(),
         SchedulerMaintenance.jobs(core, cleaner, p.promoteBatch(), p.redispatchAfter(), p.redispatchBatch()), meters);
   }
 
   @Bean
   SchedulerRuntime schedulerRuntime(JobRegistry registry, JobFileWatcher watcher, ScheduleTicker ticker,
-      SchedulerMaintenance maintenance, SchedulerProperties properties, MeterRegistry meters) {
+      MaintenanceLoop maintenance, SchedulerProperties properties, MeterRegistry meters) {
     return new SchedulerRuntime(registry, watcher, ticker, maintenance, properties, meters);
   }
 }

@@ -1,9 +1,9 @@
 package dev.workmesh.scheduler.config;
 
 import dev.workmesh.core.db.FailFastWhenDatabaseGoneOnStop;
+import dev.workmesh.core.leader.MaintenanceLoop;
 import dev.workmesh.core.loop.PeriodicLoop;
 import dev.workmesh.scheduler.fire.ScheduleTicker;
-import dev.workmesh.scheduler.maintenance.SchedulerMaintenance;
 import dev.workmesh.scheduler.registry.JobFileWatcher;
 import dev.workmesh.scheduler.registry.JobRegistry;
 import dev.workmesh.scheduler.registry.ReloadReport;
@@ -26,7 +26,7 @@ public final class SchedulerRuntime implements SmartLifecycle {
   private final JobRegistry registry;
   private final JobFileWatcher watcher;
   private final ScheduleTicker ticker;
-  private final SchedulerMaintenance maintenance;
+  private final MaintenanceLoop maintenance;
   private final SchedulerProperties properties;
   private final MeterRegistry meters;
   private PeriodicLoop watchLoop;
@@ -34,7 +34,7 @@ public final class SchedulerRuntime implements SmartLifecycle {
   private volatile boolean running;
 
   SchedulerRuntime(JobRegistry registry, JobFileWatcher watcher, ScheduleTicker ticker,
-      SchedulerMaintenance maintenance, SchedulerProperties properties, MeterRegistry meters) {
+      MaintenanceLoop maintenance, SchedulerProperties properties, MeterRegistry meters) {
     this.registry = registry;
     this.watcher = watcher;
     this.ticker = ticker;

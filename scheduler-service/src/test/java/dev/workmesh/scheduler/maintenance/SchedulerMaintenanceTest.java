@@ -2,6 +2,7 @@ package dev.workmesh.scheduler.maintenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.workmesh.core.leader.MaintenanceLoop;
 import dev.workmesh.core.loop.LoopMetrics;
 import dev.workmesh.core.mission.Mission;
 import dev.workmesh.core.outbox.MeshTopics;
@@ -43,7 +44,7 @@ class SchedulerMaintenanceTest {
 
   @TempDir Path dir;
   private SchedulerHarness mesh;
-  private final List<SchedulerMaintenance> loops = new ArrayList<>();
+  private final List<MaintenanceLoop> loops = new ArrayList<>();
 
   @BeforeAll
   static void topics(TestKafka kafka) {
@@ -61,14 +62,14 @@ class SchedulerMaintenanceTest {
 
   @AfterEach
   void stop() {
-    loops.forEach(SchedulerMaintenance::close);
+    loops.forEach(MaintenanceLoop::close);
     mesh.close();
   }
 
-  private SchedulerMaintenance replica(String id) {
+  private MaintenanceLoop replica(String id) {
     FireRecordCleaner cleaner = new FireRecordCleaner(mesh.ledger, mesh.clock, Duration.ofDays(30),
         Duration.ofHours(1), 100);
-    SchedulerMaintenance maintenance = new SchedulerMaintenance(mesh.core, id, TERM, MARGIN, Duration.ofSeconds(1),
+    MaintenanceLoop maintenance = SchedulerMaintenance.create(mesh.core, id, TERM, MARGIN, Duration.ofSeconds(1),
         SchedulerMaintenance.jobs(mesh.core, cleaner, 100, REDISPATCH_AFTER, 100), mesh.meters);
     loops.add(maintenance);
     return maintenance;
@@ -80,8 +81,8 @@ class SchedulerMaintenanceTest {
 
   @Test
   void anotherReplicaTakesOverTheSweepsWithinTheLeaseTermWhenTheLeaderDies() {
-    SchedulerMaintenance a = replica("replica-a");
-    SchedulerMaintenance b = replica("replica-b");
+    MaintenanceLoop a = replica("replica-a");
+    MaintenanceLoop b = replica("replica-b");
     assertThat(a.tick()).isTrue();
     assertThat(b.tick()).as("one leader at a time").isFalse();
     Instant lastRenewal = mesh.clock.instant();
@@ -107,7 +108,7 @@ class SchedulerMaintenanceTest {
   @Test
   void aReadyTaskWhoseRecordWasConsumedAndDroppedIsDispatchedAgainToKafka(TestKafka kafka) {
     MeshTopics topics = new MeshTopics(kafka.topicPrefix());
-    SchedulerMaintenance leader = replica("leader");
+    MaintenanceLoop leader = replica("leader");
     UUID task = mesh.core.submitter().submit(mission().id(), NewTask.of("nobody had room", ""), "operator")
         .task().id();
 
