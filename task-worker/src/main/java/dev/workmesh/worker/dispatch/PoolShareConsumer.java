@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A Kafka error the consumer cannot recover from ends that consumer: when the broker lost the share
  * group (replaced, or its data lost), its member is fenced for good ({@code GroupIdNotFoundException})
- * and every later poll returns nothing. The consumer is then closed and, after a backoff that doubles
- * while it keeps breaking, replaced by a new one, which joins the group the broker has now; the group
+ * and every later poll returns nothing. The consumer is then closed and, after a {@link ReplacementBackoff}
+ * that doubles while it keeps breaking, replaced by a new one, which joins the group the broker has now; the group
  * is set to start from the earliest record again, as the broker lost that setting with the group.
  */
 final class PoolShareConsumer implements AutoCloseable {
@@ -54,7 +54,6 @@ final class PoolShareConsumer implements AutoCloseable {
   private static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
   private static final Duration SLOT_WAIT = Duration.ofMillis(500);
   private static final Duration BACKOFF = Duration.ofSeconds(1);
-  private static final Duration MAX_REPLACEMENT_BACKOFF = Duration.ofSeconds(30);
 
   private final String pool;
   private final String topic;
@@ -90,7 +89,7 @@ final class PoolShareConsumer implements AutoCloseable {
   }
 
   private void run() {
-    Duration backoff = BACKOFF;
+    ReplacementBackoff replacements = new ReplacementBackoff();
     while (running) {
       long started = System.nanoTime();
       KafkaException broken = consumeUntilBroken();
@@ -99,14 +98,10 @@ final class PoolShareConsumer implements AutoCloseable {
       }
       metrics.loopError("pool-consumer");
       metrics.consumerReplaced("pool-consumer");
-      // One that served a while before it broke is replaced soon; one that breaks at once, later and later.
-      if (Duration.ofNanos(System.nanoTime() - started).compareTo(MAX_REPLACEMENT_BACKOFF) > 0) {
-        backoff = BACKOFF;
-      }
+      Duration backoff = replacements.afterBreak(Duration.ofNanos(System.nanoTime() - started));
       log.warn("Share consumer of pool '{}' cannot recover ({}); a new one joins share group {} in {}",
           pool, broken.toString(), config.get("group.id"), backoff);
       pause(backoff);
-      backoff = backoff.multipliedBy(2).compareTo(MAX_REPLACEMENT_BACKOFF) > 0 ? MAX_REPLACEMENT_BACKOFF : backoff.multipliedBy(2);
       if (running) {
         groupStart.run();
       }
