@@ -1,5 +1,6 @@
 package dev.workmesh.worker.dispatch;
 
+import dev.workmesh.client.wire.DispatchRecord;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -34,7 +35,7 @@ final class DirectedConsumer implements AutoCloseable {
   private final Slots slots;
   private final TaskClaimer claimer;
   private final Runnable onLoopError;
-  private final Deque<DispatchHint> waiting = new ArrayDeque<>();
+  private final Deque<DispatchRecord> waiting = new ArrayDeque<>();
   private volatile boolean running = true;
   private volatile KafkaConsumer<String, byte[]> consumer;
   private Thread thread;
@@ -85,7 +86,7 @@ final class DirectedConsumer implements AutoCloseable {
 
   private void read(ConsumerRecords<String, byte[]> records, KafkaConsumer<String, byte[]> kafka) {
     for (ConsumerRecord<String, byte[]> record : records) {
-      Optional<DispatchHint> hint = DispatchHint.parse(record.value());
+      Optional<DispatchRecord> hint = DispatchRecord.parse(record.value());
       if (hint.isEmpty()) {
         log.warn("Skipped a record on {} at {}-{} that is not a dispatch record", record.topic(), record.partition(), record.offset());
       } else if (hint.get().targets(agentId)) {
@@ -117,7 +118,7 @@ final class DirectedConsumer implements AutoCloseable {
       if (slot.isEmpty()) {
         return;
       }
-      DispatchHint hint = waiting.poll();
+      DispatchRecord hint = waiting.poll();
       if (claimer.claim(hint.taskId(), slot.get(), "directed") == TaskClaimer.Result.API_UNAVAILABLE) {
         waiting.addFirst(hint);
         return;

@@ -1,5 +1,6 @@
 package dev.workmesh.worker.dispatch;
 
+import dev.workmesh.client.wire.DispatchRecord;
 import dev.workmesh.worker.WorkerMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -180,7 +181,7 @@ final class PoolShareConsumer implements AutoCloseable {
     List<Slots.Permit> permits = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> record : records) {
       try {
-        Optional<DispatchHint> hint = DispatchHint.parse(record.value());
+        Optional<DispatchRecord> hint = DispatchRecord.parse(record.value());
         if (hint.isEmpty()) {
           log.warn("Rejected a record on {} at {}-{} that is not a dispatch record", record.topic(), record.partition(),
               record.offset());
