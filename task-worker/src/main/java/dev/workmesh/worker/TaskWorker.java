@@ -4,6 +4,7 @@ import dev.workmesh.client.MeshApiException;
 import dev.workmesh.client.MeshClient;
 import dev.workmesh.worker.attempt.AttemptRunner;
 import dev.workmesh.worker.attempt.RuntimeChoice;
+import dev.workmesh.worker.attempt.RuntimeOffer;
 import dev.workmesh.worker.config.TaskWorkerProperties;
 import dev.workmesh.worker.dispatch.Slots;
 import dev.workmesh.worker.dispatch.TaskClaimer;
@@ -11,6 +12,8 @@ import dev.workmesh.worker.dispatch.TaskDispatch;
 import dev.workmesh.worker.dispatch.WorkerTopics;
 import dev.workmesh.worker.identity.AgentEnrolment;
 import dev.workmesh.worker.identity.AgentIdentity;
+import dev.workmesh.worker.identity.CredentialVariables;
+import dev.workmesh.worker.identity.EnrolmentRetry;
 import dev.workmesh.worker.identity.IdentityRejectedException;
 import dev.workmesh.worker.identity.IdentityStore;
 import dev.workmesh.worker.mesh.GuardedMeshClient;
@@ -23,7 +26,6 @@ import dev.workmesh.worker.spool.ReportSender;
 import dev.workmesh.worker.spool.ReportSpool;
 import dev.workmesh.worker.subagent.InProcessRuntime;
 import dev.workmesh.worker.subagent.LeftoverAttempt;
-import dev.workmesh.worker.subagent.RuntimeAvailability;
 import dev.workmesh.worker.subagent.RuntimeCatalog;
 import dev.workmesh.worker.subagent.SubagentLauncher;
 import dev.workmesh.worker.subagent.SubagentSettings;
@@ -32,16 +34,13 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.web.client.ResourceAccessException;
 
 /**
  * The node daemon as a plain object: built from its {@link TaskWorkerProperties}, the common Kafka
@@ -58,10 +57,6 @@ import org.springframework.web.client.ResourceAccessException;
 public final class TaskWorker implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TaskWorker.class);
-  private static final Duration MAX_STARTUP_BACKOFF = Duration.ofSeconds(30);
-  /** Variables naming the worker's own tokens: a subagent must not inherit the operator's or the agent's token. */
-  static final Set<String> CREDENTIAL_VARIABLES =
-      Set.of("TASK_WORKER_ENROLMENT_TOKEN", "TASK_WORKER_AGENT_TOKEN", "MESH_ENROLMENT_TOKEN", "MESH_OPERATOR_TOKEN");
 
   private final TaskWorkerProperties properties;
   private final Map<String, Object> kafkaCommon;
@@ -81,8 +76,6 @@ public final class TaskWorker implements AutoCloseable {
   private SubagentLauncher launcher;
   private RuntimeChoice runtimes;
   private Thread startThread;
-  /** Which of several mesh-api URLs enrolment tries next (only the start thread changes it). */
-  private volatile int startupReplica;
   private volatile AgentIdentity identity;
   private volatile AttemptRunner runner;
   private volatile TaskDispatch dispatch;
@@ -136,10 +129,10 @@ public final class TaskWorker implements AutoCloseable {
     dataDirLock = DataDirLock.acquire(properties.dataDir());
     try {
       SubagentSettings subagentSettings = properties.subagentSettings();
-      RuntimeCatalog catalog = catalog(subagentSettings);
-      runtimes = new RuntimeChoice(offeredRuntimes(catalog), properties.defaultRuntime());
+      RuntimeCatalog catalog = RuntimeOffer.catalog(subagentSettings);
+      runtimes = new RuntimeChoice(RuntimeOffer.offered(properties, catalog, inProcessRuntimes.keySet()), properties.defaultRuntime());
       secrets = SecretsBroker.start(SecretsBrokerSettings.inDataDir(properties.dataDir(), properties.secrets()), environment);
-      launcher = new SubagentLauncher(subagentSettings, catalog, secrets, credentialVariables(properties, System.getenv()));
+      launcher = new SubagentLauncher(subagentSettings, catalog, secrets, CredentialVariables.withheldFrom(properties, System.getenv()));
       // Before anything is claimed: a retry on this node must never start while a copy from before a crash still runs.
       List<LeftoverAttempt> leftovers = launcher.reconcileLeftovers();
       startThread = Thread.ofPlatform().name("worker-start").start(() -> startInBackground(leftovers));
@@ -153,73 +146,13 @@ public final class TaskWorker implements AutoCloseable {
     return started;
   }
 
-  /**
-   * The variables of {@code environment} that subagents must not inherit: the well-known names of the
-   * worker's credentials, and any variable holding the enrolment or agent token under another name.
-   */
-  static Set<String> credentialVariables(TaskWorkerProperties properties, Map<String, String> environment) {
-    Set<String> tokens = new LinkedHashSet<>();
-    if (properties.enrolmentToken() != null) {
-      tokens.add(properties.enrolmentToken());
-    }
-    if (properties.agentToken() != null) {
-      tokens.add(properties.agentToken());
-    }
-    Set<String> withheld = new LinkedHashSet<>(CREDENTIAL_VARIABLES);
-    environment.forEach((name, value) -> {
-      if (value != null && tokens.contains(value.strip())) {
-        withheld.add(name);
-      }
-    });
-    return withheld;
-  }
-
-  private RuntimeCatalog catalog(SubagentSettings settings) {
-    try {
-      return RuntimeCatalog.from(settings);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "task-worker." + e.getMessage() + " (write map keys that contain '_' in brackets, e.g."
-              + " task-worker.binaries[claude_code]: without them Spring drops the '_')", e);
-    }
-  }
-
-  private Set<String> offeredRuntimes(RuntimeCatalog catalog) {
-    if (properties.runtimes() != null) {
-      for (String name : properties.runtimes()) {
-        if (!catalog.names().contains(name) && !inProcessRuntimes.containsKey(name)) {
-          throw new IllegalArgumentException(
-              "task-worker.runtimes lists '%s', which is no runtime of this worker; known runtimes: %s (add it under task-worker.extra-runtimes)"
-                  .formatted(name, catalog.names().stream().sorted().toList()));
-        }
-      }
-    }
-    RuntimeAvailability availability = catalog.available();
-    Set<String> offered = new LinkedHashSet<>(inProcessRuntimes.keySet());
-    for (String name : availability.available()) {
-      if (properties.runtimes() == null || properties.runtimes().contains(name)) {
-        offered.add(name);
-      }
-    }
-    for (RuntimeAvailability.Missing missing : availability.missing()) {
-      if (properties.runtimes() == null || properties.runtimes().contains(missing.runtime())) {
-        log.warn("Runtime '{}' is not offered: its binary '{}' is not {}; install it or set task-worker.binaries[{}]",
-            missing.runtime(), missing.binary(), missing.binary().contains("/") ? "an executable file" : "on PATH", missing.runtime());
-      }
-    }
-    if (properties.defaultRuntime() != null && !offered.contains(properties.defaultRuntime())) {
-      log.warn("task-worker.default-runtime is '{}', which this worker does not offer; tasks that fall back to it are handed back",
-          properties.defaultRuntime());
-    }
-    log.info("Offering runtimes {}", offered);
-    return offered;
-  }
-
   private void startInBackground(List<LeftoverAttempt> leftovers) {
     try {
       IdentityStore store = new IdentityStore(properties.dataDir().resolve("identity.json"));
-      AgentEnrolment enrolment = new AgentEnrolment(properties, store, this::client);
-      identity = enrolWhenReachable(enrolment);
+      EnrolmentRetry retry = new EnrolmentRetry(properties.apiBaseUrls(), properties.apiTimeout());
+      AgentEnrolment enrolment = new AgentEnrolment(properties, store, retry::client);
+      List<String> offered = List.copyOf(runtimes.offered());
+      identity = retry.untilReachable(() -> enrolment.resolve(offered), stopping::get).orElse(null);
       if (identity == null) {
         return;
       }
@@ -291,33 +224,6 @@ public final class TaskWorker implements AutoCloseable {
     }
   }
 
-  /** Resolves the identity, waiting with backoff while mesh-api cannot be reached. Null when stopped meanwhile. */
-  private AgentIdentity enrolWhenReachable(AgentEnrolment enrolment) {
-    List<String> offered = List.copyOf(runtimes.offered());
-    Duration backoff = Duration.ofSeconds(1);
-    while (!stopping.get()) {
-      try {
-        return enrolment.resolve(offered);
-      } catch (ResourceAccessException | MeshUnavailableException e) {
-        log.warn("mesh-api at {} is not reachable yet ({}); trying again in {}", startupUrl(), e.getMessage(), backoff);
-        startupReplica++;
-      } catch (MeshApiException e) {
-        if (e.status() < 500 && e.status() != 429) {
-          throw e;
-        }
-        log.warn("mesh-api at {} answered {} at start-up; trying again in {}", startupUrl(), e.getMessage(), backoff);
-        startupReplica++;
-      }
-      try {
-        Thread.sleep(backoff);
-      } catch (InterruptedException e) {
-        return null;
-      }
-      backoff = backoff.multipliedBy(2).compareTo(MAX_STARTUP_BACKOFF) > 0 ? MAX_STARTUP_BACKOFF : backoff.multipliedBy(2);
-    }
-    return null;
-  }
-
   private void agentHeartbeat(GuardedMeshClient api) {
     try {
       api.agentHeartbeat(identity.agentId());
@@ -328,16 +234,6 @@ public final class TaskWorker implements AutoCloseable {
         log.warn("Agent heartbeat refused: {}", e.getMessage());
       }
     }
-  }
-
-  /** A client of the replica enrolment uses now: the next one after each attempt that could not reach one. */
-  private MeshClient client(String token) {
-    return new MeshClient(startupUrl(), token, properties.apiTimeout());
-  }
-
-  private String startupUrl() {
-    List<String> urls = properties.apiBaseUrls();
-    return urls.get(startupReplica % urls.size());
   }
 
   /** Something the worker cannot recover from (its identity was refused): stop claiming and say so. */

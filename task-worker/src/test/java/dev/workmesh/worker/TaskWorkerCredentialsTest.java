@@ -2,6 +2,7 @@ package dev.workmesh.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.workmesh.worker.identity.CredentialVariables;
 import dev.workmesh.worker.subagent.AttemptSpec;
 import dev.workmesh.worker.subagent.RuntimeCatalog;
 import dev.workmesh.worker.subagent.SubagentLauncher;
@@ -28,7 +29,7 @@ class TaskWorkerCredentialsTest {
     Map<String, String> environment = Map.of("DEPLOY_TOKEN", "op-token-123456789012345678", "AGENT", "wm_agent_abc",
         "PATH", "/usr/bin");
 
-    Set<String> withheld = TaskWorker.credentialVariables(properties, environment);
+    Set<String> withheld = CredentialVariables.withheldFrom(properties, environment);
 
     assertThat(withheld).contains("DEPLOY_TOKEN", "AGENT", "MESH_ENROLMENT_TOKEN", "TASK_WORKER_ENROLMENT_TOKEN",
         "MESH_OPERATOR_TOKEN", "TASK_WORKER_AGENT_TOKEN").doesNotContain("PATH");

@@ -1,5 +1,6 @@
 package dev.workmesh.core.outbox;
 
+import dev.workmesh.client.wire.DispatchRecord;
 import dev.workmesh.core.db.MeshDb;
 import java.util.List;
 import java.util.UUID;

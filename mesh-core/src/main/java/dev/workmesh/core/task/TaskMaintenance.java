@@ -2,7 +2,7 @@ package dev.workmesh.core.task;
 
 import dev.workmesh.core.broadcast.BroadcastTargets;
 import dev.workmesh.core.db.MeshDb;
-import dev.workmesh.core.outbox.DispatchRecord;
+import dev.workmesh.client.wire.DispatchRecord;
 import dev.workmesh.core.outbox.OutboxWriter;
 import dev.workmesh.core.outbox.OutboxWriter.Message;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import dev.workmesh.client.MeshApiException;
 import dev.workmesh.client.model.ClaimView;
 import dev.workmesh.client.model.HeartbeatsResponse;
 import dev.workmesh.client.model.TaskView;
+import dev.workmesh.worker.BoundedWait;
 import dev.workmesh.worker.WorkerMetrics;
 import dev.workmesh.worker.attempt.RunningAttempt.StopReason;
 import dev.workmesh.worker.dispatch.ClaimIntake;
@@ -27,9 +28,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -346,15 +344,7 @@ public final class AttemptRunner implements ClaimIntake {
     List<RunningAttempt> running = List.copyOf(attempts.values());
     CompletableFuture<Object> idleOrGraceEnded = CompletableFuture.anyOf(
         CompletableFuture.allOf(running.stream().map(a -> a.done).toArray(CompletableFuture[]::new)), graceEnded);
-    try {
-      idleOrGraceEnded.get(limit.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-    return attempts.isEmpty();
+    return BoundedWait.completes(idleOrGraceEnded, limit) && attempts.isEmpty();
   }
 
   /** Ends the shutdown grace now: {@link #awaitIdle} returns at once, so what runs is stopped and released. */
@@ -373,21 +363,8 @@ public final class AttemptRunner implements ClaimIntake {
     }
     log.info("Stopping {} attempt(s) still running and releasing their tasks", left.size());
     left.forEach(a -> a.stop(StopReason.SHUTDOWN));
-    if (!await(left, limit)) {
+    if (!BoundedWait.completes(CompletableFuture.allOf(left.stream().map(a -> a.done).toArray(CompletableFuture[]::new)), limit)) {
       log.warn("{} attempt(s) had not ended {} after being stopped", attempts.size(), limit);
-    }
-  }
-
-  private static boolean await(List<RunningAttempt> attempts, Duration limit) {
-    try {
-      CompletableFuture.allOf(attempts.stream().map(a -> a.done).toArray(CompletableFuture[]::new))
-          .get(limit.toNanos(), TimeUnit.NANOSECONDS);
-      return true;
-    } catch (TimeoutException | ExecutionException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.workmesh.worker.dispatch;
 
+import dev.workmesh.client.wire.DispatchRecord;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -21,43 +22,36 @@ import org.slf4j.LoggerFactory;
  * a slot frees; offsets are committed once records are read. A hint lost with a crash is found by
  * the start-up pull: the database, not the offset, says what is claimable.
  */
-final class DirectedConsumer implements AutoCloseable {
+final class DirectedConsumer extends ConsumerLoop {
 
   private static final Logger log = LoggerFactory.getLogger(DirectedConsumer.class);
   private static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
   private static final Duration SLOT_WAIT = Duration.ofMillis(250);
-  private static final Duration BACKOFF = Duration.ofSeconds(1);
 
   private final UUID agentId;
   private final String topic;
   private final Map<String, Object> config;
   private final Slots slots;
   private final TaskClaimer claimer;
-  private final Runnable onLoopError;
-  private final Deque<DispatchHint> waiting = new ArrayDeque<>();
-  private volatile boolean running = true;
+  private final Deque<DispatchRecord> waiting = new ArrayDeque<>();
   private volatile KafkaConsumer<String, byte[]> consumer;
-  private Thread thread;
 
   DirectedConsumer(UUID agentId, String topic, Map<String, Object> config, Slots slots, TaskClaimer claimer, Runnable onLoopError) {
+    super("directed-consumer", onLoopError);
     this.agentId = agentId;
     this.topic = topic;
     this.config = config;
     this.slots = slots;
     this.claimer = claimer;
-    this.onLoopError = onLoopError;
   }
 
-  void start() {
-    thread = Thread.ofPlatform().name("directed-consumer").start(this::run);
-  }
-
-  private void run() {
+  @Override
+  void run() {
     try (KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(config)) {
       consumer = kafka;
       kafka.subscribe(List.of(topic));
       log.info("Consuming {} in group {} for tasks targeting agent {}", topic, config.get("group.id"), agentId);
-      while (running) {
+      while (running()) {
         try {
           if (waiting.isEmpty()) {
             kafka.resume(kafka.paused());
@@ -70,13 +64,11 @@ final class DirectedConsumer implements AutoCloseable {
         } catch (WakeupException e) {
           break;
         } catch (RuntimeException e) {
-          onLoopError.run();
-          log.error("Directed consumer failed; polling again in {}", BACKOFF, e);
-          sleep(BACKOFF);
+          loopFailed("Directed consumer", e);
         }
       }
     } catch (RuntimeException e) {
-      onLoopError.run();
+      loopError();
       log.error("Directed consumer stopped; the worker still pulls assigned and broadcast tasks from the API", e);
     } finally {
       consumer = null;
@@ -85,7 +77,7 @@ final class DirectedConsumer implements AutoCloseable {
 
   private void read(ConsumerRecords<String, byte[]> records, KafkaConsumer<String, byte[]> kafka) {
     for (ConsumerRecord<String, byte[]> record : records) {
-      Optional<DispatchHint> hint = DispatchHint.parse(record.value());
+      Optional<DispatchRecord> hint = DispatchRecord.parse(record.value());
       if (hint.isEmpty()) {
         log.warn("Skipped a record on {} at {}-{} that is not a dispatch record", record.topic(), record.partition(), record.offset());
       } else if (hint.get().targets(agentId)) {
@@ -101,23 +93,12 @@ final class DirectedConsumer implements AutoCloseable {
   }
 
   private void claimWaiting() {
-    while (!waiting.isEmpty() && running) {
-      if (!claimer.apiAvailable()) {
-        sleep(SLOT_WAIT);
-        return;
-      }
-      Optional<Slots.Permit> slot;
-      try {
-        slot = slots.tryAcquire(SLOT_WAIT);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        running = false;
-        return;
-      }
+    while (!waiting.isEmpty() && running()) {
+      Optional<Slots.Permit> slot = freeSlot(slots, claimer, SLOT_WAIT, SLOT_WAIT);
       if (slot.isEmpty()) {
         return;
       }
-      DispatchHint hint = waiting.poll();
+      DispatchRecord hint = waiting.poll();
       if (claimer.claim(hint.taskId(), slot.get(), "directed") == TaskClaimer.Result.API_UNAVAILABLE) {
         waiting.addFirst(hint);
         return;
@@ -125,28 +106,11 @@ final class DirectedConsumer implements AutoCloseable {
     }
   }
 
-  private void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      running = false;
-    }
-  }
-
   @Override
-  public void close() {
-    running = false;
+  void wakeup() {
     KafkaConsumer<String, byte[]> current = consumer;
     if (current != null) {
       current.wakeup();
-    }
-    if (thread != null) {
-      try {
-        thread.join(Duration.ofSeconds(30));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 }

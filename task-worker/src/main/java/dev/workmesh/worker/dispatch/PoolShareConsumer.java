@@ -1,5 +1,6 @@
 package dev.workmesh.worker.dispatch;
 
+import dev.workmesh.client.wire.DispatchRecord;
 import dev.workmesh.worker.WorkerMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -44,17 +43,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A Kafka error the consumer cannot recover from ends that consumer: when the broker lost the share
  * group (replaced, or its data lost), its member is fenced for good ({@code GroupIdNotFoundException})
- * and every later poll returns nothing. The consumer is then closed and, after a backoff that doubles
- * while it keeps breaking, replaced by a new one, which joins the group the broker has now; the group
+ * and every later poll returns nothing. The consumer is then closed and, after a {@link ReplacementBackoff}
+ * that doubles while it keeps breaking, replaced by a new one, which joins the group the broker has now; the group
  * is set to start from the earliest record again, as the broker lost that setting with the group.
  */
-final class PoolShareConsumer implements AutoCloseable {
+final class PoolShareConsumer extends ConsumerLoop {
 
   private static final Logger log = LoggerFactory.getLogger(PoolShareConsumer.class);
   private static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
   private static final Duration SLOT_WAIT = Duration.ofMillis(500);
-  private static final Duration BACKOFF = Duration.ofSeconds(1);
-  private static final Duration MAX_REPLACEMENT_BACKOFF = Duration.ofSeconds(30);
 
   private final String pool;
   private final String topic;
@@ -63,10 +60,7 @@ final class PoolShareConsumer implements AutoCloseable {
   private final Slots slots;
   private final TaskClaimer claimer;
   private final WorkerMetrics metrics;
-  private final CountDownLatch closing = new CountDownLatch(1);
-  private volatile boolean running = true;
   private volatile KafkaShareConsumer<String, byte[]> consumer;
-  private Thread thread;
 
   /**
    * @param config the share consumer's configuration, {@link KafkaClientConfigs#shareConsumer}
@@ -76,6 +70,7 @@ final class PoolShareConsumer implements AutoCloseable {
   PoolShareConsumer(
       String pool, String topic, Map<String, Object> config, Runnable groupStart, Slots slots, TaskClaimer claimer,
       WorkerMetrics metrics) {
+    super("pool-consumer-" + pool, () -> metrics.loopError("pool-consumer"));
     this.pool = pool;
     this.topic = topic;
     this.config = config;
@@ -85,29 +80,22 @@ final class PoolShareConsumer implements AutoCloseable {
     this.metrics = metrics;
   }
 
-  void start() {
-    thread = Thread.ofPlatform().name("pool-consumer-" + pool).start(this::run);
-  }
-
-  private void run() {
-    Duration backoff = BACKOFF;
-    while (running) {
+  @Override
+  void run() {
+    ReplacementBackoff replacements = new ReplacementBackoff();
+    while (running()) {
       long started = System.nanoTime();
       KafkaException broken = consumeUntilBroken();
-      if (broken == null || !running) {
+      if (broken == null || !running()) {
         return;
       }
-      metrics.loopError("pool-consumer");
+      loopError();
       metrics.consumerReplaced("pool-consumer");
-      // One that served a while before it broke is replaced soon; one that breaks at once, later and later.
-      if (Duration.ofNanos(System.nanoTime() - started).compareTo(MAX_REPLACEMENT_BACKOFF) > 0) {
-        backoff = BACKOFF;
-      }
+      Duration backoff = replacements.afterBreak(Duration.ofNanos(System.nanoTime() - started));
       log.warn("Share consumer of pool '{}' cannot recover ({}); a new one joins share group {} in {}",
           pool, broken.toString(), config.get("group.id"), backoff);
       pause(backoff);
-      backoff = backoff.multipliedBy(2).compareTo(MAX_REPLACEMENT_BACKOFF) > 0 ? MAX_REPLACEMENT_BACKOFF : backoff.multipliedBy(2);
-      if (running) {
+      if (running()) {
         groupStart.run();
       }
     }
@@ -122,7 +110,7 @@ final class PoolShareConsumer implements AutoCloseable {
       consumer = shareConsumer;
       shareConsumer.subscribe(List.of(topic));
       log.info("Consuming {} in share group {} for pool '{}'", topic, config.get("group.id"), pool);
-      while (running) {
+      while (running()) {
         try {
           pollOnce(shareConsumer);
         } catch (WakeupException | InterruptException e) {
@@ -131,9 +119,9 @@ final class PoolShareConsumer implements AutoCloseable {
           if (!recoverable(e)) {
             return e;
           }
-          loopFailed(e);
+          loopFailed("Share consumer of pool '" + pool + "'", e);
         } catch (RuntimeException e) {
-          loopFailed(e);
+          loopFailed("Share consumer of pool '" + pool + "'", e);
         }
       }
       return null;
@@ -152,25 +140,8 @@ final class PoolShareConsumer implements AutoCloseable {
     return e instanceof RetriableException || e instanceof InvalidRecordStateException;
   }
 
-  private void loopFailed(RuntimeException e) {
-    metrics.loopError("pool-consumer");
-    log.error("Share consumer of pool '{}' failed; polling again in {}", pool, BACKOFF, e);
-    pause(BACKOFF);
-  }
-
   private void pollOnce(KafkaShareConsumer<String, byte[]> shareConsumer) {
-    if (!claimer.apiAvailable()) {
-      pause(BACKOFF);
-      return;
-    }
-    Optional<Slots.Permit> slot;
-    try {
-      slot = slots.tryAcquire(SLOT_WAIT);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      running = false;
-      return;
-    }
+    Optional<Slots.Permit> slot = freeSlot(slots, claimer, BACKOFF, SLOT_WAIT);
     if (slot.isEmpty()) {
       return;
     }
@@ -185,7 +156,7 @@ final class PoolShareConsumer implements AutoCloseable {
     List<Slots.Permit> permits = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> record : records) {
       try {
-        Optional<DispatchHint> hint = DispatchHint.parse(record.value());
+        Optional<DispatchRecord> hint = DispatchRecord.parse(record.value());
         if (hint.isEmpty()) {
           log.warn("Rejected a record on {} at {}-{} that is not a dispatch record", record.topic(), record.partition(),
               record.offset());
@@ -205,7 +176,7 @@ final class PoolShareConsumer implements AutoCloseable {
           }
         }
       } catch (RuntimeException e) {
-        metrics.loopError("pool-consumer");
+        loopError();
         log.error("Handling task record {}-{} of pool '{}' failed; releasing it", record.partition(), record.offset(), pool, e);
         settlements.put(record, AcknowledgeType.RELEASE);
       }
@@ -227,7 +198,7 @@ final class PoolShareConsumer implements AutoCloseable {
     try {
       results = claimer.claimAll(taskIds, permits, "pooled");
     } catch (RuntimeException e) {
-      metrics.loopError("pool-consumer");
+      loopError();
       log.error("Claiming {} task(s) of pool '{}' failed; releasing their records", taskIds.size(), pool, e);
       permits.forEach(Slots.Permit::release);
       records.forEach(r -> settlements.put(r, AcknowledgeType.RELEASE));
@@ -240,31 +211,11 @@ final class PoolShareConsumer implements AutoCloseable {
     }
   }
 
-  /** Waits for {@code duration}, or until {@link #close()}. */
-  private void pause(Duration duration) {
-    try {
-      closing.await(duration.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      running = false;
-    }
-  }
-
-  /** Stops polling; a record in hand is settled first. Waits for the thread to end. */
   @Override
-  public void close() {
-    running = false;
-    closing.countDown();
+  void wakeup() {
     KafkaShareConsumer<String, byte[]> current = consumer;
     if (current != null) {
       current.wakeup();
-    }
-    if (thread != null) {
-      try {
-        thread.join(Duration.ofSeconds(30));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.model.AgentRequest;
 import dev.workmesh.client.model.EnrolledAgent;
 import dev.workmesh.worker.config.TaskWorkerProperties;
+import dev.workmesh.worker.mesh.GuardedMeshClient;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * stored in that file. The identity is then checked with an agent heartbeat, so a revoked agent stops
  * the worker at start-up with instructions instead of failing every claim.
  *
- * <p>An unreachable API surfaces as the client's exception; the caller retries.
+ * <p>An unreachable or overloaded API (no connection, 5xx, 429) surfaces as the client's exception; the
+ * caller retries.
  */
 public final class AgentEnrolment {
 
@@ -87,7 +89,7 @@ public final class AgentEnrolment {
             "mesh-api at " + properties.apiBaseUrl() + " refused to enrol this node (" + e.getMessage() + "):"
                 + " task-worker.enrolment-token must be the mesh's operator token (mesh-api.operator-token)", e);
       }
-      if (e.status() >= 400 && e.status() < 500) {
+      if (e.status() >= 400 && e.status() < 500 && !GuardedMeshClient.isUnavailable(e)) {
         throw new IdentityRejectedException(
             "mesh-api refused the enrolment of this node: " + e.getMessage() + "; check task-worker.node-name, pools,"
                 + " capabilities and labels", e);
@@ -109,7 +111,7 @@ public final class AgentEnrolment {
       clientForToken.apply(identity.agentToken()).agentHeartbeat(identity.agentId());
       log.info("Working as agent {} ('{}'), identity from {}", identity.agentId(), identity.name(), source);
     } catch (MeshApiException e) {
-      if (e.status() >= 400 && e.status() < 500) {
+      if (e.status() >= 400 && e.status() < 500 && !GuardedMeshClient.isUnavailable(e)) {
         throw rejected(identity, source, e);
       }
       throw e;

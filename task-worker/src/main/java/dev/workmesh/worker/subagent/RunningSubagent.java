@@ -1,5 +1,6 @@
 package dev.workmesh.worker.subagent;
 
+import dev.workmesh.worker.BoundedWait;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -13,7 +14,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -191,14 +191,14 @@ public final class RunningSubagent implements Subagent {
       }
       if (stopReason.get() != null && terminator.anyAlive()) {
         // The root is gone but processes it started are still winding down: give them the rest of the grace.
-        awaitQuietly(killDone, killGrace.plus(OUTPUT_DRAIN_LIMIT));
+        BoundedWait.completes(killDone, killGrace.plus(OUTPUT_DRAIN_LIMIT));
       }
       // The attempt is over when its root exits: nothing it left running in its group may go on.
       int leftBehind = terminator.killGroup();
       if (leftBehind > 0) {
         log.warn("Attempt {}: pid {} exited leaving {} process(es) of its group running; killed them", spec.attemptId(), process.pid(), leftBehind);
       }
-      if (!awaitQuietly(CompletableFuture.allOf(pumps.toArray(CompletableFuture[]::new)), OUTPUT_DRAIN_LIMIT)) {
+      if (!BoundedWait.completes(CompletableFuture.allOf(pumps.toArray(CompletableFuture[]::new)), OUTPUT_DRAIN_LIMIT)) {
         log.warn("Attempt {}: a process left behind by pid {} still holds its output open; not waiting for it", spec.attemptId(), process.pid());
       }
       attemptLog.close();
@@ -285,17 +285,5 @@ public final class RunningSubagent implements Subagent {
 
   private int exitValueOr(int fallback) {
     return process.isAlive() ? fallback : process.exitValue();
-  }
-
-  private static boolean awaitQuietly(CompletableFuture<?> future, Duration limit) {
-    try {
-      future.get(limit.toNanos(), TimeUnit.NANOSECONDS);
-      return true;
-    } catch (TimeoutException | ExecutionException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 }

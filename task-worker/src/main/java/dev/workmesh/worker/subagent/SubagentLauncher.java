@@ -1,5 +1,6 @@
 package dev.workmesh.worker.subagent;
 
+import dev.workmesh.worker.BoundedWait;
 import dev.workmesh.worker.secrets.SecretsBroker;
 import dev.workmesh.worker.secrets.SecretsSession;
 import java.io.File;
@@ -20,8 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -305,12 +304,8 @@ public final class SubagentLauncher implements AutoCloseable {
     left.forEach(RunningSubagent::cancel);
     CompletableFuture<?>[] outcomes = left.stream().map(RunningSubagent::outcome).toArray(CompletableFuture[]::new);
     Duration limit = settings.killGrace().plus(RunningSubagent.OUTPUT_DRAIN_LIMIT).plusSeconds(5);
-    try {
-      CompletableFuture.allOf(outcomes).get(limit.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | ExecutionException e) {
+    if (!BoundedWait.completes(CompletableFuture.allOf(outcomes), limit) && !Thread.currentThread().isInterrupted()) {
       log.warn("Some subagents had not finished {} after being cancelled at shutdown", limit);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
     timers.shutdownNow();
     spawner.shutdownNow();

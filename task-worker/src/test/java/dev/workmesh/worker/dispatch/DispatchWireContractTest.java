@@ -2,8 +2,8 @@ package dev.workmesh.worker.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.workmesh.client.wire.DispatchRecord;
 import dev.workmesh.core.MeshJson;
-import dev.workmesh.core.outbox.DispatchRecord;
 import dev.workmesh.core.outbox.MeshTopics;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** The worker reads mesh-core's dispatch records and topic names without depending on mesh-core: held equal here. */
+/**
+ * The dispatch record mesh-core writes to the outbox is the one the worker reads from Kafka, in the same
+ * JSON as always; the worker's topic names are mesh-core's.
+ */
 class DispatchWireContractTest {
 
   @Test
@@ -20,7 +23,7 @@ class DispatchWireContractTest {
     DispatchRecord record = new DispatchRecord(UUID.randomUUID(), UUID.randomUUID(), "broadcast", "gpu", 7,
         List.of("cuda"), List.of(agent), "submitted", Instant.parse("2026-01-02T03:04:05Z"));
 
-    DispatchHint hint = DispatchHint.parse(MeshJson.mapper().writeValueAsBytes(record)).orElseThrow();
+    DispatchRecord hint = DispatchRecord.parse(MeshJson.mapper().writeValueAsBytes(record)).orElseThrow();
 
     assertThat(hint).usingRecursiveComparison().isEqualTo(record);
     assertThat(hint.targets(agent)).isTrue();
@@ -28,10 +31,24 @@ class DispatchWireContractTest {
   }
 
   @Test
+  void theJsonOnKafkaKeepsItsFieldsNamesAndOrder() {
+    UUID task = UUID.fromString("00000000-0000-0000-0000-000000000001");
+    UUID mission = UUID.fromString("00000000-0000-0000-0000-000000000002");
+    UUID agent = UUID.fromString("00000000-0000-0000-0000-000000000003");
+    DispatchRecord record = new DispatchRecord(task, mission, "assigned", "gpu", 7, List.of("cuda"), List.of(agent),
+        "redispatch", Instant.parse("2026-01-02T03:04:05Z"));
+
+    assertThat(MeshJson.mapper().writeValueAsString(record)).isEqualTo(
+        "{\"task_id\":\"" + task + "\",\"mission_id\":\"" + mission + "\",\"claim_policy\":\"assigned\",\"pool\":\"gpu\","
+            + "\"priority\":7,\"required_capabilities\":[\"cuda\"],\"targets\":[\"" + agent + "\"],\"reason\":\"redispatch\","
+            + "\"dispatched_at\":\"2026-01-02T03:04:05Z\"}");
+  }
+
+  @Test
   void somethingElseIsNoHint() {
-    assertThat(DispatchHint.parse("not json".getBytes(StandardCharsets.UTF_8))).isEmpty();
-    assertThat(DispatchHint.parse("{\"pool\": \"x\"}".getBytes(StandardCharsets.UTF_8))).isEmpty();
-    assertThat(DispatchHint.parse(null)).isEmpty();
+    assertThat(DispatchRecord.parse("not json".getBytes(StandardCharsets.UTF_8))).isEmpty();
+    assertThat(DispatchRecord.parse("{\"pool\": \"x\"}".getBytes(StandardCharsets.UTF_8))).isEmpty();
+    assertThat(DispatchRecord.parse(null)).isEmpty();
   }
 
   @Test

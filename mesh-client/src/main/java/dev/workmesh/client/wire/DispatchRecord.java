@@ -1,4 +1,4 @@
-package dev.workmesh.worker.dispatch;
+package dev.workmesh.client.wire;
 
 import dev.workmesh.client.MeshClient;
 import java.time.Instant;
@@ -8,12 +8,12 @@ import java.util.UUID;
 import tools.jackson.core.JacksonException;
 
 /**
- * A dispatch record as mesh-api publishes it on {@code mesh.tasks.pooled} and {@code
- * mesh.tasks.directed} (mesh-core's {@code DispatchRecord}, snake_case JSON). A hint only: the claim
- * through the API decides. The worker reads the wire format itself rather than depending on mesh-core,
- * which carries the database driver; a test holds the two to the same shape.
+ * A hint that a task can be claimed, as mesh-api publishes it (snake_case JSON): on {@code
+ * mesh.tasks.pooled} for first_claim, on {@code mesh.tasks.directed} with its {@code targets} for
+ * assigned and broadcast. The claim through the API decides; a record may be stale or repeated.
+ * mesh-core writes it to the outbox, the task worker reads it from Kafka.
  */
-public record DispatchHint(
+public record DispatchRecord(
     UUID taskId,
     UUID missionId,
     String claimPolicy,
@@ -24,24 +24,25 @@ public record DispatchHint(
     String reason,
     Instant dispatchedAt) {
 
-  public DispatchHint {
+  public DispatchRecord {
     requiredCapabilities = requiredCapabilities == null ? List.of() : List.copyOf(requiredCapabilities);
     targets = targets == null ? List.of() : List.copyOf(targets);
   }
 
   /** The record, or empty when it is not a dispatch record (malformed, or no task id). */
-  public static Optional<DispatchHint> parse(byte[] value) {
+  public static Optional<DispatchRecord> parse(byte[] value) {
     if (value == null) {
       return Optional.empty();
     }
     try {
-      DispatchHint hint = MeshClient.JSON.readValue(value, DispatchHint.class);
-      return hint == null || hint.taskId() == null ? Optional.empty() : Optional.of(hint);
+      DispatchRecord record = MeshClient.JSON.readValue(value, DispatchRecord.class);
+      return record == null || record.taskId() == null ? Optional.empty() : Optional.of(record);
     } catch (JacksonException e) {
       return Optional.empty();
     }
   }
 
+  /** Whether this record names {@code agentId} among its targets (assigned and broadcast tasks). */
   public boolean targets(UUID agentId) {
     return targets.contains(agentId);
   }
