@@ -2,12 +2,19 @@ package dev.workmesh.core.task;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.workmesh.core.DurationText;
+import java.lang.reflect.RecordComponent;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.ValueSerializer;
@@ -37,7 +44,43 @@ public final class TaskRecords {
           .addDeserializer(Duration.class, read(DurationText::parse)))
       .build();
 
+  /** The same dialect with the wire's snake_case names, nulls written out: what a service shows. */
+  private static final JsonMapper WIRE = MAPPER.rebuild()
+      .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .changeDefaultPropertyInclusion(i -> JsonInclude.Value.construct(JsonInclude.Include.ALWAYS,
+          JsonInclude.Include.ALWAYS))
+      .build();
+
   private TaskRecords() {}
+
+  /** The wire names (snake_case) of a record's components, in declaration order. */
+  public static List<String> wireNames(Class<? extends Record> type) {
+    return Arrays.stream(type.getRecordComponents()).map(c -> wireName(c.getName())).toList();
+  }
+
+  /** {@code requiredCapabilities} -> {@code required_capabilities}, as the wire's snake_case names them. */
+  public static String wireName(String componentName) {
+    return componentName.replaceAll("(?<=[a-z0-9])([A-Z])", "_$1").toLowerCase(Locale.ROOT);
+  }
+
+  /** A record's fields as the wire shows them: snake_case names, nulls written out, wire forms of values. */
+  public static ObjectNode wireTree(Object record) {
+    return WIRE.valueToTree(record);
+  }
+
+  /**
+   * One field's value read from JSON into the type of a record component.
+   *
+   * @throws IllegalArgumentException saying what was expected when the value does not fit
+   */
+  public static Object read(JsonNode value, RecordComponent component) {
+    try {
+      return MAPPER.treeToValue(value, MAPPER.constructType(component.getGenericType()));
+    } catch (JacksonException e) {
+      throw new IllegalArgumentException("expected " + MAPPER.constructType(component.getGenericType())
+          .toCanonical().replaceAll("[a-z]+\\.", ""), e);
+    }
+  }
 
   /** The fields of {@code from} that {@code to} has, as a {@code to}. */
   public static <T> T copy(Object from, Class<T> to) {

@@ -40,4 +40,13 @@ class TaskRecordsTest {
     assertThat(TaskRecords.copy(wire, NewTask.class, java.util.Collections.singletonMap("claimPolicy", null))
         .claimPolicy()).isNull();
   }
+
+  @Test
+  void theWireNamesAreThoseTheWireTreeWrites() {
+    NewTask task = NewTask.builder("t").build();
+
+    assertThat(TaskRecords.wireTree(task).propertyNames()).containsExactlyElementsOf(
+        TaskRecords.wireNames(NewTask.class));
+    assertThat(TaskRecords.wireNames(NewTask.class)).contains("required_capabilities", "not_before", "parent_task_id");
+  }
 }
