@@ -1,7 +1,15 @@
 package dev.workmesh.mcp.tools;
 
 import dev.workmesh.core.task.RuntimeInput;
+import dev.workmesh.core.task.TaskRecords;
 import dev.workmesh.core.task.TaskValidator;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * JSON Schema (2020-12) fragments shared by the tools' input and output schemas, as JSON text. Input
@@ -42,6 +50,46 @@ final class Schemas {
         .replace("@DEFAULT_MAX_ATTEMPTS@", Integer.toString(TaskValidator.DEFAULT_MAX_ATTEMPTS))
         .replace("@DEFAULT_POOL@", TaskValidator.DEFAULT_POOL)
         .replace("@RUNTIME_INPUT_RULES@", RUNTIME_INPUT_RULES);
+  }
+
+  /**
+   * Adds to an object schema a property for every component of {@code record} it does not describe yet,
+   * by the component's wire name and type, so that a field added to the submission record can be passed
+   * before anyone writes a description for it.
+   */
+  static String withFieldsOf(String schema, Class<? extends Record> record) {
+    ObjectNode root = (ObjectNode) StructuredJson.MAPPER.readTree(schema);
+    ObjectNode properties = (ObjectNode) root.get("properties");
+    for (RecordComponent component : record.getRecordComponents()) {
+      String name = TaskRecords.wireName(component.getName());
+      if (!properties.has(name)) {
+        properties.set(name, StructuredJson.MAPPER.readTree(forType(component.getGenericType())));
+      }
+    }
+    return StructuredJson.write(root);
+  }
+
+  /** The schema of a value of a submission field's Java type. */
+  private static String forType(Type type) {
+    if (type instanceof ParameterizedType list && list.getRawType() == List.class) {
+      return "{\"type\": \"array\", \"items\": " + forType(list.getActualTypeArguments()[0]) + "}";
+    }
+    if (type == UUID.class) {
+      return uuid("An id.");
+    }
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+      return "{\"type\": \"integer\"}";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "{\"type\": \"boolean\"}";
+    }
+    if (type == Instant.class) {
+      return "{\"type\": \"string\", \"format\": \"date-time\"}";
+    }
+    if (type == String.class) {
+      return "{\"type\": \"string\"}";
+    }
+    return "{}";
   }
 
   /** mesh-core's {@link RuntimeInput}: bash needs input.command, exec needs input.argv. */

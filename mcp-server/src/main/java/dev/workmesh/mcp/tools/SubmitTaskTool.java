@@ -7,10 +7,19 @@ import static dev.workmesh.mcp.tools.Schemas.uuid;
 import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.MeshClient.Submitted;
 import dev.workmesh.client.model.TaskRequest;
+import dev.workmesh.core.task.TaskRecords;
 import dev.workmesh.mcp.tools.ToolDefinitions.Effect;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import tools.jackson.databind.JsonNode;
 
 /** {@code submit_mesh_task}: put a unit of work into a mission for the mesh's agents to claim. */
 final class SubmitTaskTool implements MeshTool {
@@ -76,6 +85,9 @@ final class SubmitTaskTool implements MeshTool {
           + " the existing task instead of creating another."),
       quote("Time limit of each attempt, e.g. \"30m\", \"2h30m\" or ISO-8601 \"PT2H\"; at most 7 days."));
 
+  /** The described fields, and every other field of the submission record by its type. */
+  private static final String INPUT_SCHEMA = Schemas.withFieldsOf(INPUT, TaskRequest.class);
+
   private static final String OUTPUT = """
       {"type": "object",
        "properties": {
@@ -85,29 +97,42 @@ final class SubmitTaskTool implements MeshTool {
        },
        "required": ["task", "replay"]}""".formatted(Schemas.TASK);
 
+  /** One field of the submission, read by its type with the argument's own checks and messages. */
+  private static Object read(ToolArguments a, String name, Type type) {
+    if (type == UUID.class) {
+      return a.uuid(name);
+    }
+    if (type == Integer.class) {
+      return a.integer(name);
+    }
+    if (type == Instant.class) {
+      return a.instant(name);
+    }
+    if (type == JsonNode.class) {
+      return a.json(name);
+    }
+    if (type instanceof ParameterizedType list && list.getRawType() == List.class) {
+      return list.getActualTypeArguments()[0] == UUID.class ? a.uuids(name) : a.strings(name);
+    }
+    return a.string(name);
+  }
+
   @Override
   public Tool definition() {
-    return ToolDefinitions.define(NAME, "Submit a mesh task", DESCRIPTION, INPUT, OUTPUT, Effect.WRITE);
+    return ToolDefinitions.define(NAME, "Submit a mesh task", DESCRIPTION, INPUT_SCHEMA, OUTPUT, Effect.WRITE);
   }
 
   @Override
   public CallToolResult call(MeshClient mesh, ToolArguments a) {
-    TaskRequest request = new TaskRequest(
-        a.requiredString("title"),
-        a.string("description"),
-        a.string("claim_policy"),
-        a.uuid("assigned_agent"),
-        a.string("pool"),
-        a.strings("required_capabilities"),
-        a.integer("priority"),
-        a.string("runtime"),
-        a.json("input"),
-        a.integer("max_attempts"),
-        a.string("timeout"),
-        a.instant("not_before"),
-        a.uuids("depends_on"),
-        a.uuid("parent_task_id"),
-        a.string("idempotency_key"));
+    a.requiredString("title");
+    Map<String, Object> fields = new HashMap<>();
+    for (RecordComponent component : TaskRequest.class.getRecordComponents()) {
+      Object value = read(a, TaskRecords.wireName(component.getName()), component.getGenericType());
+      if (value != null) {
+        fields.put(component.getName(), value);
+      }
+    }
+    TaskRequest request = TaskRecords.copy(fields, TaskRequest.class);
     Submitted submitted = mesh.submit(a.requiredUuid("mission_id"), request);
     String summary = (submitted.replay()
         ? "Nothing new was created: idempotency_key matched the earlier submission, "

@@ -6,11 +6,17 @@ import dev.workmesh.core.ValidationException;
 import dev.workmesh.core.ValidationException.Violation;
 import dev.workmesh.core.task.ClaimPolicy;
 import dev.workmesh.core.task.NewTask;
+import dev.workmesh.core.task.TaskRecords;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
-/** The wire form of a submission to mesh-core's {@link NewTask}, with field errors for what cannot convert. */
+/**
+ * The wire form of a submission to mesh-core's {@link NewTask}: every field by name ({@link TaskRecords}),
+ * with field errors for the two that need parsing (claim_policy and timeout).
+ */
 final class TaskRequests {
 
   private TaskRequests() {}
@@ -32,22 +38,10 @@ final class TaskRequests {
         violations.add(new Violation(prefix + "timeout", e.getMessage()));
       }
     }
-    return NewTask.builder(r.title())
-        .description(r.description())
-        .claimPolicy(policy)
-        .assignedAgent(r.assignedAgent())
-        .pool(r.pool())
-        .requiredCapabilities(r.requiredCapabilities())
-        .priority(r.priority())
-        .runtime(r.runtime())
-        .input(r.input())
-        .maxAttempts(r.maxAttempts())
-        .timeout(timeout)
-        .notBefore(r.notBefore())
-        .dependsOn(r.dependsOn())
-        .parentTaskId(r.parentTaskId())
-        .idempotencyKey(r.idempotencyKey())
-        .build();
+    Map<String, Object> parsed = new HashMap<>();
+    parsed.put("claimPolicy", policy);
+    parsed.put("timeout", timeout);
+    return TaskRecords.copy(r, NewTask.class, parsed);
   }
 
   static void throwIfAny(List<Violation> violations) {

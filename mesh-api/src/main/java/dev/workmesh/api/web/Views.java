@@ -8,14 +8,15 @@ import dev.workmesh.client.model.MissionView;
 import dev.workmesh.client.model.Spending;
 import dev.workmesh.client.model.TaskView;
 import dev.workmesh.client.model.Usage;
-import dev.workmesh.core.DurationText;
 import dev.workmesh.core.agent.Agent;
 import dev.workmesh.core.claim.Claim;
 import dev.workmesh.core.mission.Mission;
 import dev.workmesh.core.task.Attempt;
 import dev.workmesh.core.task.MeshTask;
+import dev.workmesh.core.task.TaskRecords;
 import dev.workmesh.core.task.TaskStatus;
 import java.math.BigDecimal;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,13 +26,12 @@ public final class Views {
 
   private Views() {}
 
+  /** The task's own fields by name ({@link TaskRecords}), with its attempts and their usage when given. */
   public static TaskView task(MeshTask t, List<Attempt> attempts) {
-    return new TaskView(t.id(), t.missionId(), t.title(), t.description(), t.claimPolicy().wire(), t.assignedAgent(),
-        t.pool(), t.requiredCapabilities(), t.priority(), t.runtime(), t.input(), t.maxAttempts(),
-        t.timeout() == null ? null : DurationText.format(t.timeout()), t.notBefore(), t.dependsOn(), t.parentTaskId(),
-        t.idempotencyKey(), t.status().wire(), t.attempt(), t.cancelRequested(), t.result(), t.error(), t.submittedBy(),
-        t.createdAt(), t.readyAt(), t.finishedAt(), t.updatedAt(),
-        attempts == null ? null : attempts.stream().map(Views::attempt).toList(), usageTotal(attempts));
+    Map<String, Object> shown = new HashMap<>();
+    shown.put("attempts", attempts == null ? null : attempts.stream().map(Views::attempt).toList());
+    shown.put("usageTotal", usageTotal(attempts));
+    return TaskRecords.copy(t, TaskView.class, shown);
   }
 
   /** The usage of a task's attempts summed, or null when none reported any (or they are not shown). */

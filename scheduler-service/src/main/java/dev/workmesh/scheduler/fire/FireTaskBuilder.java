@@ -1,11 +1,10 @@
 package dev.workmesh.scheduler.fire;
 
-import dev.workmesh.core.task.ClaimPolicy;
 import dev.workmesh.core.task.NewTask;
+import dev.workmesh.core.task.TaskRecords;
 import dev.workmesh.scheduler.job.JobDefinition;
-import dev.workmesh.scheduler.job.TaskTemplate;
 import java.time.Instant;
-import java.util.UUID;
+import java.util.Map;
 
 /** Turns a job's task template into the mesh-core submission of one fire. */
 public final class FireTaskBuilder {
@@ -25,20 +24,9 @@ public final class FireTaskBuilder {
     return "schedule:" + job + ":" + scheduledAt;
   }
 
+  /** The template's fields by name ({@link TaskRecords}), with the fire's idempotency key. */
   public static NewTask newTask(JobDefinition job, Instant scheduledAt) {
-    TaskTemplate t = job.task();
-    return NewTask.builder(t.title())
-        .description(t.description())
-        .claimPolicy(ClaimPolicy.fromWire(t.claimPolicy()))
-        .assignedAgent(t.assignedAgent() == null ? null : UUID.fromString(t.assignedAgent()))
-        .pool(t.pool())
-        .requiredCapabilities(t.requiredCapabilities())
-        .priority(t.priority())
-        .runtime(t.runtime())
-        .input(t.input())
-        .maxAttempts(t.maxAttempts())
-        .timeout(t.timeout())
-        .idempotencyKey(idempotencyKey(job.name(), scheduledAt))
-        .build();
+    return TaskRecords.copy(job.task(), NewTask.class,
+        Map.of("idempotencyKey", idempotencyKey(job.name(), scheduledAt)));
   }
 }

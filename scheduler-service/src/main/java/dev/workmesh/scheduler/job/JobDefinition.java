@@ -1,5 +1,6 @@
 package dev.workmesh.scheduler.job;
 
+import dev.workmesh.core.task.TaskRecords;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -55,8 +56,9 @@ public record JobDefinition(
   }
 
   /**
-   * Every field of the definition as JSON with sorted keys, prefixed by a format version. Stable for
-   * a given version of this class; a new field changes every job's form, so bump the prefix then.
+   * Every field of the definition as JSON with sorted keys (the task's by their wire names, its timeout
+   * in ISO-8601), prefixed by a format version. Stable for a given version of this class; a new field
+   * changes every job's form, so bump the prefix then.
    */
   public String canonicalForm() {
     ObjectNode root = CANONICAL_JSON.createObjectNode();
@@ -66,18 +68,9 @@ public record JobDefinition(
     root.put("mission", mission);
     root.put("enabled", enabled);
     root.put("misfire", misfire.tomlName());
-    ObjectNode t = root.putObject("task");
-    t.put("title", task.title());
-    t.put("description", task.description());
-    t.put("claim_policy", task.claimPolicy());
-    t.put("assigned_agent", task.assignedAgent());
-    t.put("pool", task.pool());
-    task.requiredCapabilities().forEach(t.putArray("required_capabilities")::add);
-    t.put("priority", task.priority());
-    t.put("runtime", task.runtime());
-    t.set("input", task.input());
-    t.put("max_attempts", task.maxAttempts());
+    ObjectNode t = TaskRecords.wireTree(task);
     t.put("timeout", task.timeout() == null ? null : task.timeout().toString());
+    root.set("task", t);
     return "job/v1 " + CANONICAL_JSON.writeValueAsString(root);
   }
 

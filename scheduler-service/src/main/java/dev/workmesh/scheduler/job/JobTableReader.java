@@ -1,12 +1,16 @@
 package dev.workmesh.scheduler.job;
 
 import dev.workmesh.core.ValidationException.Violation;
+import dev.workmesh.core.task.NewTask;
 import dev.workmesh.core.task.RuntimeInput;
+import dev.workmesh.core.task.TaskRecords;
 import dev.workmesh.core.task.TaskValidator;
+import java.lang.reflect.RecordComponent;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,10 +30,8 @@ final class JobTableReader {
 
   static final List<String> JOB_KEYS =
       List.of("name", "schedule", "interval", "time_zone", "mission", "enabled", "misfire", "task");
-  static final List<String> TASK_KEYS =
-      List.of(
-          "title", "description", "claim_policy", "assigned_agent", "pool", "required_capabilities",
-          "priority", "runtime", "input", "max_attempts", "timeout");
+  /** The fields of {@link TaskTemplate}, by their wire names. */
+  static final List<String> TASK_KEYS = TaskRecords.wireNames(TaskTemplate.class);
 
   private static final Map<String, String> TASK_KEYS_AT_JOB_LEVEL =
       hints(TASK_KEYS, key -> "\"" + key + "\" is a task field: put it under the job's [job.task] header");
@@ -184,21 +186,52 @@ final class JobTableReader {
     }
     checkRuntimeInput(task, runtime, input);
 
+    Map<String, Object> fields = new HashMap<>();
+    fields.put("title", title);
+    fields.put("description", description);
+    fields.put("claimPolicy", policy);
+    fields.put("assignedAgent", TaskTemplate.ASSIGNED.equals(policy) ? assignedAgent : null);
+    fields.put("pool", pool == null ? TaskValidator.DEFAULT_POOL : pool);
+    fields.put("requiredCapabilities", capabilities == null ? List.of() : capabilities);
+    fields.put("priority", priority == null ? 0 : priority);
+    fields.put("runtime", runtime);
+    fields.put("input", input == null ? JsonNodeFactory.instance.objectNode() : input);
+    fields.put("maxAttempts", maxAttempts == null ? TaskValidator.DEFAULT_MAX_ATTEMPTS : maxAttempts);
+    fields.put("timeout", timeout);
+    readByType(task, fields);
     if (task.problemsSoFar() > problemsBefore) {
       return null;
     }
-    return new TaskTemplate(
-        title,
-        description,
-        policy,
-        TaskTemplate.ASSIGNED.equals(policy) ? assignedAgent : null,
-        pool == null ? TaskValidator.DEFAULT_POOL : pool,
-        capabilities == null ? List.of() : capabilities,
-        priority == null ? 0 : priority,
-        runtime,
-        input == null ? JsonNodeFactory.instance.objectNode() : input,
-        maxAttempts == null ? TaskValidator.DEFAULT_MAX_ATTEMPTS : maxAttempts,
-        timeout);
+    return TaskRecords.copy(fields, TaskTemplate.class);
+  }
+
+  /**
+   * The template's other fields, those that need no TOML-specific reading: each read by its type, then
+   * checked on load by mesh-core's task rules ({@link TaskValidator}), whose messages name the field.
+   */
+  private static void readByType(TableFields task, Map<String, Object> fields) {
+    List<String> byType = new ArrayList<>();
+    for (RecordComponent component : TaskTemplate.class.getRecordComponents()) {
+      String key = TaskRecords.wireName(component.getName());
+      if (!fields.containsKey(component.getName()) && task.has(key)) {
+        try {
+          fields.put(component.getName(), TaskRecords.read(task.node(key), component));
+          byType.add(key);
+        } catch (IllegalArgumentException e) {
+          task.problem(key, e.getMessage() + ", got " + TableFields.describe(task.node(key)));
+        }
+      }
+    }
+    if (byType.isEmpty() || task.problemsSoFar() > 0) {
+      return;
+    }
+    List<Violation> violations = new ArrayList<>();
+    TaskValidator.validate(TaskRecords.copy(fields, NewTask.class), "", violations);
+    for (Violation v : violations) {
+      if (byType.stream().anyMatch(key -> v.field().equals(key) || v.field().startsWith(key + "["))) {
+        task.problem(v.field(), v.message());
+      }
+    }
   }
 
   /** What the runtime runs must be in the input (mesh-core's rule): checked on load, not at the first fire. */

@@ -53,6 +53,11 @@ final class TableFields {
     return problems.size();
   }
 
+  /** The value as written, or null when the key is absent. */
+  @Nullable JsonNode node(String key) {
+    return table.get(key);
+  }
+
   boolean has(String key) {
     return table.has(key);
   }

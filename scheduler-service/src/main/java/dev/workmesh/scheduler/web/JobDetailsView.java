@@ -1,10 +1,12 @@
 package dev.workmesh.scheduler.web;
 
 import java.time.Instant;
-import java.util.List;
 import tools.jackson.databind.JsonNode;
 
-/** {@code GET /schedules/{name}}: the job's full configuration, its state and its last fire. */
+/**
+ * {@code GET /schedules/{name}}: the job's full configuration, its state and its last fire; {@code task} is
+ * the {@code [job.task]} template with every field by its wire name.
+ */
 public record JobDetailsView(
     String name,
     String kind,
@@ -15,15 +17,8 @@ public record JobDetailsView(
     boolean paused,
     String misfire,
     String mission,
-    TaskView task,
+    JsonNode task,
     String contentHash,
     Instant registeredAt,
     Instant nextFireAt,
-    FireView lastFire) {
-
-  /** The {@code [job.task]} template. */
-  public record TaskView(
-      String title, String description, String claimPolicy, String assignedAgent, String pool,
-      List<String> requiredCapabilities, int priority, String runtime, JsonNode input, int maxAttempts,
-      String timeout) {}
-}
+    FireView lastFire) {}

@@ -2,6 +2,7 @@ package dev.workmesh.scheduler.web;
 
 import dev.workmesh.web.Problems;
 import dev.workmesh.core.DurationText;
+import dev.workmesh.core.task.TaskRecords;
 import dev.workmesh.scheduler.fire.FireLedger;
 import dev.workmesh.scheduler.fire.FireOutcome;
 import dev.workmesh.scheduler.fire.FireRecord;
@@ -11,7 +12,6 @@ import dev.workmesh.scheduler.job.CronSchedule;
 import dev.workmesh.scheduler.job.IntervalSchedule;
 import dev.workmesh.scheduler.job.JobDefinition;
 import dev.workmesh.scheduler.job.JobProblem;
-import dev.workmesh.scheduler.job.TaskTemplate;
 import dev.workmesh.scheduler.maintenance.FireRecordCleaner;
 import dev.workmesh.scheduler.registry.JobRegistry;
 import dev.workmesh.scheduler.registry.JobState;
@@ -77,12 +77,9 @@ public class ScheduleController {
     JobDefinition job = job(name);
     JobState state = states.state(name).orElse(null);
     boolean paused = state != null && state.paused();
-    TaskTemplate t = job.task();
-    var task = new JobDetailsView.TaskView(t.title(), t.description(), t.claimPolicy(), t.assignedAgent(), t.pool(),
-        t.requiredCapabilities(), t.priority(), t.runtime(), t.input(), t.maxAttempts(),
-        t.timeout() == null ? null : DurationText.format(t.timeout()));
     return new JobDetailsView(job.name(), kind(job), scheduleText(job), job.schedule().describe(), job.zone().getId(),
-        job.enabled(), paused, job.misfire().tomlName(), job.mission(), task, job.contentHash(),
+        job.enabled(), paused, job.misfire().tomlName(), job.mission(), TaskRecords.wireTree(job.task()),
+        job.contentHash(),
         state == null ? null : state.registeredAt(), nextFire(job, paused, clock.instant()),
         FireView.of(ledger.lastFires(List.of(name)).get(name)));
   }
