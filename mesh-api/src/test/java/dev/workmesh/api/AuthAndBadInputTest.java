@@ -90,6 +90,9 @@ class AuthAndBadInputTest extends ApiTestBase {
     assertProblem(raw("GET", "/work/tasks/" + UUID.randomUUID(), OPERATOR_TOKEN, null), 404);
     assertProblem(raw("GET", "/work/tasks/not-a-uuid", OPERATOR_TOKEN, null), 400, "UUID");
     assertProblem(raw("GET", "/work/missions?limit=0", OPERATOR_TOKEN, null), 400, "limit");
+    assertProblem(raw("GET", "/work/missions?limit=", OPERATOR_TOKEN, null), 400, "limit");
+    assertProblem(raw("GET", "/work/missions?limit=%EF%BC%91", OPERATOR_TOKEN, null), 400, "limit");
+    assertProblem(raw("GET", "/work/missions?limit=99999999999", OPERATOR_TOKEN, null), 400, "limit");
     assertProblem(raw("GET", "/work/missions/" + newMission().id() + "/tasks?status=done", OPERATOR_TOKEN, null), 400,
         "status");
   }

@@ -55,8 +55,8 @@ public class MeshWebAutoConfiguration {
   }
 
   @Bean
-  StrictUuidConverter strictUuidConverter() {
-    return new StrictUuidConverter();
+  StrictParameters strictParameters() {
+    return new StrictParameters();
   }
 
   /** Tomcat's own error answers (a header over the limit, a bad request line) as problem+json too. */
