@@ -15,6 +15,7 @@ import dev.workmesh.worker.identity.IdentityRejectedException;
 import dev.workmesh.worker.identity.IdentityStore;
 import dev.workmesh.worker.mesh.GuardedMeshClient;
 import dev.workmesh.worker.mesh.MeshUnavailableException;
+import dev.workmesh.worker.secrets.KnownSecrets;
 import dev.workmesh.worker.secrets.SecretsBroker;
 import dev.workmesh.worker.secrets.SecretsBrokerSettings;
 import dev.workmesh.client.model.FailRequest;
@@ -61,9 +62,6 @@ public final class TaskWorker implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TaskWorker.class);
   private static final Duration MAX_STARTUP_BACKOFF = Duration.ofSeconds(30);
-  /** Variables naming the worker's own tokens: a subagent must not inherit the operator's or the agent's token. */
-  static final Set<String> CREDENTIAL_VARIABLES =
-      Set.of("TASK_WORKER_ENROLMENT_TOKEN", "TASK_WORKER_AGENT_TOKEN", "MESH_ENROLMENT_TOKEN", "MESH_OPERATOR_TOKEN");
 
   private final TaskWorkerProperties properties;
   private final Map<String, Object> kafkaCommon;
@@ -81,6 +79,8 @@ public final class TaskWorker implements AutoCloseable {
   private LockFile dataDirLock;
   private ScheduledExecutorService timer;
   private SecretsBroker secrets;
+  /** Masked in attempt output: the worker's credentials and what its secrets broker serves. */
+  private KnownSecrets knownSecrets;
   private SubagentLauncher launcher;
   private RuntimeChoice runtimes;
   private Thread startThread;
@@ -142,8 +142,11 @@ public final class TaskWorker implements AutoCloseable {
       RuntimeCatalog catalog = catalog(subagentSettings);
       runtimes = new RuntimeChoice(offeredRuntimes(catalog), properties.defaultRuntime());
       timer = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("worker-timer-", 0).factory());
-      secrets = SecretsBroker.start(SecretsBrokerSettings.inDataDir(properties.dataDir(), properties.secrets()), environment);
-      launcher = new SubagentLauncher(subagentSettings, catalog, secrets, credentialVariables(properties, System.getenv()));
+      knownSecrets = WorkerCredentials.known(properties, System.getenv(), kafkaCommon);
+      secrets = SecretsBroker.start(
+          SecretsBrokerSettings.inDataDir(properties.dataDir(), properties.secrets()), environment, knownSecrets);
+      launcher = new SubagentLauncher(subagentSettings, catalog, secrets,
+          WorkerCredentials.variables(properties, System.getenv()), knownSecrets);
       // Before anything is claimed: a retry on this node must never start while a copy from before a crash still runs.
       List<LeftoverAttempt> leftovers = launcher.reconcileLeftovers();
       startThread = Thread.ofPlatform().name("worker-start").start(() -> startInBackground(leftovers));
@@ -155,27 +158,6 @@ public final class TaskWorker implements AutoCloseable {
       throw e;
     }
     return started;
-  }
-
-  /**
-   * The variables of {@code environment} that subagents must not inherit: the well-known names of the
-   * worker's credentials, and any variable holding the enrolment or agent token under another name.
-   */
-  static Set<String> credentialVariables(TaskWorkerProperties properties, Map<String, String> environment) {
-    Set<String> tokens = new LinkedHashSet<>();
-    if (properties.enrolmentToken() != null) {
-      tokens.add(properties.enrolmentToken());
-    }
-    if (properties.agentToken() != null) {
-      tokens.add(properties.agentToken());
-    }
-    Set<String> withheld = new LinkedHashSet<>(CREDENTIAL_VARIABLES);
-    environment.forEach((name, value) -> {
-      if (value != null && tokens.contains(value.strip())) {
-        withheld.add(name);
-      }
-    });
-    return withheld;
   }
 
   private RuntimeCatalog catalog(SubagentSettings settings) {
@@ -227,6 +209,7 @@ public final class TaskWorker implements AutoCloseable {
       if (identity == null) {
         return;
       }
+      knownSecrets.add(identity.agentToken());
       GuardedMeshClient api =
           new GuardedMeshClient(properties.apiBaseUrls(), url -> new MeshClient(url, identity.agentToken(), properties.apiTimeout()),
               metrics.registry(),

@@ -28,7 +28,7 @@ class TaskWorkerCredentialsTest {
     Map<String, String> environment = Map.of("DEPLOY_TOKEN", "op-token-123456789012345678", "AGENT", "wm_agent_abc",
         "PATH", "/usr/bin");
 
-    Set<String> withheld = TaskWorker.credentialVariables(properties, environment);
+    Set<String> withheld = WorkerCredentials.variables(properties, environment);
 
     assertThat(withheld).contains("DEPLOY_TOKEN", "AGENT", "MESH_ENROLMENT_TOKEN", "TASK_WORKER_ENROLMENT_TOKEN",
         "MESH_OPERATOR_TOKEN", "TASK_WORKER_AGENT_TOKEN").doesNotContain("PATH");
