@@ -47,7 +47,7 @@ export function render(main, ctx) {
     for (const j of jobs) {
       const last = j.last_fire;
       body.append(h('tr', { dataset: { job: j.name } },
-        h('th', { scope: 'row' }, j.name), h('td', j.schedule + (j.zone ? ' (' + j.zone + ')' : '')),
+        h('th', { scope: 'row' }, j.name), h('td', j.kind === 'interval' ? 'every ' + j.schedule : j.schedule + (j.zone ? ' (' + j.zone + ')' : '')),
         h('td', badge(j.paused ? 'paused' : j.enabled ? 'enabled' : 'disabled')),
         h('td', j.paused ? '—' : time(j.next_fire_at)),
         h('td', last ? [time(last.fired_at || last.scheduled_at), last.error ? h('span.bad', ' ' + last.error) : ''] : '—'),

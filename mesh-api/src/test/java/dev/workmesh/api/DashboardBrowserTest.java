@@ -12,6 +12,7 @@ import dev.workmesh.client.model.FailRequest;
 import dev.workmesh.client.model.MissionView;
 import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.client.model.TaskView;
+import dev.workmesh.testsupport.browser.HeadlessChromium;
 import dev.workmesh.testsupport.browser.RunsInBrowser;
 import java.time.Duration;
 import java.util.List;

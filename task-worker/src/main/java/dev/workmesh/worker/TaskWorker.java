@@ -18,6 +18,7 @@ import dev.workmesh.worker.identity.IdentityRejectedException;
 import dev.workmesh.worker.identity.IdentityStore;
 import dev.workmesh.worker.mesh.GuardedMeshClient;
 import dev.workmesh.worker.mesh.MeshUnavailableException;
+import dev.workmesh.worker.secrets.KnownSecrets;
 import dev.workmesh.worker.secrets.SecretsBroker;
 import dev.workmesh.worker.secrets.SecretsBrokerSettings;
 import dev.workmesh.client.model.FailRequest;
@@ -73,6 +74,8 @@ public final class TaskWorker implements AutoCloseable {
 
   private LockFile dataDirLock;
   private SecretsBroker secrets;
+  /** Masked in attempt output: the worker's credentials and what its secrets broker serves. */
+  private KnownSecrets knownSecrets;
   private SubagentLauncher launcher;
   private RuntimeChoice runtimes;
   private Thread startThread;
@@ -131,8 +134,11 @@ public final class TaskWorker implements AutoCloseable {
       SubagentSettings subagentSettings = properties.subagentSettings();
       RuntimeCatalog catalog = RuntimeOffer.catalog(subagentSettings);
       runtimes = new RuntimeChoice(RuntimeOffer.offered(properties, catalog, inProcessRuntimes.keySet()), properties.defaultRuntime());
-      secrets = SecretsBroker.start(SecretsBrokerSettings.inDataDir(properties.dataDir(), properties.secrets()), environment);
-      launcher = new SubagentLauncher(subagentSettings, catalog, secrets, CredentialVariables.withheldFrom(properties, System.getenv()));
+      knownSecrets = WorkerCredentials.known(properties, System.getenv(), kafkaCommon);
+      secrets = SecretsBroker.start(
+          SecretsBrokerSettings.inDataDir(properties.dataDir(), properties.secrets()), environment, knownSecrets);
+      launcher = new SubagentLauncher(subagentSettings, catalog, secrets,
+          CredentialVariables.withheldFrom(properties, System.getenv()), knownSecrets);
       // Before anything is claimed: a retry on this node must never start while a copy from before a crash still runs.
       List<LeftoverAttempt> leftovers = launcher.reconcileLeftovers();
       startThread = Thread.ofPlatform().name("worker-start").start(() -> startInBackground(leftovers));
@@ -156,6 +162,7 @@ public final class TaskWorker implements AutoCloseable {
       if (identity == null) {
         return;
       }
+      knownSecrets.add(identity.agentToken());
       GuardedMeshClient api =
           new GuardedMeshClient(properties.apiBaseUrls(), url -> new MeshClient(url, identity.agentToken(), properties.apiTimeout()),
               metrics.registry(),

@@ -130,6 +130,53 @@ class TaskWorkerApplicationTest {
     }
   }
 
+  /**
+   * A subagent that prints a secret the broker gave it, split over two writes of the pipe, and its claim
+   * token: the live log, the final log and every file of the worker show the mask, never the value.
+   */
+  @Test
+  void aSecretTheSubagentPrintsIsMaskedInItsLiveLogItsFinalLogAndOnDisk() throws Exception {
+    String pool = "masked-log";
+    String secret = "deploy-" + UUID.randomUUID();
+    Path go = dir.resolve("go");
+    Files.writeString(dir.resolve("deploy_key"), secret + "\n");
+    Path getSecret = Files.writeString(dir.resolve("get-secret.pl"), """
+        use IO::Socket::UNIX;
+        my $s = IO::Socket::UNIX->new(Peer => $ENV{MESH_SECRETS_SOCKET}) or die "no broker: $!";
+        print $s qq({"op":"get","session":"$ENV{MESH_SECRETS_SESSION}","name":"$ARGV[0]"}\n);
+        my $answer = <$s>;
+        $answer =~ /"value":"([^"]*)"/ or die $answer;
+        print $1;
+        """);
+    List<String> args = args("mask-worker", pool, dir.resolve("data"), true);
+    args.add("--task-worker.secrets[DEPLOY_KEY]=file:" + dir.resolve("deploy_key"));
+    try (ConfigurableApplicationContext app = run(args)) {
+      started(app);
+      TaskView task = submit(pool, "V=$(perl '" + getSecret + "' DEPLOY_KEY) || exit 3; echo \"key: $V\";"
+          + " printf 'split: %s' \"${V:0:10}\"; sleep 0.5; printf '%s end\\n' \"${V:10}\";"
+          + " echo \"claim: $MESH_CLAIM_TOKEN\"; while [ ! -e '" + go + "' ]; do sleep 0.1; done; echo \"again: $V\" >&2");
+      TaskLog live = await().atMost(TestWorkers.patience()).pollInterval(Duration.ofMillis(200))
+          .until(() -> api.operator().taskLog(task.id()),
+              l -> l.running() && l.logTail() != null && l.logTail().contains("claim: "));
+      assertThat(live.logTail()).contains("key: [secret]\n", "split: [secret] end\n", "claim: [secret]\n")
+          .doesNotContain(secret).doesNotContain(secret.substring(10));
+
+      Files.createFile(go);
+      assertThat(awaitTask(task.id(), t -> Set.of("succeeded", "failed").contains(t.status())).status())
+          .isEqualTo("succeeded");
+      assertThat(api.operator().taskLog(task.id()).logTail()).contains("again: [secret]").doesNotContain(secret);
+      List<Path> files;
+      try (var walk = Files.walk(dir.resolve("data"))) {
+        files = walk.filter(Files::isRegularFile).toList();
+      }
+      assertThat(files).anyMatch(f -> f.getFileName().toString().equals("attempt.log"));
+      for (Path file : files) {
+        assertThat(Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1)).as("%s", file)
+            .doesNotContain(secret);
+      }
+    }
+  }
+
   @Test
   void theApplicationEnrolsOnceKeepsItsIdentityServesMetricsAndStopsWhenRevoked() throws Exception {
     String pool = "app";

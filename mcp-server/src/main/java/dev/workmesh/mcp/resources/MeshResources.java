@@ -8,14 +8,17 @@ import dev.workmesh.mcp.tools.MeshCallerResolver;
 import dev.workmesh.mcp.tools.StructuredJson;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncResourceSpecification;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncResourceTemplateSpecification;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.ReadResourceRequest;
 import io.modelcontextprotocol.spec.McpSchema.ReadResourceResult;
 import io.modelcontextprotocol.spec.McpSchema.Resource;
 import io.modelcontextprotocol.spec.McpSchema.ResourceTemplate;
 import io.modelcontextprotocol.spec.McpSchema.TextResourceContents;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,31 +46,31 @@ public final class MeshResources {
         .description("The missions this token can see, oldest first (the first 100), with their task counts.")
         .mimeType(JSON)
         .build();
-    return List.of(new SyncResourceSpecification(missions, (exchange, request) -> read(request.uri(),
-        callers.meshClientFor(exchange), mesh -> {
-          Page<MissionView> page = mesh.missions(null, 100);
-          return Map.of("missions", page.items().stream().map(StructuredJson::object).toList());
-        })));
+    return List.of(new SyncResourceSpecification(missions, reader(callers, (mesh, uri) -> {
+      Page<MissionView> page = mesh.missions(null, 100);
+      return Map.of("missions", page.items().stream().map(StructuredJson::object).toList());
+    })));
   }
 
   public static List<SyncResourceTemplateSpecification> templates(MeshCallerResolver callers) {
-    ResourceTemplate task = ResourceTemplate.builder(WorkmeshUri.TASK_TEMPLATE, "task")
-        .title("A mesh task")
-        .description("One task in full: status, result or error, and its attempts. Subscribe to hear when it ends.")
-        .mimeType(JSON)
-        .build();
-    ResourceTemplate mission = ResourceTemplate.builder(WorkmeshUri.MISSION_TEMPLATE, "mission")
-        .title("A mission")
-        .description("One mission with its task counts by status, budget and spending.")
-        .mimeType(JSON)
-        .build();
     return List.of(
-        new SyncResourceTemplateSpecification(task, (exchange, request) -> read(request.uri(),
-            callers.meshClientFor(exchange),
-            mesh -> StructuredJson.object(mesh.task(WorkmeshUri.taskId(request.uri()))))),
-        new SyncResourceTemplateSpecification(mission, (exchange, request) -> read(request.uri(),
-            callers.meshClientFor(exchange),
-            mesh -> StructuredJson.object(mesh.mission(WorkmeshUri.missionId(request.uri()))))));
+        new SyncResourceTemplateSpecification(template(WorkmeshUri.TASK_TEMPLATE, "task", "A mesh task",
+            "One task in full: status, result or error, and its attempts. Subscribe to hear when it ends."),
+            reader(callers, (mesh, uri) -> StructuredJson.object(mesh.task(WorkmeshUri.taskId(uri))))),
+        new SyncResourceTemplateSpecification(template(WorkmeshUri.MISSION_TEMPLATE, "mission", "A mission",
+            "One mission with its task counts by status, budget and spending."),
+            reader(callers, (mesh, uri) -> StructuredJson.object(mesh.mission(WorkmeshUri.missionId(uri))))));
+  }
+
+  private static ResourceTemplate template(String uriTemplate, String name, String title, String description) {
+    return ResourceTemplate.builder(uriTemplate, name).title(title).description(description).mimeType(JSON).build();
+  }
+
+  /** Reads a resource as the caller: {@code content} gets the caller's client and the requested URI. */
+  private static BiFunction<McpSyncServerExchange, ReadResourceRequest, ReadResourceResult> reader(
+      MeshCallerResolver callers, BiFunction<MeshClient, String, Object> content) {
+    return (exchange, request) -> read(request.uri(), callers.meshClientFor(exchange),
+        mesh -> content.apply(mesh, request.uri()));
   }
 
   private static ReadResourceResult read(String uri, MeshClient mesh, Function<MeshClient, Object> reader) {

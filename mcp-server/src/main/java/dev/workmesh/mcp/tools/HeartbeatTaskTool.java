@@ -1,13 +1,12 @@
 package dev.workmesh.mcp.tools;
 
-import static dev.workmesh.mcp.tools.Schemas.uuid;
-
 import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.model.HeartbeatResponse;
 import dev.workmesh.mcp.tools.ToolDefinitions.Effect;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -22,11 +21,7 @@ final class HeartbeatTaskTool implements MeshTool {
       + " true, stop working and call fail_mesh_task with outcome \"cancelled\". An error saying the claim is no"
       + " longer yours means the lease lapsed or the task was taken back: stop working on that task.";
 
-  private static final String INPUT = """
-      {"type": "object",
-       "properties": {"task_id": %s, "claim_token": %s},
-       "required": ["task_id", "claim_token"],
-       "additionalProperties": false}""".formatted(uuid("The task you claimed."), Schemas.CLAIM_TOKEN);
+  private static final String INPUT = ClaimedTaskInput.schema(List.of());
 
   private static final String OUTPUT = """
       {"type": "object",

@@ -6,8 +6,6 @@ import dev.workmesh.client.model.Page;
 import dev.workmesh.mcp.tools.ToolDefinitions.Effect;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** {@code list_missions}: the missions and their ids, a page at a time. */
 final class ListMissionsTool implements MeshTool {
@@ -21,18 +19,11 @@ final class ListMissionsTool implements MeshTool {
   private static final String INPUT = """
       {"type": "object",
        "properties": {
-         "cursor": {"type": "string", "maxLength": 100, "description": "next_cursor of the previous page."},
-         "limit": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}
+         %s
        },
-       "additionalProperties": false}""";
+       "additionalProperties": false}""".formatted(Paging.ARGUMENTS);
 
-  private static final String OUTPUT = """
-      {"type": "object",
-       "properties": {
-         "missions": {"type": "array", "items": %s},
-         "next_cursor": {"type": "string", "description": "Absent on the last page."}
-       },
-       "required": ["missions"]}""".formatted(Schemas.MISSION);
+  private static final String OUTPUT = Paging.output("missions", Schemas.MISSION);
 
   @Override
   public Tool definition() {
@@ -41,13 +32,7 @@ final class ListMissionsTool implements MeshTool {
 
   @Override
   public CallToolResult call(MeshClient mesh, ToolArguments a) {
-    Page<MissionView> page = mesh.missions(a.string("cursor"), a.integer("limit") == null ? 50 : a.integer("limit"));
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("missions", page.items().stream().map(StructuredJson::object).toList());
-    if (page.nextCursor() != null) {
-      out.put("next_cursor", page.nextCursor());
-    }
-    return ToolResults.ok(page.items().size() + " mission(s)"
-        + (page.nextCursor() == null ? "." : "; more: pass next_cursor as cursor."), out);
+    Page<MissionView> page = mesh.missions(a.string("cursor"), Paging.limit(a));
+    return Paging.answer(page.items().size() + " mission(s)", "missions", page, StructuredJson::object);
   }
 }

@@ -8,8 +8,6 @@ import dev.workmesh.client.model.TaskView;
 import dev.workmesh.mcp.tools.ToolDefinitions.Effect;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 
 /** {@code list_mesh_tasks}: a mission's tasks, one line each, a page at a time. */
@@ -28,19 +26,12 @@ final class ListTasksTool implements MeshTool {
          "status": {"type": "string",
                     "enum": ["pending", "ready", "claimed", "running", "succeeded", "failed", "cancelled"],
                     "description": "Only tasks with this status."},
-         "cursor": {"type": "string", "maxLength": 100, "description": "next_cursor of the previous page."},
-         "limit": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}
+         %s
        },
        "required": ["mission_id"],
-       "additionalProperties": false}""".formatted(uuid("The mission whose tasks to list."));
+       "additionalProperties": false}""".formatted(uuid("The mission whose tasks to list."), Paging.ARGUMENTS);
 
-  private static final String OUTPUT = """
-      {"type": "object",
-       "properties": {
-         "tasks": {"type": "array", "items": %s},
-         "next_cursor": {"type": "string", "description": "Absent on the last page."}
-       },
-       "required": ["tasks"]}""".formatted(Schemas.TASK_SUMMARY);
+  private static final String OUTPUT = Paging.output("tasks", Schemas.TASK_SUMMARY);
 
   @Override
   public Tool definition() {
@@ -51,16 +42,8 @@ final class ListTasksTool implements MeshTool {
   public CallToolResult call(MeshClient mesh, ToolArguments a) {
     UUID missionId = a.requiredUuid("mission_id");
     String status = a.string("status");
-    Page<TaskView> page = mesh.tasks(missionId, status, a.string("cursor"),
-        a.integer("limit") == null ? 50 : a.integer("limit"));
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("tasks", page.items().stream().map(TaskViews::summary).toList());
-    if (page.nextCursor() != null) {
-      out.put("next_cursor", page.nextCursor());
-    }
-    String summary = page.items().size() + " task(s) in mission " + missionId
-        + (status == null ? "" : " with status " + status)
-        + (page.nextCursor() == null ? "." : "; more: pass next_cursor as cursor.");
-    return ToolResults.ok(summary, out);
+    Page<TaskView> page = mesh.tasks(missionId, status, a.string("cursor"), Paging.limit(a));
+    return Paging.answer(page.items().size() + " task(s) in mission " + missionId
+        + (status == null ? "" : " with status " + status), "tasks", page, TaskViews::summary);
   }
 }

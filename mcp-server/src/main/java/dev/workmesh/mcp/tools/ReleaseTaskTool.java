@@ -1,16 +1,12 @@
 package dev.workmesh.mcp.tools;
 
-import static dev.workmesh.mcp.tools.Schemas.uuid;
-
 import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.model.TaskView;
 import dev.workmesh.mcp.tools.ToolDefinitions.Effect;
-import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
-import io.modelcontextprotocol.spec.McpSchema.Tool;
-import java.util.Map;
+import java.util.List;
 
 /** {@code release_mesh_task}: hand a claim back without failing it. */
-final class ReleaseTaskTool implements MeshTool {
+final class ReleaseTaskTool extends TaskTool {
 
   static final String NAME = "release_mesh_task";
 
@@ -19,23 +15,22 @@ final class ReleaseTaskTool implements MeshTool {
       + " max_attempts (the attempt is recorded as released, with your reason). Needs the claim_token from"
       + " claim_mesh_task; afterwards the claim is over.";
 
-  private static final String INPUT = """
-      {"type": "object",
-       "properties": {"task_id": %s, "claim_token": %s,
-                      "reason": {"type": "string", "maxLength": 2000, "description": %s}},
-       "required": ["task_id", "claim_token"],
-       "additionalProperties": false}""".formatted(uuid("The task you claimed."), Schemas.CLAIM_TOKEN,
-      Schemas.quote("Why you give it back (optional); kept on the released attempt for whoever looks next."));
+  private static final String INPUT = ClaimedTaskInput.schema(List.of(
+      """
+      "reason": {"type": "string", "maxLength": 2000, "description": %s}""".formatted(
+          Schemas.quote("Why you give it back (optional); kept on the released attempt for whoever looks next."))));
 
-  @Override
-  public Tool definition() {
-    return ToolDefinitions.define(NAME, "Release a claimed mesh task", DESCRIPTION, INPUT, Schemas.TASK_RESULT,
-        Effect.WRITE);
+  ReleaseTaskTool() {
+    super(NAME, "Release a claimed mesh task", DESCRIPTION, INPUT, Effect.WRITE);
   }
 
   @Override
-  public CallToolResult call(MeshClient mesh, ToolArguments a) {
-    TaskView task = mesh.release(a.requiredUuid("task_id"), a.requiredString("claim_token"), a.string("reason"));
-    return ToolResults.ok("Released: " + TaskViews.sentence(task) + ".", Map.of("task", TaskViews.whole(task)));
+  TaskView act(MeshClient mesh, ToolArguments a) {
+    return mesh.release(a.requiredUuid("task_id"), a.requiredString("claim_token"), a.string("reason"));
+  }
+
+  @Override
+  String summary(TaskView task) {
+    return "Released: " + TaskViews.sentence(task) + ".";
   }
 }

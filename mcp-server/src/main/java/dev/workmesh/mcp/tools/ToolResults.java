@@ -2,6 +2,7 @@ package dev.workmesh.mcp.tools;
 
 import dev.workmesh.client.MeshApiException;
 import dev.workmesh.client.model.Problem;
+import dev.workmesh.client.model.TaskView;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import java.util.List;
@@ -22,6 +23,11 @@ public final class ToolResults {
         .structuredContent(structured)
         .isError(false)
         .build();
+  }
+
+  /** The answer of a tool that acted on one task: the summary, and the task in full under {@code task}. */
+  static CallToolResult ofTask(String summary, TaskView task) {
+    return ok(summary, Map.of("task", TaskViews.whole(task)));
   }
 
   public static CallToolResult error(String message) {

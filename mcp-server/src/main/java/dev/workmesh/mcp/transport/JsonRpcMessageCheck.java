@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -65,19 +66,17 @@ final class JsonRpcMessageCheck {
   }
 
   static Optional<Refusal> check(byte[] message) {
-    JsonNode json;
-    try {
-      json = JSON.readTree(message);
-    } catch (JacksonException e) {
-      return Optional.of(new Refusal(null, PARSE_ERROR, "Parse error: the message is not valid JSON", true));
-    }
-    return check(json);
+    return parsedThenChecked(() -> JSON.readTree(message));
   }
 
   static Optional<Refusal> check(String message) {
+    return parsedThenChecked(() -> JSON.readTree(message));
+  }
+
+  private static Optional<Refusal> parsedThenChecked(Supplier<JsonNode> parse) {
     JsonNode json;
     try {
-      json = JSON.readTree(message);
+      json = parse.get();
     } catch (JacksonException e) {
       return Optional.of(new Refusal(null, PARSE_ERROR, "Parse error: the message is not valid JSON", true));
     }

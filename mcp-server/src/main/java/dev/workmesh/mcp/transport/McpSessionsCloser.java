@@ -1,11 +1,11 @@
 package dev.workmesh.mcp.transport;
 
+import dev.workmesh.core.WhenStopBegins;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -15,26 +15,19 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ConditionalOnWebApplication
-class McpSessionsCloser implements SmartLifecycle {
+class McpSessionsCloser extends WhenStopBegins {
 
   private static final Logger log = LoggerFactory.getLogger(McpSessionsCloser.class);
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
   private final HttpServletStreamableServerTransportProvider transport;
-  private volatile boolean running;
 
   McpSessionsCloser(HttpServletStreamableServerTransportProvider transport) {
     this.transport = transport;
   }
 
   @Override
-  public void start() {
-    running = true;
-  }
-
-  @Override
-  public void stop() {
-    running = false;
+  protected void onStopBegins() {
     try {
       transport.closeGracefully().block(CLOSE_WAIT);
     } catch (RuntimeException e) {
@@ -42,8 +35,4 @@ class McpSessionsCloser implements SmartLifecycle {
     }
   }
 
-  @Override
-  public boolean isRunning() {
-    return running;
-  }
 }

@@ -1,6 +1,7 @@
 package dev.workmesh.core.db;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.workmesh.core.WhenStopBegins;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Bounds a stop when PostgreSQL is gone. Once the service begins to stop (the first shutdown phase), one
@@ -21,31 +21,22 @@ import org.springframework.context.SmartLifecycle;
  * Imported by each service that has a database; it stops in the first phase ({@link #PHASE}), so a
  * lifecycle whose stop touches the database takes a later one ({@link #AFTER}).
  */
-public class FailFastWhenDatabaseGoneOnStop implements SmartLifecycle {
+public class FailFastWhenDatabaseGoneOnStop extends WhenStopBegins {
 
-  /** Stops first: higher phases stop earlier. */
-  public static final int PHASE = Integer.MAX_VALUE;
   /** For lifecycles whose stop needs the database: after this check, before the web server's shutdown. */
-  public static final int AFTER = PHASE - 1;
+  public static final int AFTER = WhenStopBegins.AFTER;
 
   static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
   private static final Logger log = LoggerFactory.getLogger(FailFastWhenDatabaseGoneOnStop.class);
 
   private final List<HikariDataSource> pools;
-  private volatile boolean running;
 
   public FailFastWhenDatabaseGoneOnStop(List<HikariDataSource> pools) {
     this.pools = pools;
   }
 
   @Override
-  public void start() {
-    running = true;
-  }
-
-  @Override
-  public void stop() {
-    running = false;
+  protected void onStopBegins() {
     for (HikariDataSource pool : pools) {
       String unreachable = probe(pool);
       if (unreachable != null) {
@@ -76,13 +67,4 @@ public class FailFastWhenDatabaseGoneOnStop implements SmartLifecycle {
     }
   }
 
-  @Override
-  public int getPhase() {
-    return PHASE;
-  }
-
-  @Override
-  public boolean isRunning() {
-    return running;
-  }
 }

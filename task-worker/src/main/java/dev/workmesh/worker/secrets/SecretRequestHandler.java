@@ -3,6 +3,7 @@ package dev.workmesh.worker.secrets;
 import dev.workmesh.worker.secrets.SecretSource.SecretUnavailableException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,14 +25,18 @@ final class SecretRequestHandler {
   private final Map<String, SecretSource> sources;
   private final Map<String, String> environment;
   private final Function<String, Optional<String>> attemptOfSession;
+  /** Told each value before it is served, so that attempt output masks it. */
+  private final Consumer<String> served;
 
   SecretRequestHandler(
       Map<String, SecretSource> sources,
       Map<String, String> environment,
-      Function<String, Optional<String>> attemptOfSession) {
+      Function<String, Optional<String>> attemptOfSession,
+      Consumer<String> served) {
     this.sources = sources;
     this.environment = environment;
     this.attemptOfSession = attemptOfSession;
+    this.served = served;
   }
 
   String handle(String line) {
@@ -62,6 +67,7 @@ final class SecretRequestHandler {
     }
     try {
       String value = source.resolve(environment);
+      served.accept(value);
       log.info("Served secret '{}' to attempt {}", name, attempt.get());
       ObjectNode response = json.createObjectNode().put("ok", true).put("value", value);
       return json.writeValueAsString(response);

@@ -52,7 +52,8 @@ public final class SecretsBroker implements AutoCloseable {
   private final SecureRandom random = new SecureRandom();
   private volatile boolean closed;
 
-  private SecretsBroker(SecretsBrokerSettings settings, Map<String, String> environment, ServerSocketChannel server) {
+  private SecretsBroker(
+      SecretsBrokerSettings settings, Map<String, String> environment, ServerSocketChannel server, KnownSecrets known) {
     this.socketPath = settings.socketPath();
     this.server = server;
     Map<String, SecretSource> sources = new LinkedHashMap<>();
@@ -62,8 +63,16 @@ public final class SecretsBroker implements AutoCloseable {
             .filter(SecretSource.EnvironmentVariable.class::isInstance)
             .map(s -> ((SecretSource.EnvironmentVariable) s).variable())
             .collect(Collectors.toUnmodifiableSet());
-    this.handler =
-        new SecretRequestHandler(Map.copyOf(sources), Map.copyOf(environment), s -> Optional.ofNullable(attemptBySession.get(s)));
+    // What a subagent can be given is masked in attempt output from the start; a rotated value once served.
+    sources.values().forEach(source -> {
+      try {
+        known.add(source.resolve(environment));
+      } catch (SecretSource.SecretUnavailableException notYet) {
+        // masked once it is served
+      }
+    });
+    this.handler = new SecretRequestHandler(
+        Map.copyOf(sources), Map.copyOf(environment), s -> Optional.ofNullable(attemptBySession.get(s)), known::add);
   }
 
   /** Binds the socket with secrets resolved from this process's environment. */
@@ -73,6 +82,14 @@ public final class SecretsBroker implements AutoCloseable {
 
   /** Binds the socket; {@code environment} backs the {@code env:} sources. */
   public static SecretsBroker start(SecretsBrokerSettings settings, Map<String, String> environment) {
+    return start(settings, environment, new KnownSecrets());
+  }
+
+  /**
+   * Binds the socket; {@code environment} backs the {@code env:} sources, and every value the broker can
+   * or does serve is added to {@code known}, so that attempt output masks it.
+   */
+  public static SecretsBroker start(SecretsBrokerSettings settings, Map<String, String> environment, KnownSecrets known) {
     Path path = settings.socketPath().toAbsolutePath();
     try {
       Files.createDirectories(path.getParent());
@@ -80,7 +97,7 @@ public final class SecretsBroker implements AutoCloseable {
       ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       server.bind(UnixDomainSocketAddress.of(path));
       Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
-      SecretsBroker broker = new SecretsBroker(settings, environment, server);
+      SecretsBroker broker = new SecretsBroker(settings, environment, server, known);
       Thread.ofPlatform().daemon().name("secrets-broker-accept").start(broker::acceptLoop);
       log.info("Secrets broker listening on {} with secrets {}", path, settings.sources().keySet());
       return broker;

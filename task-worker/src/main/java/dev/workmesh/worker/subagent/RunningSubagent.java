@@ -1,6 +1,7 @@
 package dev.workmesh.worker.subagent;
 
 import dev.workmesh.worker.BoundedWait;
+import dev.workmesh.worker.secrets.KnownSecrets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -20,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A subagent process supervised for one attempt: its output is drained into the attempt log, it is
+ * A subagent process supervised for one attempt: its output is drained into the attempt log with every
+ * known secret masked ({@link OutputRedactor}), it is
  * stopped on timeout or cancel (SIGTERM to the tree, SIGKILL after the grace period), and when it
  * exits its workspace and secrets session are released before the {@link SubagentOutcome} is
  * completed.
@@ -40,6 +42,8 @@ public final class RunningSubagent implements Subagent {
   private final Path workDir;
   private final Path resultFile;
   private final AttemptLog attemptLog;
+  /** Masked in what reaches the attempt log: the worker's secrets and this attempt's claim token. */
+  private final KnownSecrets secrets;
   private final OutputCapture stdout;
   private final OutputFormat outputFormat;
   /** The end of stdout, where a CLI's machine-readable summary is; null for plain text output. */
@@ -63,6 +67,7 @@ public final class RunningSubagent implements Subagent {
       Path workDir,
       Path resultFile,
       AttemptLog attemptLog,
+      KnownSecrets secrets,
       int resultMaxBytes,
       OutputFormat outputFormat,
       Duration killGrace,
@@ -75,6 +80,7 @@ public final class RunningSubagent implements Subagent {
     this.workDir = workDir;
     this.resultFile = resultFile;
     this.attemptLog = attemptLog;
+    this.secrets = secrets;
     this.stdout = new OutputCapture(resultMaxBytes);
     this.outputFormat = outputFormat;
     // Room for the result and the summary around it.
@@ -89,17 +95,20 @@ public final class RunningSubagent implements Subagent {
   /** Starts draining output, arms the timeout and arranges the end of the attempt. */
   void supervise() {
     String name = "subagent-" + spec.attemptId();
+    OutputRedactor stdoutToLog = new OutputRedactor(secrets, attemptLog::write);
+    OutputRedactor stderrToLog = new OutputRedactor(secrets, attemptLog::write);
     CompletableFuture<Void> out =
         StreamPump.start(name + "-stdout", process.getInputStream(), (bytes, offset, length) -> {
-          attemptLog.write(bytes, offset, length);
+          stdoutToLog.write(bytes, offset, length);
           synchronized (stdout) {
             stdout.write(bytes, offset, length);
             if (structuredStdout != null) {
               structuredStdout.write(bytes, offset, length);
             }
           }
-        });
-    CompletableFuture<Void> err = StreamPump.start(name + "-stderr", process.getErrorStream(), attemptLog::write);
+        }).thenRun(stdoutToLog::flush);
+    CompletableFuture<Void> err =
+        StreamPump.start(name + "-stderr", process.getErrorStream(), stderrToLog).thenRun(stderrToLog::flush);
     if (spec.timeout() != null) {
       timeoutTimer = timers.schedule(() -> stop(AttemptOutcome.TIMED_OUT), spec.timeout().toNanos(), TimeUnit.NANOSECONDS);
     }

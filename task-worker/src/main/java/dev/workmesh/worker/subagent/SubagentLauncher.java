@@ -1,6 +1,7 @@
 package dev.workmesh.worker.subagent;
 
 import dev.workmesh.worker.BoundedWait;
+import dev.workmesh.worker.secrets.KnownSecrets;
 import dev.workmesh.worker.secrets.SecretsBroker;
 import dev.workmesh.worker.secrets.SecretsSession;
 import java.io.File;
@@ -55,6 +56,7 @@ public final class SubagentLauncher implements AutoCloseable {
   private final RuntimeCatalog runtimes;
   private final SecretsBroker secrets;
   private final Set<String> withheldVariables;
+  private final KnownSecrets knownSecrets;
   private final GitRepositoryMirrors mirrors;
   private final AttemptWorkspaces workspaces;
   private final ProcessGroupGuard groups;
@@ -75,6 +77,16 @@ public final class SubagentLauncher implements AutoCloseable {
    *     worker's own credentials), besides those backing {@code env:} secrets
    */
   public SubagentLauncher(SubagentSettings settings, RuntimeCatalog runtimes, SecretsBroker secrets, Set<String> withheldVariables) {
+    this(settings, runtimes, secrets, withheldVariables, new KnownSecrets());
+  }
+
+  /**
+   * @param knownSecrets values masked in every attempt's log (file and tail), besides each attempt's claim
+   *     token: the worker's credentials and what its secrets broker serves
+   */
+  public SubagentLauncher(SubagentSettings settings, RuntimeCatalog runtimes, SecretsBroker secrets, Set<String> withheldVariables,
+      KnownSecrets knownSecrets) {
+    this.knownSecrets = knownSecrets;
     this.settings = settings;
     this.runtimes = runtimes;
     this.secrets = secrets;
@@ -146,9 +158,11 @@ public final class SubagentLauncher implements AutoCloseable {
         feed(spec, process, stdin);
       }
       SecretsSession openSession = session;
+      KnownSecrets attemptSecrets = knownSecrets.including();
+      attemptSecrets.add(spec.claimToken());
       RunningSubagent subagent =
           new RunningSubagent(
-              spec, process, attemptDir, workspace.directory(), resultFile, attemptLog, settings.resultMaxBytes(),
+              spec, process, attemptDir, workspace.directory(), resultFile, attemptLog, attemptSecrets, settings.resultMaxBytes(),
               runtime.definition().output(), settings.killGrace(), groupStart, timers,
               () -> {
                 running.remove(spec.attemptId());

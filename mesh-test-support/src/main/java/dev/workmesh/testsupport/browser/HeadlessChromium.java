@@ -1,4 +1,4 @@
-package dev.workmesh.api;
+package dev.workmesh.testsupport.browser;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,14 +20,15 @@ import org.openqa.selenium.logging.LogType;
  * Debian's headless Chromium driven by its chromedriver, both found at fixed paths (no download at test
  * time): {@code /usr/bin/chromium} and {@code /usr/bin/chromedriver}, or the system properties
  * {@code workmesh.chromium} and {@code workmesh.chromedriver}. Screenshots go to {@code target/screenshots/}.
+ * A module whose tests use it declares {@code selenium-java} as a test dependency (optional here).
  */
-final class HeadlessChromium {
+public final class HeadlessChromium {
 
-  static final Path SCREENSHOTS = Path.of("target", "screenshots");
+  public static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
   private HeadlessChromium() {}
 
-  static ChromeDriver start(int width, int height) {
+  public static ChromeDriver start(int width, int height) {
     Path chromium = Path.of(System.getProperty("workmesh.chromium", "/usr/bin/chromium"));
     Path driver = Path.of(System.getProperty("workmesh.chromedriver", "/usr/bin/chromedriver"));
     if (!Files.isExecutable(chromium) || !Files.isExecutable(driver)) {
@@ -49,13 +50,13 @@ final class HeadlessChromium {
   }
 
   /** Sets the viewport (not the window) to this size, so a layout is checked at exactly that width. */
-  static void resize(ChromeDriver browser, int width, int height) {
+  public static void resize(ChromeDriver browser, int width, int height) {
     browser.executeCdpCommand("Emulation.setDeviceMetricsOverride",
         Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
     browser.manage().window().setSize(new Dimension(width, height));
   }
 
-  static Path screenshot(WebDriver browser, String name) {
+  public static Path screenshot(WebDriver browser, String name) {
     try {
       Files.createDirectories(SCREENSHOTS);
       Path file = SCREENSHOTS.resolve(name + ".png");
@@ -67,7 +68,7 @@ final class HeadlessChromium {
   }
 
   /** What the page logged to the console (errors, CSP violations) since the last call. */
-  static List<String> consoleMessages(WebDriver browser) {
+  public static List<String> consoleMessages(WebDriver browser) {
     return browser.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage).toList();
   }
 }
