@@ -149,15 +149,23 @@ public final class MeshCli {
     return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
-  /** Builds each command with the shared connection when it takes one, as picocli would otherwise. */
+  /**
+   * Builds each command as picocli would, and hands a {@link MeshCommand} the shared connection; a command
+   * that builds itself from the connection (a constructor taking it) gets it there.
+   */
   private record ConnectedFactory(MeshConnection connection) implements CommandLine.IFactory {
     @Override
     public <K> K create(Class<K> type) throws Exception {
+      K command;
       try {
-        return type.getDeclaredConstructor(MeshConnection.class).newInstance(connection);
+        command = type.getDeclaredConstructor(MeshConnection.class).newInstance(connection);
       } catch (NoSuchMethodException noConnection) {
-        return CommandLine.defaultFactory().create(type);
+        command = CommandLine.defaultFactory().create(type);
       }
+      if (command instanceof MeshCommand meshCommand) {
+        meshCommand.mesh = connection;
+      }
+      return command;
     }
   }
 }
