@@ -11,28 +11,26 @@ import org.springframework.core.Ordered;
  */
 public abstract class ContractValidation {
 
-  private final String documentResource;
-  private final String pathPrefix;
+  private final ContractRecordingFilter filter;
 
   /**
    * @param documentResource the document on the classpath, e.g. {@code /openapi/mesh-api.yaml}
    * @param pathPrefix the requests held to it, e.g. {@code /work}
    */
   protected ContractValidation(String documentResource, String pathPrefix) {
-    this.documentResource = documentResource;
-    this.pathPrefix = pathPrefix;
+    this.filter = new ContractRecordingFilter(OpenApiDocument.load(documentResource), pathPrefix);
   }
 
   @Bean
   ContractRecordingFilter contractRecordingFilter() {
-    return new ContractRecordingFilter(OpenApiDocument.load(documentResource), pathPrefix);
+    return filter;
   }
 
   @Bean
-  FilterRegistrationBean<ContractRecordingFilter> contractRecordingFilterRegistration(ContractRecordingFilter filter) {
+  FilterRegistrationBean<ContractRecordingFilter> contractRecordingFilterRegistration() {
     var registration = new FilterRegistrationBean<>(filter);
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
-    registration.addUrlPatterns(pathPrefix + "/*");
+    registration.addUrlPatterns(filter.pathPrefix() + "/*");
     return registration;
   }
 }
