@@ -2,8 +2,8 @@ package dev.workmesh.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.workmesh.api.contract.ContractRecordingFilter;
-import dev.workmesh.api.contract.ContractValidation;
+import dev.workmesh.api.contract.MeshApiContract;
+import dev.workmesh.testsupport.contract.ContractRecordingFilter;
 import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.model.AgentRequest;
 import dev.workmesh.client.model.EnrolledAgent;
@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -30,13 +31,14 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @MeshIntegrationTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import(ContractValidation.class)
+@Import(MeshApiContract.class)
 abstract class ApiTestBase {
 
   static final String OPERATOR_TOKEN = "test-operator-token-0123456789abcdef";
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @LocalServerPort int port;
+  @Autowired ContractRecordingFilter contract;
 
   @DynamicPropertySource
   static void meshProperties(DynamicPropertyRegistry registry) {
@@ -54,7 +56,7 @@ abstract class ApiTestBase {
   /** Every request a test made, and its response, kept to the OpenAPI document (see ContractRecordingFilter). */
   @AfterEach
   void exchangesKeptToTheOpenApiDocument() {
-    assertThat(ContractRecordingFilter.takeViolations()).as("exchanges that differ from /v3/api-docs").isEmpty();
+    assertThat(contract.takeViolations()).as("exchanges that differ from /v3/api-docs").isEmpty();
   }
 
   static MeshTestEnv env() {

@@ -2,8 +2,9 @@ package dev.workmesh.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.workmesh.api.contract.OpenApiDocument;
-import dev.workmesh.api.contract.OpenApiDocument.Operation;
+import dev.workmesh.api.contract.MeshApiContract;
+import dev.workmesh.testsupport.contract.OpenApiDocument;
+import dev.workmesh.testsupport.contract.OpenApiDocument.Operation;
 import dev.workmesh.api.contract.RequestGenerator;
 import dev.workmesh.client.model.AgentRequest;
 import dev.workmesh.client.model.EnrolledAgent;
@@ -76,7 +77,7 @@ class GeneratedRequestsTest extends ApiTestBase {
     any.add(mission.id());
     any.addAll(agents);
     any.add(agent.agent().id());
-    OpenApiDocument doc = OpenApiDocument.meshApi();
+    OpenApiDocument doc = MeshApiContract.document();
     RequestGenerator generator = new RequestGenerator(doc, seed, template -> {
       if (template.startsWith("/work/missions/")) {
         return List.of(mission.id());

@@ -2,8 +2,7 @@ package dev.workmesh.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.workmesh.api.contract.ContractRecordingFilter;
-import dev.workmesh.api.contract.OpenApiDocument;
+import dev.workmesh.api.contract.MeshApiContract;
 import java.net.http.HttpResponse;
 import java.util.Locale;
 import java.util.Set;
@@ -25,7 +24,7 @@ class OpenApiServedTest extends ApiTestBase {
   void theDocumentIsServedWithoutATokenAsJsonAndYaml() throws Exception {
     HttpResponse<String> json = raw("GET", "/v3/api-docs", null, null);
     assertThat(json.statusCode()).isEqualTo(200);
-    assertThat(JsonMapper.shared().readTree(json.body())).isEqualTo(OpenApiDocument.meshApi().root());
+    assertThat(JsonMapper.shared().readTree(json.body())).isEqualTo(MeshApiContract.document().root());
     HttpResponse<String> yaml = raw("GET", "/v3/api-docs.yaml", null, null);
     assertThat(yaml.statusCode()).isEqualTo(200);
     assertThat(yaml.body()).startsWith("openapi: 3.1.0");
@@ -34,7 +33,7 @@ class OpenApiServedTest extends ApiTestBase {
   @Test
   void theDocumentNamesEveryOperationTheServerHasAndNoOther() {
     Set<String> documented = new TreeSet<>();
-    OpenApiDocument.meshApi().operations().forEach(op -> documented.add(op.method() + " " + op.template()));
+    MeshApiContract.document().operations().forEach(op -> documented.add(op.method() + " " + op.template()));
     Set<String> served = new TreeSet<>();
     mappings.getHandlerMethods().keySet().forEach(info -> info.getPatternValues().stream()
         .filter(p -> p.startsWith("/work"))
@@ -45,9 +44,9 @@ class OpenApiServedTest extends ApiTestBase {
 
   @Test
   void everyExchangeOfTheApiTestsIsChecked() throws Exception {
-    long before = ContractRecordingFilter.checked();
+    long before = contract.checked();
     raw("GET", "/work/missions?limit=1", OPERATOR_TOKEN, null);
-    assertThat(ContractRecordingFilter.takeViolations()).isEmpty();
-    assertThat(ContractRecordingFilter.checked()).isGreaterThan(before);
+    assertThat(contract.takeViolations()).isEmpty();
+    assertThat(contract.checked()).isGreaterThan(before);
   }
 }

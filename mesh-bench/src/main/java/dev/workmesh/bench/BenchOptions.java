@@ -1,9 +1,7 @@
 package dev.workmesh.bench;
 
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -72,10 +70,6 @@ public record BenchOptions(
   public static final List<String> SCENARIOS = List.of("raw-single", "raw-batched", "db-scheduler", "queue-single",
       "queue-batched", "queue-drain", "queue-drain-per-task", "spawn-bare", "subagent", "latency", "latency-sustainable");
 
-  private static final Set<String> VALUE_FLAGS =
-      Set.of("--out", "--workers", "--rate", "--seconds", "--tasks", "--poll-records", "--slots", "--subagent-slots",
-          "--only");
-
   public BenchOptions {
     only = Set.copyOf(only);
     for (String key : only) {
@@ -128,61 +122,9 @@ public record BenchOptions(
     return only.isEmpty() || only.contains(scenario);
   }
 
-  /** Parses the command line; throws IllegalArgumentException with what to change. */
+  /** Parses the command line ({@link BenchArguments}); throws IllegalArgumentException with what to change. */
   public static BenchOptions parse(String[] args) {
-    BenchOptions o = List.of(args).contains("--quick") ? quick() : full();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--quick") || arg.equals("--full")) {
-        continue;
-      }
-      if (!VALUE_FLAGS.contains(arg)) {
-        throw new IllegalArgumentException("unknown argument '" + arg + "'");
-      }
-      String v = value(args, ++i, arg);
-      switch (arg) {
-        case "--out" -> o = o.withOut(Path.of(v));
-        case "--workers" -> {
-          int n = number(v, arg);
-          o = o.with(w -> w.workers = n);
-        }
-        case "--rate" -> {
-          int n = number(v, arg);
-          o = o.with(w -> w.latencyRate = n);
-        }
-        case "--seconds" -> {
-          int n = number(v, arg);
-          o = o.with(w -> w.latencySeconds = n);
-        }
-        case "--tasks" -> {
-          int n = number(v, arg);
-          o = o.with(w -> w.meshTasks = n);
-        }
-        case "--poll-records" -> {
-          int n = number(v, arg);
-          o = o.with(w -> w.pollRecords = n);
-        }
-        case "--slots" -> {
-          int n = number(v, arg);
-          o = o.with(w -> w.slots = n);
-        }
-        case "--subagent-slots" -> {
-          int n = number(v, arg);
-          o = o.with(w -> w.subagentSlots = n);
-        }
-        case "--only" -> {
-          Set<String> keys = new LinkedHashSet<>();
-          for (String k : v.split(",")) {
-            if (!k.isBlank()) {
-              keys.add(k.strip().toLowerCase(Locale.ROOT));
-            }
-          }
-          o = o.withOnly(keys);
-        }
-        default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
-      }
-    }
-    return o;
+    return BenchArguments.parse(args);
   }
 
   public BenchOptions withOut(Path path) {
@@ -198,21 +140,6 @@ public record BenchOptions(
     return (target.toFile().isDirectory() ? target : Path.of(".")).resolve("bench-results.json");
   }
 
-  private static String value(String[] args, int i, String flag) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(flag + " needs a value");
-    }
-    return args[i];
-  }
-
-  private static int number(String v, String flag) {
-    try {
-      return Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(flag + " takes a whole number, got '" + v + "'");
-    }
-  }
-
   private static void positive(String name, int value) {
     if (value < 1) {
       throw new IllegalArgumentException(name + " must be at least 1, got " + value);
@@ -220,7 +147,7 @@ public record BenchOptions(
   }
 
   /** A mutable copy, so that flags can change one value at a time. */
-  private static final class Editable {
+  static final class Editable {
     String profile;
     int workers, rawTasks, rawBatch, peerTasks, meshTasks, subagentTasks, warmupTasks, submitThreads, submitBatch;
     int slots, pollRecords, subagentSlots, latencyRate, latencySeconds;
@@ -228,7 +155,7 @@ public record BenchOptions(
     Set<String> only;
   }
 
-  private BenchOptions with(java.util.function.Consumer<Editable> change) {
+  BenchOptions with(java.util.function.Consumer<Editable> change) {
     Editable e = new Editable();
     e.profile = profile;
     e.workers = workers;

@@ -3,7 +3,7 @@ package dev.workmesh.testsupport;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
-/** A database of its own for one test class, on the JVM-wide PostgreSQL server. */
+/** A database of its own for one test class (or one benchmark scenario), on the JVM-wide PostgreSQL server. */
 public record TestDatabase(String name, String jdbcUrl, String username, String password) {
 
   /** A new connection pool on this database; the caller closes it. */

@@ -2,6 +2,9 @@ package dev.workmesh.api.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.workmesh.testsupport.contract.ContractCheck;
+import dev.workmesh.testsupport.contract.Exchange;
+import dev.workmesh.testsupport.contract.OpenApiDocument;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,7 +17,7 @@ import tools.jackson.databind.JsonNode;
 /** The document is well formed, and the check that holds the server to it catches each kind of drift. */
 class OpenApiDocumentTest {
 
-  private final OpenApiDocument doc = OpenApiDocument.meshApi();
+  private final OpenApiDocument doc = MeshApiContract.document();
   private final ContractCheck check = new ContractCheck(doc);
 
   @Test

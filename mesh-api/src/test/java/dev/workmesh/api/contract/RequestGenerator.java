@@ -1,6 +1,7 @@
 package dev.workmesh.api.contract;
 
-import dev.workmesh.api.contract.OpenApiDocument.Operation;
+import dev.workmesh.testsupport.contract.OpenApiDocument;
+import dev.workmesh.testsupport.contract.OpenApiDocument.Operation;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

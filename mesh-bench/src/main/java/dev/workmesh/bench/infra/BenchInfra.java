@@ -1,5 +1,6 @@
 package dev.workmesh.bench.infra;
 
+import dev.workmesh.testsupport.TestDatabase;
 import dev.workmesh.testsupport.TestKafka;
 import dev.workmesh.testsupport.embedded.EmbeddedKafkaServer;
 import dev.workmesh.testsupport.embedded.EmbeddedPostgresServer;
@@ -63,7 +64,7 @@ public final class BenchInfra implements AutoCloseable {
   }
 
   /** A new, empty database for one scenario. */
-  public BenchDatabase newDatabase(String scenario) {
+  public TestDatabase newDatabase(String scenario) {
     String name = ("bench" + counter.incrementAndGet() + "_" + scenario.toLowerCase(Locale.ROOT))
         .replaceAll("[^a-z0-9_]", "_");
     try (Connection c = DriverManager.getConnection(postgres.jdbcUrl("postgres"), EmbeddedPostgresServer.SUPERUSER,
@@ -72,7 +73,7 @@ public final class BenchInfra implements AutoCloseable {
     } catch (SQLException e) {
       throw new IllegalStateException("could not create database " + name + ": " + e.getMessage(), e);
     }
-    return new BenchDatabase(name, postgres.jdbcUrl(name), EmbeddedPostgresServer.SUPERUSER, "postgres");
+    return new TestDatabase(name, postgres.jdbcUrl(name), EmbeddedPostgresServer.SUPERUSER, "postgres");
   }
 
   /** The broker as one scenario sees it: its own topic prefix. */

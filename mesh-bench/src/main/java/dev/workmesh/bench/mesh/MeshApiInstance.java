@@ -1,8 +1,8 @@
 package dev.workmesh.bench.mesh;
 
 import dev.workmesh.api.MeshApiApplication;
-import dev.workmesh.bench.infra.BenchDatabase;
 import dev.workmesh.client.MeshClient;
+import dev.workmesh.testsupport.TestDatabase;
 import dev.workmesh.testsupport.TestKafka;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ final class MeshApiInstance implements AutoCloseable {
     this.url = "http://localhost:" + context.getEnvironment().getProperty("local.server.port");
   }
 
-  static MeshApiInstance start(BenchDatabase database, TestKafka kafka, Map<String, String> overrides) {
+  static MeshApiInstance start(TestDatabase database, TestKafka kafka, Map<String, String> overrides) {
     byte[] secret = new byte[24];
     new SecureRandom().nextBytes(secret);
     String token = "bench-operator-" + HexFormat.of().formatHex(secret);

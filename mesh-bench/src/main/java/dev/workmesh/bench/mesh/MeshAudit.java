@@ -1,8 +1,8 @@
 package dev.workmesh.bench.mesh;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.workmesh.bench.infra.BenchDatabase;
 import dev.workmesh.bench.report.Audit;
+import dev.workmesh.testsupport.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -44,7 +44,7 @@ final class MeshAudit {
 
   private MeshAudit() {}
 
-  static Audit run(BenchDatabase database, Set<UUID> submitted, ClaimLedger ledger) {
+  static Audit run(TestDatabase database, Set<UUID> submitted, ClaimLedger ledger) {
     Map<UUID, TaskRow> tasks = new HashMap<>();
     Map<UUID, Events> events = new HashMap<>();
     long unpublished;

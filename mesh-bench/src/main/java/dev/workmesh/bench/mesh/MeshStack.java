@@ -2,7 +2,6 @@ package dev.workmesh.bench.mesh;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.workmesh.bench.BenchOptions;
-import dev.workmesh.bench.infra.BenchDatabase;
 import dev.workmesh.bench.infra.BenchInfra;
 import dev.workmesh.bench.infra.CpuMeter;
 import dev.workmesh.bench.report.Audit;
@@ -10,6 +9,7 @@ import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.client.model.TaskView;
 import dev.workmesh.core.outbox.MeshTopics;
+import dev.workmesh.testsupport.TestDatabase;
 import dev.workmesh.testsupport.TestKafka;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -22,10 +22,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ExecutionException;
 import java.util.function.IntFunction;
 
 /**
@@ -37,7 +37,7 @@ final class MeshStack implements AutoCloseable {
 
   static final Duration COMPLETION_LIMIT = Duration.ofMinutes(5);
 
-  final BenchDatabase database;
+  final TestDatabase database;
   final MeshApiInstance api;
   final MeshClient operator;
   final UUID missionId;
@@ -47,7 +47,7 @@ final class MeshStack implements AutoCloseable {
   private BenchWorkers workers;
   private NoOpRuntime noOp;
 
-  private MeshStack(BenchDatabase database, TestKafka kafka, MeshApiInstance api, String key) {
+  private MeshStack(TestDatabase database, TestKafka kafka, MeshApiInstance api, String key) {
     this.database = database;
     this.kafka = kafka;
     this.api = api;
@@ -56,7 +56,7 @@ final class MeshStack implements AutoCloseable {
   }
 
   static MeshStack open(BenchInfra infra, String key) {
-    BenchDatabase database = infra.newDatabase(key);
+    TestDatabase database = infra.newDatabase(key);
     TestKafka kafka = infra.newKafka(key);
     MeshApiInstance api = MeshApiInstance.start(database, kafka, Map.of());
     try {

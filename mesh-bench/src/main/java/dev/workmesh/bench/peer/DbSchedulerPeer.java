@@ -8,10 +8,10 @@ import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.workmesh.bench.infra.BenchDatabase;
 import dev.workmesh.bench.infra.CpuMeter;
 import dev.workmesh.bench.report.Audit;
 import dev.workmesh.bench.report.ScenarioResult;
+import dev.workmesh.testsupport.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -62,7 +62,7 @@ public final class DbSchedulerPeer {
 
   private DbSchedulerPeer() {}
 
-  public static ScenarioResult run(String key, BenchDatabase database, CpuMeter cpu, int tasks, int workers)
+  public static ScenarioResult run(String key, TestDatabase database, CpuMeter cpu, int tasks, int workers)
       throws InterruptedException {
     try (HikariDataSource ds = database.newDataSource(workers + 4)) {
       execute(ds, SCHEMA);

@@ -1,10 +1,10 @@
 package dev.workmesh.bench.raw;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.workmesh.bench.infra.BenchDatabase;
 import dev.workmesh.bench.infra.CpuMeter;
 import dev.workmesh.bench.report.Audit;
 import dev.workmesh.bench.report.ScenarioResult;
+import dev.workmesh.testsupport.TestDatabase;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -47,7 +47,7 @@ public final class RawSkipLockedBaseline {
 
   private RawSkipLockedBaseline() {}
 
-  public static ScenarioResult run(String key, BenchDatabase database, CpuMeter cpu, int tasks, int perTransaction,
+  public static ScenarioResult run(String key, TestDatabase database, CpuMeter cpu, int tasks, int perTransaction,
       int workers) throws InterruptedException {
     try (HikariDataSource ds = database.newDataSource(workers + 1)) {
       execute(ds, SCHEMA);

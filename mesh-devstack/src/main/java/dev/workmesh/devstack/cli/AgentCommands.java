@@ -5,7 +5,6 @@ import dev.workmesh.client.model.AgentView;
 import dev.workmesh.client.model.EnrolledAgent;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -16,13 +15,7 @@ final class AgentCommands {
   private AgentCommands() {}
 
   @Command(name = "agents", description = "list agents and their health")
-  static final class Agents implements Callable<Integer> {
-    private final MeshConnection mesh;
-
-    Agents(MeshConnection mesh) {
-      this.mesh = mesh;
-    }
-
+  static final class Agents extends MeshCommand {
     @Override
     public Integer call() {
       String row = "%-36s  %-12s  %-20s  %-24s  %s%n";
@@ -35,9 +28,7 @@ final class AgentCommands {
   }
 
   @Command(name = "enrol", description = "enrol an agent (e.g. for an MCP client); prints its token once")
-  static final class Enrol implements Callable<Integer> {
-    private final MeshConnection mesh;
-
+  static final class Enrol extends MeshCommand {
     @Parameters(paramLabel = "NAME")
     String name;
 
@@ -52,10 +43,6 @@ final class AgentCommands {
 
     @Option(names = "--max-concurrency", paramLabel = "N", converter = OptionValues.WholeNumber.class)
     Integer maxConcurrency;
-
-    Enrol(MeshConnection mesh) {
-      this.mesh = mesh;
-    }
 
     @Override
     public Integer call() {

@@ -4,6 +4,7 @@ import dev.workmesh.client.MeshApiException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -24,8 +25,16 @@ import picocli.CommandLine.TypeConversionException;
  */
 public final class MeshCli {
 
+  /** The commands over the REST API, in the order {@code ./mesh help} lists them. */
+  private static final List<Class<?>> COMMANDS = List.of(HelpCommand.class, MissionCommands.Missions.class,
+      MissionCommands.Show.class, TaskCommands.Submit.class, TaskCommands.ListTasks.class, TaskCommands.Show.class,
+      TaskLogs.class, TaskCommands.Retry.class, TaskCommands.Cancel.class, WatchCommand.class,
+      AgentCommands.Agents.class, AgentCommands.Enrol.class, Schedules.class);
+
   private final MeshConnection connection;
-  private final CommandLine commandLine;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final List<Object> launcherCommands = new ArrayList<>();
 
   public MeshCli(PrintStream out, PrintStream err) {
     this(out, err, System.getenv());
@@ -34,36 +43,46 @@ public final class MeshCli {
   /** @param env where {@link CliConfig} finds the mesh */
   MeshCli(PrintStream out, PrintStream err, Map<String, String> env) {
     this.connection = new MeshConnection(out, err, env);
-    this.commandLine = new CommandLine(new Root(), new ConnectedFactory(connection))
-        .addSubcommand(HelpCommand.class)
-        .addSubcommand(MissionCommands.Missions.class)
-        .addSubcommand(MissionCommands.Show.class)
-        .addSubcommand(TaskCommands.Submit.class)
-        .addSubcommand(TaskCommands.ListTasks.class)
-        .addSubcommand(TaskCommands.Show.class)
-        .addSubcommand(TaskLogs.class)
-        .addSubcommand(TaskCommands.Retry.class)
-        .addSubcommand(TaskCommands.Cancel.class)
-        .addSubcommand(WatchCommand.class)
-        .addSubcommand(AgentCommands.Agents.class)
-        .addSubcommand(AgentCommands.Enrol.class)
-        .addSubcommand(Schedules.class);
-    addHelpOption(commandLine);
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(err, true));
-    commandLine.setParameterExceptionHandler((e, args) -> {
-      err.println(describe(e));
-      return 2;
-    });
-    commandLine.setExecutionExceptionHandler((e, cl, parsed) -> failed(e, err));
+    this.out = out;
+    this.err = err;
   }
 
   /** Adds a command of the launcher (it gets no connection to the mesh). */
   public MeshCli add(Object command) {
-    CommandLine added = new CommandLine(command);
-    addHelpOption(added);
-    commandLine.addSubcommand(added);
+    launcherCommands.add(command);
     return this;
+  }
+
+  /** Runs one command line and answers its exit code. */
+  public int run(List<String> argv) {
+    return commandLine(argv.isEmpty() ? "" : argv.getFirst()).execute(argv.toArray(String[]::new));
+  }
+
+  /**
+   * The command line with only the command named first, or with every command when none is (help, a
+   * mistyped name): picocli reads each command's annotations as it is added, which would otherwise be a good
+   * part of the CPU of a call that runs one of them.
+   */
+  private CommandLine commandLine(String first) {
+    boolean onlyFirst = !first.equals("help") && (COMMANDS.stream().anyMatch(c -> nameOf(c).equals(first))
+        || launcherCommands.stream().anyMatch(c -> nameOf(c.getClass()).equals(first)));
+    CommandLine root = new CommandLine(new Root(), new ConnectedFactory(connection));
+    COMMANDS.stream().filter(c -> !onlyFirst || nameOf(c).equals(first)).forEach(root::addSubcommand);
+    launcherCommands.stream().filter(c -> !onlyFirst || nameOf(c.getClass()).equals(first))
+        .forEach(c -> root.addSubcommand(new CommandLine(c)));
+    addHelpOption(root);
+    root.setOut(new PrintWriter(out, true));
+    root.setErr(new PrintWriter(err, true));
+    root.setParameterExceptionHandler((e, args) -> {
+      err.println(describe(e));
+      return 2;
+    });
+    root.setExecutionExceptionHandler((e, cl, parsed) -> failed(e, err));
+    return root;
+  }
+
+  private static String nameOf(Class<?> command) {
+    return command.getAnnotation(Command.class).name();
   }
 
   /** {@code -h}/{@code --help} on every command but {@code help} itself, which has its own. */
@@ -73,11 +92,6 @@ public final class MeshCli {
           .description("show this help").build());
     }
     command.getSubcommands().values().forEach(MeshCli::addHelpOption);
-  }
-
-  /** Runs one command line and answers its exit code. */
-  public int run(List<String> argv) {
-    return commandLine.execute(argv.toArray(String[]::new));
   }
 
   @Command(name = "./mesh",
@@ -149,15 +163,23 @@ public final class MeshCli {
     return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
-  /** Builds each command with the shared connection when it takes one, as picocli would otherwise. */
+  /**
+   * Builds each command as picocli would, and hands a {@link MeshCommand} the shared connection; a command
+   * that builds itself from the connection (a constructor taking it) gets it there.
+   */
   private record ConnectedFactory(MeshConnection connection) implements CommandLine.IFactory {
     @Override
     public <K> K create(Class<K> type) throws Exception {
+      K command;
       try {
-        return type.getDeclaredConstructor(MeshConnection.class).newInstance(connection);
+        command = type.getDeclaredConstructor(MeshConnection.class).newInstance(connection);
       } catch (NoSuchMethodException noConnection) {
-        return CommandLine.defaultFactory().create(type);
+        command = CommandLine.defaultFactory().create(type);
       }
+      if (command instanceof MeshCommand meshCommand) {
+        meshCommand.mesh = connection;
+      }
+      return command;
     }
   }
 }

@@ -4,7 +4,6 @@ import dev.workmesh.client.model.Budget;
 import dev.workmesh.client.model.MissionView;
 import dev.workmesh.client.model.Page;
 import java.math.BigDecimal;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,13 +16,7 @@ final class MissionCommands {
   private MissionCommands() {}
 
   @Command(name = "missions", description = "list missions")
-  static final class Missions implements Callable<Integer> {
-    private final MeshConnection mesh;
-
-    Missions(MeshConnection mesh) {
-      this.mesh = mesh;
-    }
-
+  static final class Missions extends MeshCommand {
     @Override
     public Integer call() {
       mesh.out.printf("%-36s  %s%n", "ID", "NAME");
@@ -54,15 +47,9 @@ final class MissionCommands {
 
   @Command(name = "mission", description = "show a mission: task counts, budget, what it spent",
       subcommands = {Create.class, SetBudget.class})
-  static final class Show implements Callable<Integer> {
-    private final MeshConnection mesh;
-
+  static final class Show extends MeshCommand {
     @Parameters(paramLabel = "MISSION", arity = "0..1", description = "a mission's name or id")
     String mission;
-
-    Show(MeshConnection mesh) {
-      this.mesh = mesh;
-    }
 
     @Override
     public Integer call() {
@@ -87,9 +74,7 @@ final class MissionCommands {
 
   @Command(name = "create", description = "create a mission; once its attempts have spent its budget, its tasks"
       + " are not claimed")
-  static final class Create implements Callable<Integer> {
-    private final MeshConnection mesh;
-
+  static final class Create extends MeshCommand {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
@@ -98,10 +83,6 @@ final class MissionCommands {
 
     @Mixin
     BudgetOptions budget;
-
-    Create(MeshConnection mesh) {
-      this.mesh = mesh;
-    }
 
     @Override
     public Integer call() {
@@ -112,18 +93,12 @@ final class MissionCommands {
   }
 
   @Command(name = "budget", description = "replace a mission's budget (no option: no limit)")
-  static final class SetBudget implements Callable<Integer> {
-    private final MeshConnection mesh;
-
+  static final class SetBudget extends MeshCommand {
     @Parameters(paramLabel = "MISSION", description = "a mission's name or id")
     String mission;
 
     @Mixin
     BudgetOptions budget;
-
-    SetBudget(MeshConnection mesh) {
-      this.mesh = mesh;
-    }
 
     @Override
     public Integer call() {

@@ -7,19 +7,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import tools.jackson.databind.JsonNode;
 
 /** {@code ./mesh schedules}: the scheduler's jobs and when each fires next, from scheduler-service. */
 @Command(name = "schedules", description = "list scheduled jobs and their next fire time")
-final class Schedules implements Callable<Integer> {
-
-  private final MeshConnection mesh;
-
-  Schedules(MeshConnection mesh) {
-    this.mesh = mesh;
-  }
+final class Schedules extends MeshCommand {
 
   @Override
   public Integer call() throws IOException, InterruptedException {

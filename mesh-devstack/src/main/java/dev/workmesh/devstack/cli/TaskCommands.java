@@ -7,7 +7,6 @@ import dev.workmesh.client.model.TaskView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,9 +18,7 @@ final class TaskCommands {
   private TaskCommands() {}
 
   @Command(name = "submit", description = "submit a task (MISSION is a name or id; created if missing)")
-  static final class Submit implements Callable<Integer> {
-    private final MeshConnection mesh;
-
+  static final class Submit extends MeshCommand {
     @Parameters(index = "0", paramLabel = "MISSION")
     String mission;
 
@@ -70,10 +67,6 @@ final class TaskCommands {
     @Option(names = "--key", paramLabel = "KEY", description = "an idempotency key: the same key submits once")
     String key;
 
-    Submit(MeshConnection mesh) {
-      this.mesh = mesh;
-    }
-
     @Override
     public Integer call() {
       if ("assigned".equals(policy) && agent == null) {
@@ -102,18 +95,12 @@ final class TaskCommands {
   }
 
   @Command(name = "tasks", description = "list a mission's tasks")
-  static final class ListTasks implements Callable<Integer> {
-    private final MeshConnection mesh;
-
+  static final class ListTasks extends MeshCommand {
     @Parameters(paramLabel = "MISSION")
     String mission;
 
     @Option(names = "--status", paramLabel = "STATUS", description = "only tasks in this status")
     String status;
-
-    ListTasks(MeshConnection mesh) {
-      this.mesh = mesh;
-    }
 
     @Override
     public Integer call() {
@@ -133,16 +120,7 @@ final class TaskCommands {
   }
 
   @Command(name = "task", description = "show a task, its attempts and the last lines of their logs")
-  static final class Show implements Callable<Integer> {
-    private final MeshConnection mesh;
-
-    @Parameters(paramLabel = "ID", converter = OptionValues.TaskId.class)
-    UUID id;
-
-    Show(MeshConnection mesh) {
-      this.mesh = mesh;
-    }
-
+  static final class Show extends MeshCommand.OnTask {
     @Override
     public Integer call() {
       TaskText.show(mesh.mesh().task(id), mesh.out);
@@ -151,16 +129,7 @@ final class TaskCommands {
   }
 
   @Command(name = "retry", description = "retry a failed task with a fresh budget of attempts")
-  static final class Retry implements Callable<Integer> {
-    private final MeshConnection mesh;
-
-    @Parameters(paramLabel = "ID", converter = OptionValues.TaskId.class)
-    UUID id;
-
-    Retry(MeshConnection mesh) {
-      this.mesh = mesh;
-    }
-
+  static final class Retry extends MeshCommand.OnTask {
     @Override
     public Integer call() {
       TaskView t = mesh.mesh().retry(id);
@@ -171,16 +140,7 @@ final class TaskCommands {
 
   /** A cancel ends a task that no agent holds at once; one being worked on stops when its agent next hears. */
   @Command(name = "cancel", description = "cancel a task")
-  static final class Cancel implements Callable<Integer> {
-    private final MeshConnection mesh;
-
-    @Parameters(paramLabel = "ID", converter = OptionValues.TaskId.class)
-    UUID id;
-
-    Cancel(MeshConnection mesh) {
-      this.mesh = mesh;
-    }
-
+  static final class Cancel extends MeshCommand.OnTask {
     @Override
     public Integer call() {
       TaskView t = mesh.mesh().cancel(id);

@@ -12,23 +12,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
 
 /** {@code ./mesh watch MISSION}: the mission's events as they happen, one line each. */
 @Command(name = "watch", description = "stream a mission's events (Ctrl-C to stop)")
-final class WatchCommand implements Callable<Integer> {
-
-  private final MeshConnection mesh;
+final class WatchCommand extends MeshCommand {
 
   @Parameters(paramLabel = "MISSION")
   String mission;
-
-  WatchCommand(MeshConnection mesh) {
-    this.mesh = mesh;
-  }
 
   @Override
   public Integer call() throws IOException, InterruptedException {

@@ -8,6 +8,7 @@ import dev.workmesh.core.db.MeshDb;
 import dev.workmesh.testsupport.MeshIntegrationTest;
 import dev.workmesh.testsupport.MeshTestEnv;
 import dev.workmesh.testsupport.MutableClock;
+import dev.workmesh.testsupport.contract.ContractRecordingFilter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -29,6 +30,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -42,6 +44,7 @@ import tools.jackson.databind.JsonNode;
 // Close the context while the JVM-wide PostgreSQL still runs: on JVM exit the two shut down in parallel
 // and releasing the leader lease would wait for a connection that never comes.
 @DirtiesContext
+@Import(SchedulerApiContract.class)
 class SchedulerApiTest {
 
   private static final String TOKEN = "operator-token-for-tests-0123456789";
@@ -110,12 +113,23 @@ class SchedulerApiTest {
   @LocalServerPort int port;
   @Autowired MutableClock clock;
   @Autowired DataSource dataSource;
+  @Autowired ContractRecordingFilter contract;
   private final HttpClient http = HttpClient.newHttpClient();
 
+  /** Puts the job file back, and holds every request the test made, and its answer, to the OpenAPI document. */
   @AfterEach
-  void restoreJobFile() throws IOException {
+  void restoreJobFileAndCheckTheExchanges() throws IOException {
     writeJobs(BASE_JOBS);
     call("POST", "/schedules/reload", TOKEN);
+    assertThat(contract.takeViolations()).as("exchanges that differ from /v3/api-docs").isEmpty();
+  }
+
+  @Test
+  void everyExchangeOfTheApiTestIsCheckedAgainstTheDocument() {
+    long before = contract.checked();
+    call("GET", "/schedules/api-daily/history?limit=1", TOKEN);
+    assertThat(contract.takeViolations()).isEmpty();
+    assertThat(contract.checked()).isGreaterThan(before);
   }
 
   // --- auth and errors ----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-package dev.workmesh.api.contract;
+package dev.workmesh.testsupport.contract;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
@@ -22,15 +22,14 @@ import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
- * mesh-api's OpenAPI 3.1 document, read from the classpath, with the checks the tests hold the server to:
+ * A service's OpenAPI 3.1 document, read from the classpath, with the checks the tests hold the server to:
  * which operation a request is, whether a request or a response matches what the document says. Schemas
  * are checked with networknt's JSON Schema validator in its OpenAPI 3.1 dialect (JSON Schema 2020-12),
  * formats asserted.
  */
 public final class OpenApiDocument {
 
-  public static final String RESOURCE = "/openapi/mesh-api.yaml";
-  private static final OpenApiDocument MESH_API = load(RESOURCE);
+  private static final Map<String, OpenApiDocument> LOADED = new ConcurrentHashMap<>();
 
   private final JsonNode root;
   private final List<Operation> operations;
@@ -108,12 +107,12 @@ public final class OpenApiDocument {
     }
   }
 
-  /** mesh-api's document. */
-  public static OpenApiDocument meshApi() {
-    return MESH_API;
+  /** The document at a classpath resource such as {@code /openapi/mesh-api.yaml}, read once per JVM. */
+  public static OpenApiDocument load(String resource) {
+    return LOADED.computeIfAbsent(resource, OpenApiDocument::read);
   }
 
-  public static OpenApiDocument load(String resource) {
+  private static OpenApiDocument read(String resource) {
     try (InputStream in = OpenApiDocument.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException(resource + " is not on the classpath");

@@ -1,4 +1,4 @@
-package dev.workmesh.api.contract;
+package dev.workmesh.testsupport.contract;
 
 import java.util.List;
 import java.util.Map;

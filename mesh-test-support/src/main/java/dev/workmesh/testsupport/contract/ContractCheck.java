@@ -1,6 +1,6 @@
-package dev.workmesh.api.contract;
+package dev.workmesh.testsupport.contract;
 
-import dev.workmesh.api.contract.OpenApiDocument.Operation;
+import dev.workmesh.testsupport.contract.OpenApiDocument.Operation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
