@@ -121,6 +121,9 @@ class LongPollClaims {
       if (!signalled && deadline - System.nanoTime() <= 0) {
         return new Answer(List.of(), true); // nothing changed since the last look: no need to look again
       }
+      if (ready.stopping()) {
+        return new Answer(List.of(), false); // a stop answers every waiter at once, without a query each
+      }
     }
   }
 
