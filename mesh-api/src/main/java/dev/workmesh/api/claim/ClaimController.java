@@ -93,7 +93,7 @@ class ClaimController {
     if (!answer.timedOut()) {
       return new ClaimsResponse(answer.claims().stream().map(Views::claim).toList());
     }
-    return new ClaimsResponse(List.of(), longPolls.whenQuiet(() -> emptyClaimReason(agentId)).orElse(null));
+    return new ClaimsResponse(List.of(), longPolls.whyNothing(agentId, () -> emptyClaimReason(agentId)).orElse(null));
   }
 
   /** Why the agent's claim found nothing, when the reason is the agent (one small query, on empty claims only). */

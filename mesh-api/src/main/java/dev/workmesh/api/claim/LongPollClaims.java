@@ -27,12 +27,22 @@ import org.springframework.stereotype.Component;
  * readable as a blocking call; a servlet-async design would hold the same request objects and save only the
  * stack.
  *
- * <p>Three limits keep a storm of waiters from hurting anything else: at most
- * {@code mesh-api.long-poll.max-waiting} long-polls are held at once (one more gets 503 with Retry-After);
- * their queries take one of {@code mesh-api.long-poll.database-concurrency} permits, so the rest of the
- * connection pool stays free for other requests; and a waiter whose permit does not come before its deadline
- * answers without it. The backstop re-check (for a task that became claimable without a notification) runs
- * only when a permit is free at once, so it never queues behind real work.
+ * <p>A waiter costs nothing while nothing changes. It looks (a claim query) when it arrives, and again only
+ * when the ready generation moved (a task became ready somewhere), or at its rare backstop. No wake-up is
+ * lost: the waiter reads the generation <em>before</em> each look and then parks only while the generation
+ * is still the one it read, so a notification that arrives during the look, or between the look and the
+ * park, makes the park return at once. When its wait runs out with no change since its last look, it answers
+ * at once without another query. Waiters of one agent share their looks ({@link SharedLooks}), so one
+ * notification costs one query per waiting agent, not one per waiting claim.
+ *
+ * <p>Limits keep a storm of waiters from hurting anything else: at most {@code mesh-api.long-poll.max-waiting}
+ * long-polls are held at once (one more gets 503 with Retry-After); their queries take one of {@code
+ * mesh-api.long-poll.database-concurrency} permits, so the rest of the connection pool stays free for other
+ * requests; a waiter whose permit does not come before its deadline answers without it. The backstop re-check
+ * (for a task that became claimable without a notification: room freed under max_concurrency, a broadcast
+ * target's retry delay passed, a notification lost while the listener reconnected) comes after
+ * {@link #BACKSTOP} to twice that, stretched so that all waiters together make at most {@link #BACKSTOP_RATE}
+ * of them a second, and runs only when a permit is free at once, so it never queues behind real work.
  *
  * <p>Gauge {@value #WAITING_GAUGE}: long-polls held now. Counter {@value #REFUSED_COUNTER}: refused at the ceiling.
  */
@@ -42,7 +52,9 @@ class LongPollClaims {
   static final String WAITING_GAUGE = "mesh_claim_long_polls_waiting";
   static final String REFUSED_COUNTER = "mesh_claim_long_polls_refused_total";
   /** Even without a wake-up, a long poll looks again after this, plus up to as much again of jitter. */
-  private static final Duration BACKSTOP = Duration.ofSeconds(5);
+  static final Duration BACKSTOP = Duration.ofSeconds(15);
+  /** Backstop looks a second, at most, of all waiters together: with many waiting, each looks more rarely. */
+  static final int BACKSTOP_RATE = 100;
   /** A waiter whose deadline passed waits this long at most for a permit to say why it found nothing. */
   private static final Duration REASON_PATIENCE = Duration.ofMillis(200);
 
@@ -53,6 +65,7 @@ class LongPollClaims {
   private final Semaphore database;
   private final AtomicInteger waiting = new AtomicInteger();
   private final Counter refused;
+  private final SharedLooks looks = new SharedLooks();
 
   LongPollClaims(MeshCore core, ReadySignal ready, ApiMetrics metrics, MeshApiProperties properties,
       MeterRegistry meters) {
@@ -87,25 +100,37 @@ class LongPollClaims {
 
   private Answer waitForClaims(UUID agentId, UUID missionId, int maxTasks, long deadline)
       throws InterruptedException {
+    SharedLooks.Key key = new SharedLooks.Key(agentId, missionId);
     boolean signalled = true; // the first look and every look after a wake-up queue for a permit
     while (true) {
-      long seen = ready.generation();
-      long left = deadline - System.nanoTime();
-      Optional<List<Claim>> claims = withPermit(signalled ? Math.max(left, 0) : 0,
-          () -> metrics.timedClaims(() -> core.claims().claimNext(agentId, missionId, maxTasks)));
+      long seen = ready.generation(); // read before the look: a signal from now on ends the park below at once
+      long patience = signalled ? Math.max(deadline - System.nanoTime(), 0) : 0;
+      Optional<List<Claim>> claims = looks.look(key, seen, patience, () -> withPermit(patience,
+          () -> metrics.timedClaims(() -> core.claims().claimNext(agentId, missionId, maxTasks))));
       if (claims.isPresent() && !claims.get().isEmpty()) {
         return new Answer(claims.get(), false);
       }
-      left = deadline - System.nanoTime();
       if (ready.stopping()) {
         return new Answer(List.of(), false);
       }
+      long left = deadline - System.nanoTime();
       if (left <= 0) {
         return new Answer(List.of(), true);
       }
-      long backstop = BACKSTOP.toNanos() + ThreadLocalRandom.current().nextLong(BACKSTOP.toNanos());
-      signalled = ready.awaitAfter(seen, Duration.ofNanos(Math.min(left, backstop)));
+      signalled = ready.awaitAfter(seen, Duration.ofNanos(Math.min(left, backstop())));
+      if (!signalled && deadline - System.nanoTime() <= 0) {
+        return new Answer(List.of(), true); // nothing changed since the last look: no need to look again
+      }
+      if (ready.stopping()) {
+        return new Answer(List.of(), false); // a stop answers every waiter at once, without a query each
+      }
     }
+  }
+
+  /** How long a waiter parks before its backstop look: {@link #BACKSTOP} or more, jittered to twice that. */
+  private long backstop() {
+    long base = Math.max(BACKSTOP.toNanos(), waiting.get() * 1_000_000_000L / BACKSTOP_RATE);
+    return base + ThreadLocalRandom.current().nextLong(base);
   }
 
   /** Runs a query of a long-poll when a permit comes within {@code patienceNanos}; empty when none came. */
@@ -120,9 +145,13 @@ class LongPollClaims {
     }
   }
 
-  /** Runs the diagnosis of an empty long-poll when a permit comes soon; empty when the database is busy. */
-  <T> Optional<T> whenQuiet(Supplier<T> query) throws InterruptedException {
-    return withPermit(REASON_PATIENCE.toNanos(), query);
+  /**
+   * The diagnosis of an agent's empty long-poll: one its other long-polls got at the same ready generation
+   * moments ago ({@link SharedLooks}), or a new one when a permit comes soon; empty when the database is busy.
+   */
+  <T> Optional<T> whyNothing(UUID agentId, Supplier<T> diagnosis) throws InterruptedException {
+    return looks.reason(agentId, ready.generation(),
+        () -> withPermit(REASON_PATIENCE.toNanos(), () -> Optional.ofNullable(diagnosis.get())));
   }
 
   /** What a long-poll found: claims, or none; {@code timedOut} when it waited its whole wait. */
