@@ -31,7 +31,7 @@ public final class TaskLifecycle {
     this.outbox = outbox;
     this.backoff = backoff;
     this.targets = new BroadcastTargets(db);
-    this.broadcast = new BroadcastSettlement(db, this, targets, backoff);
+    this.broadcast = new BroadcastSettlement(db, this);
   }
 
   /** How broadcast tasks settle from their targets; it shares this lifecycle's transaction rules. */
@@ -41,6 +41,11 @@ public final class TaskLifecycle {
 
   BroadcastTargets targets() {
     return targets;
+  }
+
+  /** How long a task, or a broadcast target, waits before its next attempt after {@code attempts} attempts. */
+  Duration retryDelay(int attempts) {
+    return backoff.delayAfter(attempts);
   }
 
   // --- the guarded status write -------------------------------------------------------------------
@@ -218,7 +223,7 @@ public final class TaskLifecycle {
     if (task.cancelRequested() || outcome == AttemptOutcome.CANCELLED) {
       finishBadly(taskId, TaskStatus.CANCELLED, error == null ? "cancelled" : error, agentId, attemptId);
     } else if (retryable && task.attempt() < task.attemptLimit()) {
-      retryAfter(task, backoff.delayAfter(task.attempt()),
+      retryAfter(task, retryDelay(task.attempt()),
           "attempt " + task.attempt() + " " + outcome.wire() + (error == null ? "" : ": " + error));
     } else {
       String why = retryable ? "no attempts left after attempt " + task.attempt() : "not retryable";
