@@ -195,6 +195,20 @@ public final class TaskLifecycle {
     releaseDependents(tasks.stream().map(Succeeded::taskId).toList());
   }
 
+  /**
+   * Asks the agent holding a claimed or running task to stop it; the agent hears at its next heartbeat.
+   * Once is enough: a second request changes nothing. In a transaction.
+   */
+  void requestCancel(MeshTask task) {
+    if (task.cancelRequested()) {
+      return;
+    }
+    db.jdbc().sql("UPDATE task SET cancel_requested = true, updated_at = :now WHERE id = :id")
+        .param("id", task.id()).param("now", MeshDb.ts(db.now())).update();
+    outbox.append(OutboxWriter.taskEvent(event(task.id(), task.missionId(), "task.cancel_requested", task.status(),
+        task.status(), task.attempt(), null, null, "cancellation requested")));
+  }
+
   /** Publishes that an attempt was lost, before its task is retried or failed. In a transaction. */
   public void attemptLost(UUID taskId, UUID agentId, UUID attemptId, String reason) {
     MeshTask task = lock(taskId);
