@@ -58,7 +58,7 @@ public final class MeshCore {
     this.tasks = new TaskStore(db);
     this.lifecycle = new TaskLifecycle(db, outbox, settings.backoff());
     this.actions = new TaskActions(db, tasks, lifecycle);
-    this.maintenance = new TaskMaintenance(db, outbox, lifecycle);
+    this.maintenance = new TaskMaintenance(db, lifecycle);
     this.submitter = new TaskSubmitter(db, tasks, lifecycle);
     this.agents = new AgentStore(db, outbox);
     this.claims = new ClaimEngine(db, tasks, outbox, settings.lease());

@@ -9,6 +9,7 @@ import dev.workmesh.core.outbox.OutboxWriter.Message;
 import dev.workmesh.core.outbox.TaskEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -150,6 +151,24 @@ public final class TaskLifecycle {
             attempt, null, null, reason)),
         OutboxWriter.dispatch(new DispatchRecord(taskId, missionId, policy.wire(), pool, priority, capabilities,
             targets, reason, db.now())));
+  }
+
+  /**
+   * Fresh dispatch records, stamped {@code now}, for ready tasks whose last one may be lost: to the same
+   * agents as their first (assigned: the assignee; broadcast: the targets still waiting). In a transaction.
+   */
+  void dispatchAgain(List<MeshTask> readyTasks, Instant now) {
+    List<Message> records = new ArrayList<>();
+    for (MeshTask t : readyTasks) {
+      List<UUID> to = switch (t.claimPolicy()) {
+        case FIRST_CLAIM -> List.of();
+        case ASSIGNED -> List.of(t.assignedAgent());
+        case BROADCAST -> targets.ready(t.id());
+      };
+      records.add(OutboxWriter.dispatch(new DispatchRecord(t.id(), t.missionId(), t.claimPolicy().wire(), t.pool(),
+          t.priority(), t.requiredCapabilities(), to, "redispatch", now)));
+    }
+    outbox.append(records);
   }
 
   // --- endings --------------------------------------------------------------------------------------
