@@ -57,8 +57,8 @@ public final class MeshCore {
     this.missions = new MissionStore(db);
     this.tasks = new TaskStore(db);
     this.lifecycle = new TaskLifecycle(db, outbox, settings.backoff());
-    this.actions = new TaskActions(db, outbox, tasks, lifecycle);
-    this.maintenance = new TaskMaintenance(db, outbox, lifecycle);
+    this.actions = new TaskActions(db, tasks, lifecycle);
+    this.maintenance = new TaskMaintenance(db, lifecycle);
     this.submitter = new TaskSubmitter(db, tasks, lifecycle);
     this.agents = new AgentStore(db, outbox);
     this.claims = new ClaimEngine(db, tasks, outbox, settings.lease());

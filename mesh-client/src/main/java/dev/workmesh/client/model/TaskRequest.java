@@ -33,22 +33,25 @@ public record TaskRequest(
   }
 
   public TaskRequest withRuntime(String runtime, JsonNode input) {
-    return new TaskRequest(title, description, claimPolicy, assignedAgent, pool, requiredCapabilities, priority,
-        runtime, input, maxAttempts, timeout, notBefore, dependsOn, parentTaskId, idempotencyKey);
+    return copy(claimPolicy, assignedAgent, pool, runtime, input, idempotencyKey);
   }
 
   public TaskRequest withPool(String pool) {
-    return new TaskRequest(title, description, claimPolicy, assignedAgent, pool, requiredCapabilities, priority,
-        runtime, input, maxAttempts, timeout, notBefore, dependsOn, parentTaskId, idempotencyKey);
+    return copy(claimPolicy, assignedAgent, pool, runtime, input, idempotencyKey);
   }
 
   public TaskRequest withPolicy(String claimPolicy, UUID assignedAgent) {
-    return new TaskRequest(title, description, claimPolicy, assignedAgent, pool, requiredCapabilities, priority,
-        runtime, input, maxAttempts, timeout, notBefore, dependsOn, parentTaskId, idempotencyKey);
+    return copy(claimPolicy, assignedAgent, pool, runtime, input, idempotencyKey);
   }
 
   public TaskRequest withIdempotencyKey(String key) {
+    return copy(claimPolicy, assignedAgent, pool, runtime, input, key);
+  }
+
+  /** This request with the fields the {@code with} methods change replaced. */
+  private TaskRequest copy(String claimPolicy, UUID assignedAgent, String pool, String runtime, JsonNode input,
+      String idempotencyKey) {
     return new TaskRequest(title, description, claimPolicy, assignedAgent, pool, requiredCapabilities, priority,
-        runtime, input, maxAttempts, timeout, notBefore, dependsOn, parentTaskId, key);
+        runtime, input, maxAttempts, timeout, notBefore, dependsOn, parentTaskId, idempotencyKey);
   }
 }

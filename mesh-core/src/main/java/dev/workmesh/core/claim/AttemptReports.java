@@ -184,10 +184,7 @@ public final class AttemptReports {
   public void complete(UUID taskId, String claimToken, UUID agentId, Completion report) {
     checkResult("result", report.result());
     checkUsage("usage", report.usage());
-    db.inTransaction(() -> {
-      completeIn(taskId, claimToken, agentId, report);
-      spending.spend(List.of(new Spent(taskId, report.usage())));
-    });
+    endAndSpend(taskId, report.usage(), () -> completeIn(taskId, claimToken, agentId, report));
   }
 
   void completeIn(UUID taskId, String claimToken, UUID agentId, Completion report) {
@@ -205,9 +202,14 @@ public final class AttemptReports {
   public void fail(UUID taskId, String claimToken, UUID agentId, Failure report) {
     checkOutcome("outcome", report);
     checkUsage("usage", report.usage());
+    endAndSpend(taskId, report.usage(), () -> failIn(taskId, claimToken, agentId, report));
+  }
+
+  /** Ends an attempt and adds what it reported spending to its mission, in one transaction. */
+  private void endAndSpend(UUID taskId, AttemptUsage usage, Runnable end) {
     db.inTransaction(() -> {
-      failIn(taskId, claimToken, agentId, report);
-      spending.spend(List.of(new Spent(taskId, report.usage())));
+      end.run();
+      spending.spend(List.of(new Spent(taskId, usage)));
     });
   }
 

@@ -22,13 +22,11 @@ public final class BroadcastSettlement {
   private final MeshDb db;
   private final TaskLifecycle lifecycle;
   private final BroadcastTargets targets;
-  private final RetryBackoff backoff;
 
-  BroadcastSettlement(MeshDb db, TaskLifecycle lifecycle, BroadcastTargets targets, RetryBackoff backoff) {
+  BroadcastSettlement(MeshDb db, TaskLifecycle lifecycle) {
     this.db = db;
     this.lifecycle = lifecycle;
-    this.targets = targets;
-    this.backoff = backoff;
+    this.targets = lifecycle.targets();
   }
 
   /**
@@ -85,7 +83,7 @@ public final class BroadcastSettlement {
       to = TargetStatus.CANCELLED;
     } else if (outcome != AttemptOutcome.CANCELLED && retryable && target.attempts() < task.maxAttempts()) {
       to = TargetStatus.READY;
-      availableAt = availableAt.plus(backoff.delayAfter(target.attempts()));
+      availableAt = availableAt.plus(lifecycle.retryDelay(target.attempts()));
     } else {
       to = TargetStatus.FAILED;
       if (outcome == AttemptOutcome.CANCELLED) {

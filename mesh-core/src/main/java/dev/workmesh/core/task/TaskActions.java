@@ -1,7 +1,6 @@
 package dev.workmesh.core.task;
 
 import dev.workmesh.core.db.MeshDb;
-import dev.workmesh.core.outbox.OutboxWriter;
 import java.util.Map;
 import java.util.UUID;
 
@@ -9,13 +8,11 @@ import java.util.UUID;
 public final class TaskActions {
 
   private final MeshDb db;
-  private final OutboxWriter outbox;
   private final TaskStore store;
   private final TaskLifecycle lifecycle;
 
-  public TaskActions(MeshDb db, OutboxWriter outbox, TaskStore store, TaskLifecycle lifecycle) {
+  public TaskActions(MeshDb db, TaskStore store, TaskLifecycle lifecycle) {
     this.db = db;
-    this.outbox = outbox;
     this.store = store;
     this.lifecycle = lifecycle;
   }
@@ -33,14 +30,14 @@ public final class TaskActions {
         case PENDING -> lifecycle.finishBadly(taskId, TaskStatus.CANCELLED, "cancelled before it was claimed", null, null);
         case READY -> {
           if (task.claimPolicy() == ClaimPolicy.BROADCAST) {
-            requestCancel(task);
+            lifecycle.requestCancel(task);
             lifecycle.broadcast().settle(taskId, "cancelled");
           } else {
             lifecycle.finishBadly(taskId, TaskStatus.CANCELLED, "cancelled before it was claimed", null, null);
           }
         }
         case CLAIMED, RUNNING -> {
-          requestCancel(task);
+          lifecycle.requestCancel(task);
           if (task.claimPolicy() == ClaimPolicy.BROADCAST) {
             lifecycle.broadcast().cancel(taskId);
           }
@@ -49,16 +46,6 @@ public final class TaskActions {
       }
       return store.get(taskId);
     });
-  }
-
-  private void requestCancel(MeshTask task) {
-    if (task.cancelRequested()) {
-      return;
-    }
-    db.jdbc().sql("UPDATE task SET cancel_requested = true, updated_at = :now WHERE id = :id")
-        .param("id", task.id()).param("now", MeshDb.ts(db.now())).update();
-    outbox.append(OutboxWriter.taskEvent(lifecycle.event(task.id(), task.missionId(), "task.cancel_requested", task.status(),
-        task.status(), task.attempt(), null, null, "cancellation requested")));
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.workmesh.core.outbox.OutboxWriter.Message;
 import dev.workmesh.core.outbox.TaskEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -31,7 +32,7 @@ public final class TaskLifecycle {
     this.outbox = outbox;
     this.backoff = backoff;
     this.targets = new BroadcastTargets(db);
-    this.broadcast = new BroadcastSettlement(db, this, targets, backoff);
+    this.broadcast = new BroadcastSettlement(db, this);
   }
 
   /** How broadcast tasks settle from their targets; it shares this lifecycle's transaction rules. */
@@ -41,6 +42,11 @@ public final class TaskLifecycle {
 
   BroadcastTargets targets() {
     return targets;
+  }
+
+  /** How long a task, or a broadcast target, waits before its next attempt after {@code attempts} attempts. */
+  Duration retryDelay(int attempts) {
+    return backoff.delayAfter(attempts);
   }
 
   // --- the guarded status write -------------------------------------------------------------------
@@ -147,6 +153,24 @@ public final class TaskLifecycle {
             targets, reason, db.now())));
   }
 
+  /**
+   * Fresh dispatch records, stamped {@code now}, for ready tasks whose last one may be lost: to the same
+   * agents as their first (assigned: the assignee; broadcast: the targets still waiting). In a transaction.
+   */
+  void dispatchAgain(List<MeshTask> readyTasks, Instant now) {
+    List<Message> records = new ArrayList<>();
+    for (MeshTask t : readyTasks) {
+      List<UUID> to = switch (t.claimPolicy()) {
+        case FIRST_CLAIM -> List.of();
+        case ASSIGNED -> List.of(t.assignedAgent());
+        case BROADCAST -> targets.ready(t.id());
+      };
+      records.add(OutboxWriter.dispatch(new DispatchRecord(t.id(), t.missionId(), t.claimPolicy().wire(), t.pool(),
+          t.priority(), t.requiredCapabilities(), to, "redispatch", now)));
+    }
+    outbox.append(records);
+  }
+
   // --- endings --------------------------------------------------------------------------------------
 
   /** Ends a task successfully and releases its dependents. In a transaction. */
@@ -190,6 +214,20 @@ public final class TaskLifecycle {
     releaseDependents(tasks.stream().map(Succeeded::taskId).toList());
   }
 
+  /**
+   * Asks the agent holding a claimed or running task to stop it; the agent hears at its next heartbeat.
+   * Once is enough: a second request changes nothing. In a transaction.
+   */
+  void requestCancel(MeshTask task) {
+    if (task.cancelRequested()) {
+      return;
+    }
+    db.jdbc().sql("UPDATE task SET cancel_requested = true, updated_at = :now WHERE id = :id")
+        .param("id", task.id()).param("now", MeshDb.ts(db.now())).update();
+    outbox.append(OutboxWriter.taskEvent(event(task.id(), task.missionId(), "task.cancel_requested", task.status(),
+        task.status(), task.attempt(), null, null, "cancellation requested")));
+  }
+
   /** Publishes that an attempt was lost, before its task is retried or failed. In a transaction. */
   public void attemptLost(UUID taskId, UUID agentId, UUID attemptId, String reason) {
     MeshTask task = lock(taskId);
@@ -218,7 +256,7 @@ public final class TaskLifecycle {
     if (task.cancelRequested() || outcome == AttemptOutcome.CANCELLED) {
       finishBadly(taskId, TaskStatus.CANCELLED, error == null ? "cancelled" : error, agentId, attemptId);
     } else if (retryable && task.attempt() < task.attemptLimit()) {
-      retryAfter(task, backoff.delayAfter(task.attempt()),
+      retryAfter(task, retryDelay(task.attempt()),
           "attempt " + task.attempt() + " " + outcome.wire() + (error == null ? "" : ": " + error));
     } else {
       String why = retryable ? "no attempts left after attempt " + task.attempt() : "not retryable";

@@ -1,13 +1,8 @@
 package dev.workmesh.core.task;
 
-import dev.workmesh.core.broadcast.BroadcastTargets;
 import dev.workmesh.core.db.MeshDb;
-import dev.workmesh.client.wire.DispatchRecord;
-import dev.workmesh.core.outbox.OutboxWriter;
-import dev.workmesh.core.outbox.OutboxWriter.Message;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -18,15 +13,11 @@ import java.util.UUID;
 public final class TaskMaintenance {
 
   private final MeshDb db;
-  private final OutboxWriter outbox;
   private final TaskLifecycle lifecycle;
-  private final BroadcastTargets targets;
 
-  public TaskMaintenance(MeshDb db, OutboxWriter outbox, TaskLifecycle lifecycle) {
+  public TaskMaintenance(MeshDb db, TaskLifecycle lifecycle) {
     this.db = db;
-    this.outbox = outbox;
     this.lifecycle = lifecycle;
-    this.targets = lifecycle.targets();
   }
 
   /**
@@ -81,17 +72,7 @@ public final class TaskMaintenance {
           .param("now", MeshDb.ts(now))
           .param("ids", MeshDb.uuidArray(staleTasks.stream().map(MeshTask::id).toList()))
           .update();
-      List<Message> records = new ArrayList<>();
-      for (MeshTask t : staleTasks) {
-        List<UUID> to = switch (t.claimPolicy()) {
-          case FIRST_CLAIM -> List.of();
-          case ASSIGNED -> List.of(t.assignedAgent());
-          case BROADCAST -> targets.ready(t.id());
-        };
-        records.add(OutboxWriter.dispatch(new DispatchRecord(t.id(), t.missionId(), t.claimPolicy().wire(), t.pool(),
-            t.priority(), t.requiredCapabilities(), to, "redispatch", now)));
-      }
-      outbox.append(records);
+      lifecycle.dispatchAgain(staleTasks, now);
       return staleTasks.size();
     });
   }

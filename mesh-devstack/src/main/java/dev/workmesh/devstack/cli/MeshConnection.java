@@ -5,6 +5,7 @@ import dev.workmesh.client.model.MissionView;
 import dev.workmesh.client.model.Page;
 import java.io.PrintStream;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -50,16 +51,11 @@ final class MeshConnection {
     try {
       return UUID.fromString(nameOrId);
     } catch (IllegalArgumentException notAnId) {
-      String cursor = null;
-      do {
-        Page<MissionView> page = mesh().missions(cursor, 200);
-        for (MissionView m : page.items()) {
-          if (m.name().equals(nameOrId)) {
-            return m.id();
-          }
-        }
-        cursor = page.nextCursor();
-      } while (cursor != null);
+      Optional<UUID> named = Page.all(cursor -> mesh().missions(cursor, 200))
+          .filter(m -> m.name().equals(nameOrId)).map(MissionView::id).findFirst();
+      if (named.isPresent()) {
+        return named.get();
+      }
       if (!create) {
         throw new BadUsageException("no mission named '" + nameOrId + "'; list them with ./mesh missions");
       }

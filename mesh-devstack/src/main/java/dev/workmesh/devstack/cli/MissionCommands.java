@@ -20,12 +20,8 @@ final class MissionCommands {
     @Override
     public Integer call() {
       mesh.out.printf("%-36s  %s%n", "ID", "NAME");
-      String cursor = null;
-      do {
-        Page<MissionView> page = mesh.mesh().missions(cursor, 200);
-        page.items().forEach(m -> mesh.out.printf("%-36s  %s%n", m.id(), m.name()));
-        cursor = page.nextCursor();
-      } while (cursor != null);
+      Page.all(cursor -> mesh.mesh().missions(cursor, 200))
+          .forEach(m -> mesh.out.printf("%-36s  %s%n", m.id(), m.name()));
       return 0;
     }
   }

@@ -106,15 +106,9 @@ final class TaskCommands {
     public Integer call() {
       UUID missionId = mesh.missionId(mission, false);
       mesh.out.printf("%-36s  %-10s  %-11s  %3s  %s%n", "ID", "STATUS", "POLICY", "TRY", "TITLE");
-      String cursor = null;
-      do {
-        Page<TaskView> page = mesh.mesh().tasks(missionId, status, cursor, 200);
-        for (TaskView t : page.items()) {
-          mesh.out.printf("%-36s  %-10s  %-11s  %3d  %s%n", t.id(), t.status(), t.claimPolicy(), t.attempt(),
-              t.title());
-        }
-        cursor = page.nextCursor();
-      } while (cursor != null);
+      Page.all(cursor -> mesh.mesh().tasks(missionId, status, cursor, 200))
+          .forEach(t -> mesh.out.printf("%-36s  %-10s  %-11s  %3d  %s%n", t.id(), t.status(), t.claimPolicy(),
+              t.attempt(), t.title()));
       return 0;
     }
   }

@@ -8,17 +8,7 @@ import java.time.Duration;
  * Writes a fresh dispatch record for ready tasks nobody claimed within {@code after} (invariant 4:
  * their Kafka record may have been lost, or consumed while no eligible agent had room).
  */
-public final class RedispatchStaleTasks implements PeriodicLoop.Step {
-
-  private final TaskMaintenance tasks;
-  private final Duration after;
-  private final int batch;
-
-  public RedispatchStaleTasks(TaskMaintenance tasks, Duration after, int batch) {
-    this.tasks = tasks;
-    this.after = after;
-    this.batch = batch;
-  }
+public record RedispatchStaleTasks(TaskMaintenance tasks, Duration after, int batch) implements PeriodicLoop.Step {
 
   @Override
   public String name() {
@@ -28,10 +18,5 @@ public final class RedispatchStaleTasks implements PeriodicLoop.Step {
   @Override
   public int runOnce() {
     return tasks.redispatchStale(after, batch);
-  }
-
-  @Override
-  public int batch() {
-    return batch;
   }
 }

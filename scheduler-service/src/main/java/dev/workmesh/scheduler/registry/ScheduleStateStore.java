@@ -1,6 +1,7 @@
 package dev.workmesh.scheduler.registry;
 
 import dev.workmesh.core.db.MeshDb;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.SqlArrayValue;
 import java.util.HashMap;
 import java.util.List;
@@ -25,12 +26,9 @@ public final class ScheduleStateStore {
     if (jobs.isEmpty()) {
       return;
     }
-    db.jdbc()
-        .sql("INSERT INTO schedule_state (job_name, paused, registered_at, updated_at)"
+    stampedForJobs("INSERT INTO schedule_state (job_name, paused, registered_at, updated_at)"
             + " SELECT name, false, :now, :now FROM unnest(:names) AS name"
-            + " ON CONFLICT (job_name) DO NOTHING")
-        .param("now", MeshDb.ts(db.now()))
-        .param("names", MeshDb.textArray(jobs))
+            + " ON CONFLICT (job_name) DO NOTHING", jobs)
         .update();
   }
 
@@ -46,14 +44,16 @@ public final class ScheduleStateStore {
     }
     List<String> names = List.copyOf(enabledByJob.keySet());
     Boolean[] enabled = names.stream().map(enabledByJob::get).toArray(Boolean[]::new);
-    db.jdbc()
-        .sql("UPDATE schedule_state s SET enabled = j.enabled, updated_at = :now"
+    stampedForJobs("UPDATE schedule_state s SET enabled = j.enabled, updated_at = :now"
             + " FROM unnest(:names, :enabled) AS j(name, enabled)"
-            + " WHERE s.job_name = j.name AND s.enabled <> j.enabled")
-        .param("now", MeshDb.ts(db.now()))
-        .param("names", MeshDb.textArray(names))
+            + " WHERE s.job_name = j.name AND s.enabled <> j.enabled", names)
         .param("enabled", new SqlArrayValue("boolean", enabled))
         .update();
+  }
+
+  /** A statement on the jobs {@code :names}, with {@code :now} the time of the change. */
+  private JdbcClient.StatementSpec stampedForJobs(String sql, List<String> jobs) {
+    return db.jdbc().sql(sql).param("now", MeshDb.ts(db.now())).param("names", MeshDb.textArray(jobs));
   }
 
   public Map<String, JobState> states(List<String> jobs) {
