@@ -122,7 +122,11 @@ class GeneratedRequestsTest extends ApiTestBase {
     System.out.println("GeneratedRequestsTest statuses: " + statuses);
     assertThat(refused).as("broken requests were refused").isGreaterThan(100);
     assertThat(statuses.keySet()).as("valid requests were accepted").anyMatch(k -> k.startsWith("submitTasks:201"))
-        .anyMatch(k -> k.startsWith("createMission:201")).anyMatch(k -> k.startsWith("claimTasks:200"));
+        .anyMatch(k -> k.startsWith("createMission:201"));
+    // A won claim needs the agent's own token and id together, which a random draw may miss in 24
+    // tries (GeneratedClientTest claims for sure); across operations, many must have been accepted.
+    assertThat(statuses.keySet().stream().filter(k -> k.matches(".*:2\\d\\d")).map(k -> k.split(":")[0])
+        .distinct().count()).as("operations that accepted a generated request").isGreaterThanOrEqualTo(10);
   }
 
   private static String abbreviate(String s) {
