@@ -25,11 +25,14 @@ import picocli.CommandLine.TypeConversionException;
  */
 public final class MeshCli {
 
-  /** The commands over the REST API, in the order {@code ./mesh help} lists them. */
+  /**
+   * The commands over the REST API, in the order {@code ./mesh help} lists them, and the hidden call that
+   * fills the start-up cache.
+   */
   private static final List<Class<?>> COMMANDS = List.of(HelpCommand.class, MissionCommands.Missions.class,
       MissionCommands.Show.class, TaskCommands.Submit.class, TaskCommands.ListTasks.class, TaskCommands.Show.class,
       TaskLogs.class, TaskCommands.Retry.class, TaskCommands.Cancel.class, WatchCommand.class,
-      AgentCommands.Agents.class, AgentCommands.Enrol.class, Schedules.class);
+      AgentCommands.Agents.class, AgentCommands.Enrol.class, Schedules.class, CliTraining.class);
 
   private final MeshConnection connection;
   private final PrintStream out;

@@ -225,6 +225,18 @@ class MeshCliTest {
     assertThat(err()).isEqualTo("--api-port expects a port number from 0 to 65535, got \"70000\"");
   }
 
+  @Test
+  void theTrainingCallReachesTheSuccessPathOfEveryCommandItRunsAndIsNotListed() {
+    assertThat(run("train-cli")).isZero();
+
+    assertThat(out()).contains("succeeded   first_claim", "usage: 1500 tokens (1200 in + 300 out), $0.0123",
+        "      | bye", "submitted: ");
+    assertThat(err()).contains("error 404: no task ", "cannot reach the mesh at ");
+    out.reset();
+    assertThat(run("help")).isZero();
+    assertThat(out()).doesNotContain("train-cli");
+  }
+
   private static String task(String status, boolean cancelRequested) {
     return """
         {"id":"%s","mission_id":"%s","title":"t","claim_policy":"first_claim","pool":"default","priority":0,
