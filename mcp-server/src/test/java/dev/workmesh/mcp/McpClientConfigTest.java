@@ -165,7 +165,8 @@ class McpClientConfigTest {
           "mcpServers": {
             "%s": {
               "httpUrl": "%s",
-              "headers": {"Authorization": "Bearer ${MESH_AGENT_TOKEN}"}
+              "headers": {"Authorization": "Bearer ${MESH_AGENT_TOKEN}"},
+              "timeout": 120000
             },
             "%s": {
               "httpUrl": "%s",
@@ -178,6 +179,8 @@ class McpClientConfigTest {
           "telemetry": {"enabled": false}
         }
         """.formatted(SERVER, mcpUrl, WRONG_SERVER, mcpUrl, WRONG_TOKEN));
+    // "timeout" is also what `gemini mcp list` waits for the handshake (5 s when unset): a busy machine
+    // must not read as a server that does not connect.
     // Gemini CLI starts no MCP server, not even a user-level one, in a folder the user has not trusted.
     Files.writeString(gemini.home().resolve(".gemini/trustedFolders.json"),
         JSON.writeValueAsString(Map.of(gemini.workDir().toString(), "TRUST_FOLDER")));
