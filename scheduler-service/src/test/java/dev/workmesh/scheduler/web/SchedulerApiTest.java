@@ -171,6 +171,11 @@ class SchedulerApiTest {
     HttpResponse<String> text = call("GET", "/schedules/api-daily/history?limit=ten", TOKEN);
     assertThat(text.statusCode()).isEqualTo(400);
     assertThat(text.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    for (String notADecimal : List.of("", "%EF%BC%91", "+5", "1.0")) { // empty, a fullwidth 1
+      HttpResponse<String> refused = call("GET", "/schedules/api-daily/history?limit=" + notADecimal, TOKEN);
+      assertThat(refused.statusCode()).as(notADecimal).isEqualTo(400);
+      assertThat(json(refused).get("detail").asString()).as(notADecimal).contains("limit: must be an integer");
+    }
     assertThat(call("POST", "/schedules/api-daily/nonsense", TOKEN).statusCode()).isEqualTo(404);
   }
 
