@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.workmesh.api.contract.MeshApiContract;
 import dev.workmesh.testsupport.contract.OpenApiDocument;
 import dev.workmesh.testsupport.contract.OpenApiDocument.Operation;
-import dev.workmesh.api.contract.RequestGenerator;
+import dev.workmesh.testsupport.contract.RequestGenerator;
 import dev.workmesh.client.model.AgentRequest;
 import dev.workmesh.client.model.EnrolledAgent;
 import dev.workmesh.client.model.MissionView;

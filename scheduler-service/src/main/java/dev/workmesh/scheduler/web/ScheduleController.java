@@ -85,12 +85,29 @@ public class ScheduleController {
   }
 
   @GetMapping("/{name}/history")
-  public HistoryView history(@PathVariable String name, @RequestParam(defaultValue = "" + DEFAULT_HISTORY) int limit) {
+  public HistoryView history(@PathVariable String name, @RequestParam(required = false) String limit) {
     job(name);
-    if (limit < 1 || limit > MAX_HISTORY) {
-      throw new InvalidRequestException("limit", "must be between 1 and " + MAX_HISTORY + ", got " + limit);
+    int count = historyLimit(limit);
+    return new HistoryView(name, ledger.history(name, count).stream().map(FireView::of).toList());
+  }
+
+  /**
+   * The {@code limit} parameter: absent means the default, anything else must be a plain decimal in range
+   * (Spring's own conversion would take {@code limit=} as absent and fullwidth digits as ASCII ones).
+   */
+  private static int historyLimit(String limit) {
+    if (limit == null) {
+      return DEFAULT_HISTORY;
     }
-    return new HistoryView(name, ledger.history(name, limit).stream().map(FireView::of).toList());
+    if (!limit.matches("-?[0-9]{1,9}")) {
+      throw new InvalidRequestException("limit", "must be an integer between 1 and " + MAX_HISTORY + ", got '"
+          + limit + "'");
+    }
+    int count = Integer.parseInt(limit);
+    if (count < 1 || count > MAX_HISTORY) {
+      throw new InvalidRequestException("limit", "must be between 1 and " + MAX_HISTORY + ", got " + count);
+    }
+    return count;
   }
 
   /** Fires the job now; 201 with the fire, or 422 when mesh-core refused its task (the fire is recorded). */

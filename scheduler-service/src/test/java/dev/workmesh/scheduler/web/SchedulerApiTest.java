@@ -8,7 +8,9 @@ import dev.workmesh.core.db.MeshDb;
 import dev.workmesh.testsupport.MeshIntegrationTest;
 import dev.workmesh.testsupport.MeshTestEnv;
 import dev.workmesh.testsupport.MutableClock;
+import dev.workmesh.testsupport.contract.ContractCheck;
 import dev.workmesh.testsupport.contract.ContractRecordingFilter;
+import dev.workmesh.testsupport.contract.Exchange;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -169,6 +171,11 @@ class SchedulerApiTest {
     HttpResponse<String> text = call("GET", "/schedules/api-daily/history?limit=ten", TOKEN);
     assertThat(text.statusCode()).isEqualTo(400);
     assertThat(text.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    for (String notADecimal : List.of("", "%EF%BC%91", "+5", "1.0")) { // empty, a fullwidth 1
+      HttpResponse<String> refused = call("GET", "/schedules/api-daily/history?limit=" + notADecimal, TOKEN);
+      assertThat(refused.statusCode()).as(notADecimal).isEqualTo(400);
+      assertThat(json(refused).get("detail").asString()).as(notADecimal).contains("limit: must be an integer");
+    }
     assertThat(call("POST", "/schedules/api-daily/nonsense", TOKEN).statusCode()).isEqualTo(404);
   }
 
@@ -185,7 +192,11 @@ class SchedulerApiTest {
             + "/schedules")).header("Authorization", "Bearer " + TOKEN).header("X-Filler", "x".repeat(10_000))
         .GET().build(), HttpResponse.BodyHandlers.ofString());
     HttpResponse<String> noName = call("GET", "/schedules/api-daily/history?=x", TOKEN);
-    for (HttpResponse<String> r : List.of(trace, longHeader, noName)) {
+    HttpResponse<String> nulInName = call("POST", "/schedules/%00/pause", TOKEN);
+    assertThat(new ContractCheck(SchedulerApiContract.document())
+        .violations(Exchange.seenByClient("POST", "/schedules/%00/pause", null, nulInName)))
+        .as("Tomcat's refusal, which the contract filter never sees, is documented").isEmpty();
+    for (HttpResponse<String> r : List.of(trace, longHeader, noName, nulInName)) {
       assertThat(r.statusCode()).as(r.body()).isBetween(400, 499);
       assertThat(r.headers().firstValue("Content-Type").orElse("")).as(r.body())
           .startsWith("application/problem+json");

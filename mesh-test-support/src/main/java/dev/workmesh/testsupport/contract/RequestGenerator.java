@@ -1,6 +1,5 @@
-package dev.workmesh.api.contract;
+package dev.workmesh.testsupport.contract;
 
-import dev.workmesh.testsupport.contract.OpenApiDocument;
 import dev.workmesh.testsupport.contract.OpenApiDocument.Operation;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,15 +7,17 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Makes requests from the document's schemas: values that keep to them (small ranges, real ids where an
- * id of that kind exists) and, with {@link #mutate}, values that break them in one place. Seeded, so a
- * failing run is reproduced by its seed.
+ * Makes requests from an OpenAPI document's schemas: values that keep to them (small ranges, real ids or
+ * names where one of that kind exists) and, with {@link #mutate}, values that break them in one place.
+ * Seeded, so a failing run is reproduced by its seed.
  */
 public final class RequestGenerator {
 
@@ -25,39 +26,49 @@ public final class RequestGenerator {
   private static final List<String> HOSTILE = List.of("null", "true", "-1", "0", "2147483648", "1e400", "-1e400",
       "1.5", "\"\"", "\"x\"", "\"\\u0000\"", "\"１２３\"", "{}", "[]", "[null]", "{\"a\":{\"b\":[1,{}]}}",
       "\"" + "z".repeat(3000) + "\"");
+  /** Path values that name nothing, or nothing well-formed: wrong shapes, encodings and lengths. */
+  private static final List<String> BAD_PATH_VALUES = List.of("not-a-uuid", "１２３", "0", "%20", "%00", "%2e%2e",
+      "a%2Fb", "%25", "-", "00000000-0000-0000-0000-00000000000g", "x".repeat(300));
+  private static final Pattern PATH_PARAMETER = Pattern.compile("\\{[^}]+}");
 
   private final OpenApiDocument doc;
   private final Random random;
-  private final Function<String, List<UUID>> knownIds;
+  private final Function<String, List<?>> knownValues;
   private boolean requiredOnly;
 
-  /** @param knownIds for a path template, the ids that exist for its {id} (missions, tasks or agents) */
-  public RequestGenerator(OpenApiDocument doc, long seed, Function<String, List<UUID>> knownIds) {
+  /**
+   * @param knownValues for a path template, the values that exist for its path parameter (a mission's id, a
+   *     job's name); for {@code "any"}, the ids a {@code format: uuid} field may name
+   */
+  public RequestGenerator(OpenApiDocument doc, long seed, Function<String, List<?>> knownValues) {
     this.doc = doc;
     this.random = new Random(seed);
-    this.knownIds = knownIds;
+    this.knownValues = knownValues;
   }
 
-  /** A concrete path for the operation's template. */
+  /** A concrete path for the operation's template: mostly a value that exists, sometimes a stranger or a bad one. */
   public String path(Operation op) {
-    String id = switch (random.nextInt(10)) {
+    String value = switch (random.nextInt(10)) {
       case 0 -> UUID.randomUUID().toString();
-      case 1 -> pick(List.of("not-a-uuid", "１２３", "0", "%20", "00000000-0000-0000-0000-00000000000g"));
+      case 1 -> pick(BAD_PATH_VALUES);
       default -> {
-        List<UUID> ids = knownIds.apply(op.template());
-        yield ids.isEmpty() ? UUID.randomUUID().toString() : pick(ids).toString();
+        List<?> known = knownValues.apply(op.template());
+        yield known.isEmpty() ? UUID.randomUUID().toString() : pick(known).toString();
       }
     };
-    return op.template().replace("{id}", id);
+    return PATH_PARAMETER.matcher(op.template()).replaceAll(Matcher.quoteReplacement(value));
   }
 
-  /** A query string (without '?') from the operation's query parameters, sometimes with a junk one. */
+  /** A query string (without '?') from the operation's query parameters, sometimes out of range or a junk one. */
   public String query(Operation op) {
     List<String> parts = new ArrayList<>();
     for (JsonNode p : op.parameters(doc)) {
       if (p.path("in").asString().equals("query") && random.nextBoolean()) {
-        JsonNode v = random.nextInt(5) == 0 ? NODES.stringNode(pick(List.of("", "x", "-5", "99999999999")))
-            : value(p.path("schema"), 0);
+        JsonNode v = switch (random.nextInt(8)) {
+          case 0 -> NODES.stringNode(pick(List.of("", "x", "-5", "99999999999", "1.5", "１")));
+          case 1 -> outOfRange(doc.resolve(p.path("schema")));
+          default -> value(p.path("schema"), 0);
+        };
         parts.add(p.path("name").asString() + "=" + java.net.URLEncoder.encode(v.isString() ? v.asString()
             : v.toString(), java.nio.charset.StandardCharsets.UTF_8));
       }
@@ -150,6 +161,18 @@ public final class RequestGenerator {
     };
   }
 
+  /** Just past the schema's minimum or maximum, or a wrong type where it has neither. */
+  private JsonNode outOfRange(JsonNode schema) {
+    List<JsonNode> past = new ArrayList<>();
+    if (schema.has("minimum")) {
+      past.add(NODES.numberNode(schema.get("minimum").asLong() - 1));
+    }
+    if (schema.has("maximum")) {
+      past.add(NODES.numberNode(schema.get("maximum").asLong() + 1));
+    }
+    return past.isEmpty() ? NODES.stringNode("not-" + type(schema)) : pick(past);
+  }
+
   private ObjectNode object(JsonNode schema, int depth) {
     ObjectNode out = NODES.objectNode();
     List<String> required = schema.path("required").valueStream().map(JsonNode::asString).toList();
@@ -165,7 +188,7 @@ public final class RequestGenerator {
     String format = schema.path("format").asString("");
     String pattern = schema.path("pattern").asString("");
     if (format.equals("uuid")) {
-      List<UUID> ids = knownIds.apply("any");
+      List<?> ids = knownValues.apply("any");
       return random.nextBoolean() || ids.isEmpty() ? UUID.randomUUID().toString() : pick(ids).toString();
     }
     JsonNode examples = schema.path("examples");
