@@ -26,14 +26,18 @@ public class StrictParameters {
         setValue(text == null || text.isBlank() ? null : StrictUuids.parse(text.strip()));
       }
     });
-    binder.registerCustomEditor(Integer.class, new PropertyEditorSupport() {
-      @Override
-      public void setAsText(String text) {
-        if (text == null || !ASCII_INTEGER.matcher(text).matches()) {
-          throw new IllegalArgumentException("not an integer");
-        }
-        setValue(Integer.valueOf(text));
+    binder.registerCustomEditor(Integer.class, new StrictInteger());
+    binder.registerCustomEditor(int.class, new StrictInteger());
+  }
+
+  /** An editor holds the value it converted, so each binder gets its own. */
+  private static final class StrictInteger extends PropertyEditorSupport {
+    @Override
+    public void setAsText(String text) {
+      if (text == null || !ASCII_INTEGER.matcher(text).matches()) {
+        throw new IllegalArgumentException("not an integer");
       }
-    });
+      setValue(Integer.valueOf(text));
+    }
   }
 }

@@ -85,29 +85,13 @@ public class ScheduleController {
   }
 
   @GetMapping("/{name}/history")
-  public HistoryView history(@PathVariable String name, @RequestParam(required = false) String limit) {
+  public HistoryView history(@PathVariable String name, @RequestParam(required = false) Integer limit) {
     job(name);
-    int count = historyLimit(limit);
-    return new HistoryView(name, ledger.history(name, count).stream().map(FireView::of).toList());
-  }
-
-  /**
-   * The {@code limit} parameter: absent means the default, anything else must be a plain decimal in range
-   * (Spring's own conversion would take {@code limit=} as absent and fullwidth digits as ASCII ones).
-   */
-  private static int historyLimit(String limit) {
-    if (limit == null) {
-      return DEFAULT_HISTORY;
-    }
-    if (!limit.matches("-?[0-9]{1,9}")) {
-      throw new InvalidRequestException("limit", "must be an integer between 1 and " + MAX_HISTORY + ", got '"
-          + limit + "'");
-    }
-    int count = Integer.parseInt(limit);
+    int count = limit == null ? DEFAULT_HISTORY : limit;
     if (count < 1 || count > MAX_HISTORY) {
       throw new InvalidRequestException("limit", "must be between 1 and " + MAX_HISTORY + ", got " + count);
     }
-    return count;
+    return new HistoryView(name, ledger.history(name, count).stream().map(FireView::of).toList());
   }
 
   /** Fires the job now; 201 with the fire, or 422 when mesh-core refused its task (the fire is recorded). */
