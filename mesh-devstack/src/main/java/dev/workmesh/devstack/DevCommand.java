@@ -20,11 +20,12 @@ import sun.misc.Signal;
 @Command(name = "dev", description = {
     "start the whole mesh on this machine",
     "",
-    "Starts the whole mesh in one process: embedded PostgreSQL 17 and Kafka, mesh-api, scheduler-service,",
-    "watchdog-service, mcp-server (HTTP) and one task-worker. State is kept in the data dir; --fresh wipes it",
-    "first. Port 0 picks a free port. Every port listens on loopback (127.0.0.1) only, unless --bind gives",
-    "another address (0.0.0.0: every interface; the tokens are then all that stands between the network and",
-    "the bash runtime)."})
+    "Starts the whole mesh in one process: embedded PostgreSQL 17 and Kafka,",
+    "mesh-api, scheduler-service, watchdog-service, mcp-server (HTTP) and one",
+    "task-worker. State is kept in the data dir; --fresh wipes it first. Port 0",
+    "picks a free port. Every port listens on loopback (127.0.0.1) only, unless",
+    "--bind gives another address (0.0.0.0: every interface; the tokens are then",
+    "all that stands between the network and the bash runtime)."})
 public final class DevCommand implements Callable<Integer> {
 
   @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:MESH_DEV_DIR:-${sys:user.home}/.workmesh/dev}",

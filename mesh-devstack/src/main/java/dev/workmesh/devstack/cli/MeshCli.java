@@ -100,7 +100,8 @@ public final class MeshCli {
   @Command(name = "./mesh",
       description = "Talk to a Workmesh mesh, or start one on this machine with ./mesh dev.",
       footer = {"", "  ./mesh bench [--quick]   run the benchmark (see docs/benchmark.md)", "",
-          "Settings come from MESH_API_URL and MESH_OPERATOR_TOKEN, else from the dev.env of ./mesh dev.",
+          "Settings come from MESH_API_URL and MESH_OPERATOR_TOKEN, else from the",
+          "dev.env of ./mesh dev.",
           "Exit code: 0 done, 1 the mesh refused or could not be reached, 2 a wrong command line."})
   static final class Root implements Callable<Integer> {
     @Spec
