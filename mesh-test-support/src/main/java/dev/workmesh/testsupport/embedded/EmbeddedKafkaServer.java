@@ -3,6 +3,7 @@ package dev.workmesh.testsupport.embedded;
 import dev.workmesh.testsupport.TcpProxy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -98,6 +99,11 @@ public final class EmbeddedKafkaServer implements AutoCloseable {
   /** Where clients connect: {@code localhost:<port>}, or the bind address when it is one interface's. */
   public String bootstrapServers() {
     return front == null ? broker.bootstrapServers() : advertisedHost + ":" + front.port();
+  }
+
+  /** Where the broker keeps its logs and metadata: a temporary directory, deleted by {@link #close()}. */
+  Path logDirectory() {
+    return Path.of(broker.nodes().baseDirectory());
   }
 
   /** Cuts the clients' connections, then stops the broker. */

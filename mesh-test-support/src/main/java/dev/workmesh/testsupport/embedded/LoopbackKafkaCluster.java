@@ -1,11 +1,17 @@
 package dev.workmesh.testsupport.embedded;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.lang.reflect.Field;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.PreboundSocketFactoryManager;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Exit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One combined broker and KRaft controller, started the way Kafka's test kit starts it, but with every
@@ -16,8 +22,17 @@ import org.apache.kafka.common.test.TestKitNodes;
  * the listener's configured host and the same port; this class closes them between build and start, so
  * that each listener binds {@code 127.0.0.1}. Clients never reach these sockets from elsewhere: the
  * {@link EmbeddedKafkaServer}'s front forwards to them.
+ *
+ * <p>Two more habits of the test kit are undone. Its temporary directory comes with a JVM shutdown hook
+ * that deletes it at exit, in parallel with whatever stops the broker then: a broker still running finds
+ * its metadata log gone, fails the log dir, and halts the JVM with status 1 (after every test passed, a
+ * forked test JVM then "crashed"). The kit deletes the directory itself on {@code close()}, once the
+ * node is down, so that hook is not registered. And formatting the log dirs prints to standard output,
+ * which {@code ./mesh dev} keeps for its own progress lines: it goes to this class's log instead.
  */
 final class LoopbackKafkaCluster {
+
+  private static final Logger log = LoggerFactory.getLogger(LoopbackKafkaCluster.class);
 
   private static final String BROKER_LISTENER = "EXTERNAL";
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
@@ -27,8 +42,7 @@ final class LoopbackKafkaCluster {
 
   /** Starts the node with {@code settings} on top of the test kit's, and waits until the broker is ready. */
   static KafkaClusterTestKit start(Map<String, String> settings) {
-    TestKitNodes nodes =
-        new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build();
+    TestKitNodes nodes = nodesWithoutExitHook();
     KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
     builder.setConfigProp("listeners",
         BROKER_LISTENER + "://" + LOOPBACK + ":0," + CONTROLLER_LISTENER + "://" + LOOPBACK + ":0");
@@ -37,7 +51,7 @@ final class LoopbackKafkaCluster {
     try {
       cluster = builder.build();
       closePreopenedSockets(cluster);
-      cluster.format();
+      formatQuietly(cluster);
       cluster.startup();
       cluster.waitForReadyBrokers();
       return cluster;
@@ -50,6 +64,29 @@ final class LoopbackKafkaCluster {
       }
       throw new IllegalStateException("the embedded Kafka broker did not start: " + e.getMessage(), e);
     }
+  }
+
+  /** The nodes, in a temporary directory that no shutdown hook deletes behind the running broker. */
+  private static synchronized TestKitNodes nodesWithoutExitHook() {
+    Exit.setShutdownHookAdder((name, hook) -> {});
+    try {
+      return new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build();
+    } finally {
+      Exit.resetShutdownHookAdder();
+    }
+  }
+
+  /** Formats the log dirs; what the formatter prints ("Formatting metadata directory ...") goes to the log. */
+  private static synchronized void formatQuietly(KafkaClusterTestKit cluster) throws Exception {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream out = System.out;
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    try {
+      cluster.format();
+    } finally {
+      System.setOut(out);
+    }
+    printed.toString(StandardCharsets.UTF_8).lines().forEach(line -> log.debug("{}", line));
   }
 
   private static void closePreopenedSockets(KafkaClusterTestKit cluster) throws Exception {

@@ -3,17 +3,24 @@ package dev.workmesh.testsupport.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.utils.Exit;
 import org.junit.jupiter.api.Test;
 
 /** {@code ./mesh dev --kafka-port} and the fault suite's broker restarts rely on the port being honoured. */
@@ -48,6 +55,32 @@ class EmbeddedKafkaServerTest {
           .isInstanceOf(UncheckedIOException.class)
           .hasMessageContaining("Kafka cannot listen on 127.0.0.1:" + taken.getLocalPort());
     }
+  }
+
+  /**
+   * The test kit's temporary directory came with a JVM shutdown hook deleting it at exit, racing the hook
+   * that stops the broker: the broker then halted the JVM with status 1 after every test had passed. The
+   * directory is deleted by close instead, and formatting it prints nothing on standard output.
+   */
+  @Test
+  void aBrokerLeavesNoExitHookBehindAndPrintsNothing() {
+    List<String> hooks = new CopyOnWriteArrayList<>();
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream out = System.out;
+    Exit.setShutdownHookAdder((name, hook) -> hooks.add(name));
+    System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+    Path logDirectory;
+    try (EmbeddedKafkaServer kafka = EmbeddedKafkaServer.start()) {
+      logDirectory = kafka.logDirectory();
+      assertThat(logDirectory).isDirectory();
+    } finally {
+      System.setOut(out);
+      Exit.resetShutdownHookAdder();
+    }
+    assertThat(hooks).as("shutdown hooks Kafka registered").isEmpty();
+    assertThat(printed.toString(StandardCharsets.UTF_8)).as("printed on standard output")
+        .doesNotContain("Formatting metadata directory", "Bootstrap metadata");
+    assertThat(logDirectory).as("deleted when the broker closed").doesNotExist();
   }
 
   /** The brokers as the cluster's metadata advertises them to a client that bootstrapped from {@code address}. */
