@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.workmesh.client.MeshClient;
+import dev.workmesh.testsupport.TestHttp;
 import dev.workmesh.testsupport.browser.HeadlessChromium;
 import dev.workmesh.testsupport.browser.RunsInBrowser;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +35,6 @@ import tools.jackson.databind.JsonNode;
 @RunsInBrowser
 class DashboardSchedulesBrowserTest {
 
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String JOBS = """
       [[job]]
       name = "tick"
@@ -163,8 +160,7 @@ class DashboardSchedulesBrowserTest {
   }
 
   private static JsonNode job(String schedulerUrl, String token, String name) throws Exception {
-    HttpResponse<String> list = HTTP.send(HttpRequest.newBuilder(URI.create(schedulerUrl + "/schedules"))
-        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> list = TestHttp.send(TestHttp.request("GET", schedulerUrl + "/schedules", token, null));
     assertThat(list.statusCode()).isEqualTo(200);
     for (JsonNode job : MeshClient.JSON.readTree(list.body()).get("jobs")) {
       if (job.get("name").asString().equals(name)) {

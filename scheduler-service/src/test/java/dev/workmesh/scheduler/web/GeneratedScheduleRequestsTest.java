@@ -3,6 +3,7 @@ package dev.workmesh.scheduler.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.workmesh.core.MeshJson;
+import dev.workmesh.testsupport.TestHttp;
 import dev.workmesh.testsupport.MeshIntegrationTest;
 import dev.workmesh.testsupport.MeshTestEnv;
 import dev.workmesh.testsupport.MutableClock;
@@ -13,10 +14,6 @@ import dev.workmesh.testsupport.contract.OpenApiDocument;
 import dev.workmesh.testsupport.contract.OpenApiDocument.Operation;
 import dev.workmesh.testsupport.contract.RequestGenerator;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,7 +112,6 @@ class GeneratedScheduleRequestsTest {
   @LocalServerPort int port;
   @Autowired DataSource dataSource;
   @Autowired ContractRecordingFilter contract;
-  private final HttpClient http = HttpClient.newHttpClient();
 
   @AfterEach
   void everyExchangeKeptToTheDocument() {
@@ -184,22 +180,7 @@ class GeneratedScheduleRequestsTest {
   }
 
   private HttpResponse<String> send(String method, String path, String token, String body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return TestHttp.send(TestHttp.request(method, "http://localhost:" + port + path, token, body));
   }
 
   private static String abbreviate(String s) {

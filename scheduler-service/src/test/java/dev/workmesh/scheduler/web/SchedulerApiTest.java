@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.workmesh.core.MeshJson;
 import dev.workmesh.core.db.MeshDb;
+import dev.workmesh.testsupport.TestHttp;
 import dev.workmesh.testsupport.MeshIntegrationTest;
 import dev.workmesh.testsupport.MeshTestEnv;
 import dev.workmesh.testsupport.MutableClock;
@@ -13,8 +14,6 @@ import dev.workmesh.testsupport.contract.ContractRecordingFilter;
 import dev.workmesh.testsupport.contract.Exchange;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -116,7 +115,6 @@ class SchedulerApiTest {
   @Autowired MutableClock clock;
   @Autowired DataSource dataSource;
   @Autowired ContractRecordingFilter contract;
-  private final HttpClient http = HttpClient.newHttpClient();
 
   /** Puts the job file back, and holds every request the test made, and its answer, to the OpenAPI document. */
   @AfterEach
@@ -188,9 +186,9 @@ class SchedulerApiTest {
 
     // Spring's defaults (an unsupported method), the /error forward and Tomcat's own answers.
     HttpResponse<String> trace = call("TRACE", "/schedules", TOKEN);
-    HttpResponse<String> longHeader = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-            + "/schedules")).header("Authorization", "Bearer " + TOKEN).header("X-Filler", "x".repeat(10_000))
-        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> longHeader =
+        TestHttp.send(builder("GET", "/schedules").header("Authorization", "Bearer " + TOKEN)
+            .header("X-Filler", "x".repeat(10_000)));
     HttpResponse<String> noName = call("GET", "/schedules/api-daily/history?=x", TOKEN);
     HttpResponse<String> nulInName = call("POST", "/schedules/%00/pause", TOKEN);
     assertThat(new ContractCheck(SchedulerApiContract.document())
@@ -207,7 +205,7 @@ class SchedulerApiTest {
 
   @Test
   void theConfiguredDashboardMayCallFromABrowserWithItsTokenAndNoOtherPageMay() {
-    HttpResponse<String> preflight = send(builder("OPTIONS", "/schedules/api-daily/pause")
+    HttpResponse<String> preflight = TestHttp.send(builder("OPTIONS", "/schedules/api-daily/pause")
         .header("Origin", DASHBOARD).header("Access-Control-Request-Method", "POST")
         .header("Access-Control-Request-Headers", "authorization,content-type"));
     assertThat(preflight.statusCode()).isEqualTo(200);
@@ -216,31 +214,31 @@ class SchedulerApiTest {
     assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElseThrow().toLowerCase())
         .contains("authorization", "content-type");
     assertThat(preflight.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
-    HttpResponse<String> otherSpelling = send(builder("OPTIONS", "/schedules")
+    HttpResponse<String> otherSpelling = TestHttp.send(builder("OPTIONS", "/schedules")
         .header("Origin", "http://127.0.0.1:8080").header("Access-Control-Request-Method", "GET"));
     assertThat(otherSpelling.headers().firstValue("Access-Control-Allow-Origin")).hasValue("http://127.0.0.1:8080");
 
-    HttpResponse<String> list = send(builder("GET", "/schedules").header("Origin", DASHBOARD)
+    HttpResponse<String> list = TestHttp.send(builder("GET", "/schedules").header("Origin", DASHBOARD)
         .header("Authorization", "Bearer " + TOKEN));
     assertThat(list.statusCode()).isEqualTo(200);
     assertThat(list.headers().firstValue("Access-Control-Allow-Origin")).hasValue(DASHBOARD);
-    HttpResponse<String> noToken = send(builder("GET", "/schedules").header("Origin", DASHBOARD));
+    HttpResponse<String> noToken = TestHttp.send(builder("GET", "/schedules").header("Origin", DASHBOARD));
     assertThat(noToken.statusCode()).isEqualTo(401);
     assertThat(noToken.headers().firstValue("Access-Control-Allow-Origin")).hasValue(DASHBOARD);
-    HttpResponse<String> wrongToken = send(builder("POST", "/schedules/api-daily/pause").header("Origin", DASHBOARD)
+    HttpResponse<String> wrongToken = TestHttp.send(builder("POST", "/schedules/api-daily/pause").header("Origin", DASHBOARD)
         .header("Authorization", "Bearer not-the-token"));
     assertThat(wrongToken.statusCode()).isEqualTo(401);
 
-    HttpResponse<String> unlistedMethod = send(builder("OPTIONS", "/schedules/reload")
+    HttpResponse<String> unlistedMethod = TestHttp.send(builder("OPTIONS", "/schedules/reload")
         .header("Origin", DASHBOARD).header("Access-Control-Request-Method", "DELETE"));
     assertThat(unlistedMethod.statusCode()).isEqualTo(403);
     assertThat(unlistedMethod.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
     for (String stranger : List.of("http://localhost:9999", "https://localhost:8080", "http://evil.example")) {
-      HttpResponse<String> strangerPreflight = send(builder("OPTIONS", "/schedules").header("Origin", stranger)
+      HttpResponse<String> strangerPreflight = TestHttp.send(builder("OPTIONS", "/schedules").header("Origin", stranger)
           .header("Access-Control-Request-Method", "GET").header("Access-Control-Request-Headers", "authorization"));
       assertThat(strangerPreflight.statusCode()).as(stranger).isEqualTo(403);
       assertThat(strangerPreflight.headers().firstValue("Access-Control-Allow-Origin")).as(stranger).isEmpty();
-      HttpResponse<String> strangerCall = send(builder("GET", "/schedules").header("Origin", stranger)
+      HttpResponse<String> strangerCall = TestHttp.send(builder("GET", "/schedules").header("Origin", stranger)
           .header("Authorization", "Bearer " + TOKEN));
       assertThat(strangerCall.statusCode()).as(stranger).isEqualTo(403);
       assertThat(strangerCall.headers().firstValue("Access-Control-Allow-Origin")).as(stranger).isEmpty();
@@ -397,27 +395,11 @@ class SchedulerApiTest {
   }
 
   private HttpResponse<String> call(String method, String path, String token) {
-    HttpRequest.Builder request = builder(method, path);
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return send(request);
+    return TestHttp.send(TestHttp.request(method, "http://localhost:" + port + path, token, null));
   }
 
   private HttpRequest.Builder builder(String method, String path) {
-    return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-        .method(method, HttpRequest.BodyPublishers.noBody());
-  }
-
-  private HttpResponse<String> send(HttpRequest.Builder request) {
-    try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return TestHttp.request(method, "http://localhost:" + port + path, null, null);
   }
 
   private static JsonNode json(HttpResponse<String> response) {
