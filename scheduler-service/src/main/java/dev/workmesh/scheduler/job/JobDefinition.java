@@ -58,8 +58,9 @@ public record JobDefinition(
 
   /**
    * Every field of the definition as JSON with sorted keys (the task's by their wire names, its timeout
-   * in ISO-8601), prefixed by a format version. Stable for a given version of this class; a new field
-   * changes every job's form, so bump the prefix then.
+   * in ISO-8601), prefixed by a format version. Stable for a given version of this class. A field added to
+   * the submission adds its key to every job's form; hashes are only compared between loads of one
+   * process, so that changes nothing a running scheduler sees.
    */
   public String canonicalForm() {
     ObjectNode root = CANONICAL_JSON.createObjectNode();
