@@ -1,5 +1,6 @@
 package dev.workmesh.core;
 
+import dev.workmesh.client.model.TaskRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -54,7 +55,7 @@ class BatchClaimsAndReportsTest {
     mesh.close();
   }
 
-  private UUID submit(Mission mission, NewTask task) {
+  private UUID submit(Mission mission, TaskRequest task) {
     return mesh.core.submitter().submit(mission.id(), task, "operator").task().id();
   }
 

@@ -1,5 +1,6 @@
 package dev.workmesh.core;
 
+import dev.workmesh.client.model.TaskRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.workmesh.core.agent.Agent;
@@ -49,7 +50,7 @@ class ClaimExactlyOnceTest {
   @Test
   void sixteenCompetingClaimersClaimEachOf2000TasksExactlyOnce() throws Exception {
     Mission mission = mesh.mission();
-    List<NewTask> batch = IntStream.range(0, TASKS).mapToObj(i -> NewTask.of("task " + i, "do " + i)).toList();
+    List<TaskRequest> batch = IntStream.range(0, TASKS).mapToObj(i -> NewTask.of("task " + i, "do " + i)).toList();
     for (int from = 0; from < TASKS; from += 500) {
       mesh.core.submitter().submitAll(mission.id(), batch.subList(from, from + 500), "operator");
     }

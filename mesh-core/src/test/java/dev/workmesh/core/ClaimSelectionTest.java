@@ -1,5 +1,6 @@
 package dev.workmesh.core;
 
+import dev.workmesh.client.model.TaskRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.workmesh.core.agent.Agent;
@@ -37,7 +38,7 @@ class ClaimSelectionTest {
     mesh.close();
   }
 
-  private UUID submit(Mission mission, NewTask task) {
+  private UUID submit(Mission mission, TaskRequest task) {
     return mesh.core.submitter().submit(mission.id(), task, "operator").task().id();
   }
 

@@ -1,5 +1,6 @@
 package dev.workmesh.core;
 
+import dev.workmesh.client.model.TaskRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -82,7 +83,7 @@ class IdempotentSubmitTest {
   @Test
   void aBatchIsAllOrNothingAndNamesEveryBadField() {
     Mission mission = mesh.mission();
-    List<NewTask> batch = List.of(
+    List<TaskRequest> batch = List.of(
         NewTask.of("fine", ""),
         NewTask.builder("").priority(5_000_000).pool("bad pool!").maxAttempts(0).build(),
         NewTask.builder("orphan").dependsOn(List.of(UUID.randomUUID())).build());
@@ -92,7 +93,7 @@ class IdempotentSubmitTest {
             .contains("[1].title", "[1].priority", "[1].pool", "[1].max_attempts"));
     assertThat(mesh.core.tasks().list(mission.id(), TaskFilter.ALL, null, 10)).isEmpty();
 
-    List<NewTask> unknownDependency = List.of(NewTask.of("fine", ""),
+    List<TaskRequest> unknownDependency = List.of(NewTask.of("fine", ""),
         NewTask.builder("orphan").dependsOn(List.of(UUID.randomUUID())).build());
     assertThatThrownBy(() -> mesh.core.submitter().submitAll(mission.id(), unknownDependency, "operator"))
         .isInstanceOfSatisfying(ValidationException.class, e -> assertThat(e.violations())

@@ -1,5 +1,6 @@
 package dev.workmesh.core;
 
+import dev.workmesh.client.model.TaskRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -46,7 +47,7 @@ class TaskLifecycleTest {
     mesh.close();
   }
 
-  private MeshTask submit(Mission mission, NewTask task) {
+  private MeshTask submit(Mission mission, TaskRequest task) {
     return mesh.core.submitter().submit(mission.id(), task, "operator").task();
   }
 

@@ -1,5 +1,6 @@
 package dev.workmesh.watchdog;
 
+import dev.workmesh.client.model.TaskRequest;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.workmesh.core.MeshCore;
 import dev.workmesh.core.agent.Agent;
@@ -81,7 +82,7 @@ public final class WatchdogHarness implements AutoCloseable {
         Map.of())).agent();
   }
 
-  public UUID submit(NewTask task) {
+  public UUID submit(TaskRequest task) {
     return core.submitter().submit(mission().id(), task, "operator").task().id();
   }
 

@@ -13,10 +13,8 @@ import dev.workmesh.client.model.TaskView;
 import dev.workmesh.client.model.WaitingReason;
 import dev.workmesh.core.MeshCore;
 import dev.workmesh.core.ValidationException;
-import dev.workmesh.core.ValidationException.Violation;
 import dev.workmesh.core.task.Attempt;
 import dev.workmesh.core.task.MeshTask;
-import dev.workmesh.core.task.NewTask;
 import dev.workmesh.core.task.TaskFilter;
 import dev.workmesh.core.task.TaskStatus;
 import dev.workmesh.core.task.TaskValidator;
@@ -64,22 +62,17 @@ class TaskController {
       if (body.isEmpty() || body.size() > MAX_BATCH) {
         throw ValidationException.of("body", "a batch holds 1 to " + MAX_BATCH + " tasks");
       }
-      List<Violation> violations = new ArrayList<>();
-      List<NewTask> tasks = new ArrayList<>(body.size());
+      List<TaskRequest> tasks = new ArrayList<>(body.size());
       for (int i = 0; i < body.size(); i++) {
-        String prefix = "[" + i + "].";
-        tasks.add(TaskRequests.toNewTask(bodies.read(body.get(i), TaskRequest.class, prefix), prefix, violations));
+        tasks.add(bodies.read(body.get(i), TaskRequest.class, "[" + i + "]."));
       }
-      TaskRequests.throwIfAny(violations);
       rateLimiter.acquire(caller, tasks.size());
       List<Submitted> submitted = core.submitter().submitAll(missionId, tasks, caller.name());
       submitted.stream().filter(s -> !s.replay())
           .forEach(s -> metrics.submitted(s.task().claimPolicy().wire(), 1));
       return ResponseEntity.status(HttpStatus.CREATED).body(submitted.stream().map(s -> Views.task(s.task())).toList());
     }
-    List<Violation> violations = new ArrayList<>();
-    NewTask task = TaskRequests.toNewTask(bodies.read(body, TaskRequest.class, ""), "", violations);
-    TaskRequests.throwIfAny(violations);
+    TaskRequest task = bodies.read(body, TaskRequest.class, "");
     rateLimiter.acquire(caller, 1);
     Submitted submitted = core.submitter().submit(missionId, task, caller.name());
     TaskView view = waiting(submitted.task(), Views.task(submitted.task()));

@@ -6,7 +6,9 @@ import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code POST /work/missions/{id}/tasks}: only {@code title} is required. {@code claim_policy} is
+ * A submission, the one record of a task's submitted fields: the body of {@code POST
+ * /work/missions/{id}/tasks}, the MCP tool's arguments, a cron job's task, what mesh-core validates and
+ * stores (a column per component) and what a {@link TaskView} shows. Only {@code title} is required. {@code claim_policy} is
  * first_claim (default), assigned or broadcast; {@code timeout} is "30m", "2h30m" or ISO-8601 "PT30M".
  */
 public record TaskRequest(
@@ -25,6 +27,12 @@ public record TaskRequest(
     List<UUID> dependsOn,
     UUID parentTaskId,
     String idempotencyKey) {
+
+  /** A copy of the input object: changing it does not change the request. */
+  @Override
+  public JsonNode input() {
+    return input == null ? null : input.deepCopy();
+  }
 
   /** A first_claim task with a title and a prompt. */
   public static TaskRequest of(String title, String description) {

@@ -1,30 +1,19 @@
 package dev.workmesh.core.task;
 
-import java.time.Duration;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.workmesh.client.model.TaskRequest;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
-/** A unit of work in a mission, as stored. */
+/**
+ * A unit of work in a mission, as stored: what was submitted ({@link TaskFields}, its fields shown flat on
+ * the wire) and the state the engine keeps.
+ */
 public record MeshTask(
     UUID id,
     UUID missionId,
-    String title,
-    String description,
-    ClaimPolicy claimPolicy,
-    UUID assignedAgent,
-    String pool,
-    List<String> requiredCapabilities,
-    int priority,
-    String runtime,
-    JsonNode input,
-    int maxAttempts,
-    Duration timeout,
-    Instant notBefore,
-    List<UUID> dependsOn,
-    UUID parentTaskId,
-    String idempotencyKey,
+    @JsonUnwrapped TaskRequest request,
     TaskStatus status,
     int attempt,
     int attemptLimit,
@@ -35,4 +24,4 @@ public record MeshTask(
     Instant createdAt,
     Instant readyAt,
     Instant finishedAt,
-    Instant updatedAt) {}
+    Instant updatedAt) implements TaskFields {}

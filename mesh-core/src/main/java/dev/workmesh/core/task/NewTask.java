@@ -1,34 +1,25 @@
 package dev.workmesh.core.task;
 
+import dev.workmesh.client.model.TaskRequest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A submission. Only {@code title} is required; {@link TaskValidator} fills defaults (policy
- * first_claim, pool "default", priority 0, max_attempts 3) and says what is wrong with the rest.
+ * A submission ({@link TaskRequest}, the one submission record) built in Java with typed values. Only
+ * {@code title} is required; {@link TaskValidator} fills defaults (policy first_claim, pool "default",
+ * priority 0, max_attempts 3) and says what is wrong with the rest.
  */
-public record NewTask(
-    String title,
-    String description,
-    ClaimPolicy claimPolicy,
-    UUID assignedAgent,
-    String pool,
-    List<String> requiredCapabilities,
-    Integer priority,
-    String runtime,
-    JsonNode input,
-    Integer maxAttempts,
-    Duration timeout,
-    Instant notBefore,
-    List<UUID> dependsOn,
-    UUID parentTaskId,
-    String idempotencyKey) {
+public final class NewTask {
+
+  private NewTask() {}
 
   /** A first_claim task with just a title and a prompt; the rest defaults. */
-  public static NewTask of(String title, String description) {
+  public static TaskRequest of(String title, String description) {
     return builder(title).description(description).build();
   }
 
@@ -36,46 +27,38 @@ public record NewTask(
     return new Builder(title);
   }
 
-  /** Builds a {@link NewTask} without a fifteen-argument constructor call. */
+  /** Sets fields by their record names and copies them into a {@link TaskRequest} ({@link TaskRecords}). */
   public static final class Builder {
-    private final String title;
-    private String description;
-    private ClaimPolicy claimPolicy;
-    private UUID assignedAgent;
-    private String pool;
-    private List<String> requiredCapabilities;
-    private Integer priority;
-    private String runtime;
-    private JsonNode input;
-    private Integer maxAttempts;
-    private Duration timeout;
-    private Instant notBefore;
-    private List<UUID> dependsOn;
-    private UUID parentTaskId;
-    private String idempotencyKey;
+    private final Map<String, Object> fields = new HashMap<>();
 
     private Builder(String title) {
-      this.title = title;
+      fields.put("title", title);
     }
 
-    public Builder description(String v) { this.description = v; return this; }
-    public Builder claimPolicy(ClaimPolicy v) { this.claimPolicy = v; return this; }
-    public Builder assignedAgent(UUID v) { this.assignedAgent = v; return this; }
-    public Builder pool(String v) { this.pool = v; return this; }
-    public Builder requiredCapabilities(List<String> v) { this.requiredCapabilities = v; return this; }
-    public Builder priority(Integer v) { this.priority = v; return this; }
-    public Builder runtime(String v) { this.runtime = v; return this; }
-    public Builder input(JsonNode v) { this.input = v; return this; }
-    public Builder maxAttempts(Integer v) { this.maxAttempts = v; return this; }
-    public Builder timeout(Duration v) { this.timeout = v; return this; }
-    public Builder notBefore(Instant v) { this.notBefore = v; return this; }
-    public Builder dependsOn(List<UUID> v) { this.dependsOn = v; return this; }
-    public Builder parentTaskId(UUID v) { this.parentTaskId = v; return this; }
-    public Builder idempotencyKey(String v) { this.idempotencyKey = v; return this; }
+    private Builder set(String field, Object value) {
+      fields.put(field, value);
+      return this;
+    }
 
-    public NewTask build() {
-      return new NewTask(title, description, claimPolicy, assignedAgent, pool, requiredCapabilities, priority,
-          runtime, input, maxAttempts, timeout, notBefore, dependsOn, parentTaskId, idempotencyKey);
+    public Builder description(String v) { return set("description", v); }
+    public Builder claimPolicy(ClaimPolicy v) { return set("claimPolicy", v); }
+    public Builder assignedAgent(UUID v) { return set("assignedAgent", v); }
+    public Builder pool(String v) { return set("pool", v); }
+    public Builder requiredCapabilities(List<String> v) { return set("requiredCapabilities", v); }
+    public Builder priority(Integer v) { return set("priority", v); }
+    public Builder runtime(String v) { return set("runtime", v); }
+    public Builder input(JsonNode v) { return set("input", v); }
+    public Builder maxAttempts(Integer v) { return set("maxAttempts", v); }
+    public Builder timeout(Duration v) { return set("timeout", v); }
+    public Builder notBefore(Instant v) { return set("notBefore", v); }
+    public Builder dependsOn(List<UUID> v) { return set("dependsOn", v); }
+    public Builder parentTaskId(UUID v) { return set("parentTaskId", v); }
+    public Builder idempotencyKey(String v) { return set("idempotencyKey", v); }
+
+    public TaskRequest build() {
+      Map<String, Object> given = new HashMap<>(fields);
+      given.values().removeIf(java.util.Objects::isNull);
+      return TaskRecords.copy(given, TaskRequest.class);
     }
   }
 }

@@ -21,17 +21,13 @@ final class SubmissionStatement {
   /** One task to insert, with its initial state decided and the outbox messages it writes if inserted. */
   record Row(UUID id, Valid task, TaskStatus initial, Instant availableAt, String error, List<Message> messages) {}
 
-  private static final String COLUMNS =
-      "id, mission_id, title, description, claim_policy, assigned_agent, pool, required_capabilities,"
-          + " priority, runtime, input, max_attempts, attempt_limit, timeout_ms, not_before, depends_on, parent_task_id,"
-          + " idempotency_key, status, error, available_at, submitted_by, created_at, ready_at, dispatched_at,"
-          + " finished_at, updated_at";
+  /** The submission's own columns ({@link TaskColumns}), then the state the engine starts it in. */
+  private static final String COLUMNS = "id, mission_id, " + TaskColumns.NAMES + ", attempt_limit, status, error,"
+      + " available_at, submitted_by, created_at, ready_at, dispatched_at, finished_at, updated_at";
 
   /** The values of row {@code #}; parameters ending in {@code #} are the row's own. */
-  private static final String ROW =
-      "(:id#, :mission, :title#, :description#, :policy#, :assigned#, :pool#, :caps#, :priority#, :runtime#,"
-          + " CAST(:input# AS jsonb), :maxAttempts#, :maxAttempts#, :timeoutMs#, :notBefore#, :deps#, :parent#, :key#,"
-          + " :status#, :error#, :availableAt#, :submittedBy, :now, :readyAt#, :readyAt#, :finishedAt#, :now)";
+  private static final String ROW = "(:id#, :mission, " + TaskColumns.values("#") + ", :attemptLimit#, :status#,"
+      + " :error#, :availableAt#, :submittedBy, :now, :readyAt#, :readyAt#, :finishedAt#, :now)";
 
   private static final String OUTBOX =
       "o AS (INSERT INTO outbox (topic, message_key, payload, created_at)"
@@ -61,21 +57,8 @@ final class SubmissionStatement {
       }
       sql.append(ROW.replace("#", "_" + i));
       params.put("id_" + i, row.id());
-      params.put("title_" + i, v.title());
-      params.put("description_" + i, v.description());
-      params.put("policy_" + i, v.claimPolicy().wire());
-      params.put("assigned_" + i, v.assignedAgent());
-      params.put("pool_" + i, v.pool());
-      params.put("caps_" + i, MeshDb.textArray(v.requiredCapabilities()));
-      params.put("priority_" + i, v.priority());
-      params.put("runtime_" + i, v.runtime());
-      params.put("input_" + i, v.input() == null ? "{}" : db.writeJson(v.input()));
-      params.put("maxAttempts_" + i, v.maxAttempts());
-      params.put("timeoutMs_" + i, v.timeout() == null ? null : v.timeout().toMillis());
-      params.put("notBefore_" + i, MeshDb.ts(v.notBefore()));
-      params.put("deps_" + i, MeshDb.uuidArray(v.dependsOn()));
-      params.put("parent_" + i, v.parentTaskId());
-      params.put("key_" + i, v.idempotencyKey());
+      TaskColumns.bind(db, v.request(), "_" + i, params);
+      params.put("attemptLimit_" + i, v.maxAttempts());
       params.put("status_" + i, row.initial().wire());
       params.put("error_" + i, row.error());
       params.put("availableAt_" + i, MeshDb.ts(row.availableAt()));

@@ -23,11 +23,11 @@ import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Copies a task's fields by name from one record to another: a submission from the wire record to
- * {@link NewTask}, a job's task template to its submission, a stored {@link MeshTask} to the view the
- * API shows. A field added to both records travels without a line of mapping. Types meet in their wire
- * forms: claim policies and statuses by their wire names, durations as {@link DurationText} ("2h30m").
- * Fields the target does not have are left behind; fields without a value stay null.
+ * Copies a task's fields by name from one record to another: typed values into the submission record
+ * ({@code TaskRequest}), a stored {@link MeshTask} to the view the API shows. A field added to the
+ * submission record travels without a line of mapping. Types meet in their wire forms: claim policies and
+ * statuses by their wire names, durations as {@link DurationText} ("2h30m"). Fields the target does not
+ * have are left behind; fields without a value stay null.
  */
 public final class TaskRecords {
 

@@ -5,7 +5,6 @@ import dev.workmesh.core.db.MeshDb;
 import dev.workmesh.core.usage.AttemptUsage;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -17,11 +16,9 @@ import org.springframework.jdbc.core.RowMapper;
 /** Reads tasks and their attempts. Writes go through {@link TaskSubmitter} and {@link TaskLifecycle}. */
 public final class TaskStore {
 
-  static final String COLUMNS =
-      "id, mission_id, title, description, claim_policy, assigned_agent, pool, required_capabilities, priority,"
-          + " runtime, input::text AS input, max_attempts, timeout_ms, not_before, depends_on, parent_task_id,"
-          + " idempotency_key, status, attempt, attempt_limit, cancel_requested, result::text AS result, error,"
-          + " submitted_by, created_at, ready_at, finished_at, updated_at";
+  /** Every column of a task: its submission's ({@link TaskColumns}), then the engine's. */
+  static final String COLUMNS = "id, mission_id, " + TaskColumns.SELECT + ", status, attempt, attempt_limit,"
+      + " cancel_requested, result::text AS result, error, submitted_by, created_at, ready_at, finished_at, updated_at";
 
   private final MeshDb db;
   private final RowMapper<MeshTask> taskMapper;
@@ -138,26 +135,10 @@ public final class TaskStore {
   }
 
   static MeshTask mapTask(MeshDb db, ResultSet rs) throws SQLException {
-    long timeoutMs = rs.getLong("timeout_ms");
-    Duration timeout = rs.wasNull() ? null : Duration.ofMillis(timeoutMs);
     return new MeshTask(
         MeshDb.uuid(rs, "id"),
         MeshDb.uuid(rs, "mission_id"),
-        rs.getString("title"),
-        rs.getString("description"),
-        ClaimPolicy.fromWire(rs.getString("claim_policy")),
-        MeshDb.uuid(rs, "assigned_agent"),
-        rs.getString("pool"),
-        MeshDb.textList(rs, "required_capabilities"),
-        rs.getInt("priority"),
-        rs.getString("runtime"),
-        db.readJson(rs, "input"),
-        rs.getInt("max_attempts"),
-        timeout,
-        MeshDb.instant(rs, "not_before"),
-        MeshDb.uuidList(rs, "depends_on"),
-        MeshDb.uuid(rs, "parent_task_id"),
-        rs.getString("idempotency_key"),
+        TaskColumns.read(db, rs),
         TaskStatus.fromWire(rs.getString("status")),
         rs.getInt("attempt"),
         rs.getInt("attempt_limit"),

@@ -1,5 +1,6 @@
 package dev.workmesh.core.task;
 
+import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.core.Ids;
 import dev.workmesh.core.NotFoundException;
 import dev.workmesh.core.ValidationException;
@@ -40,7 +41,7 @@ public final class TaskSubmitter {
     this.lifecycle = lifecycle;
   }
 
-  public Submitted submit(UUID missionId, NewTask task, String submittedBy) {
+  public Submitted submit(UUID missionId, TaskRequest task, String submittedBy) {
     return submitAll(missionId, List.of(task), submittedBy).getFirst();
   }
 
@@ -50,7 +51,7 @@ public final class TaskSubmitter {
    *
    * @param submittedBy who asked: an agent id or "operator", kept with the task
    */
-  public List<Submitted> submitAll(UUID missionId, List<NewTask> tasks, String submittedBy) {
+  public List<Submitted> submitAll(UUID missionId, List<TaskRequest> tasks, String submittedBy) {
     if (tasks.isEmpty()) {
       throw ValidationException.of("tasks", "must contain at least one task");
     }

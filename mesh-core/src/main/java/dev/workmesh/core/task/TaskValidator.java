@@ -1,13 +1,19 @@
 package dev.workmesh.core.task;
 
+import dev.workmesh.client.model.TaskRequest;
+import dev.workmesh.core.DurationText;
 import dev.workmesh.core.ValidationException;
 import dev.workmesh.core.ValidationException.Violation;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * Field-level validation of submissions, before anything reaches the database. Every message says what
@@ -32,23 +38,8 @@ public final class TaskValidator {
   /** Pools, capabilities and runtimes: short names, no spaces or punctuation beyond {@code . _ - :}. */
   public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
 
-  /** A submission with defaults applied and every field checked. */
-  public record Valid(
-      String title,
-      String description,
-      ClaimPolicy claimPolicy,
-      java.util.UUID assignedAgent,
-      String pool,
-      List<String> requiredCapabilities,
-      int priority,
-      String runtime,
-      JsonNode input,
-      int maxAttempts,
-      Duration timeout,
-      java.time.Instant notBefore,
-      List<java.util.UUID> dependsOn,
-      java.util.UUID parentTaskId,
-      String idempotencyKey) {}
+  /** A submission with defaults applied, wire forms normalized and every field checked. */
+  public record Valid(TaskRequest request) implements TaskFields {}
 
   private TaskValidator() {}
 
@@ -57,7 +48,7 @@ public final class TaskValidator {
    *
    * @param path the JSON path prefix for messages, e.g. "" or "[3]."
    */
-  public static Valid validate(NewTask t, String path, List<Violation> out) {
+  public static Valid validate(TaskRequest t, String path, List<Violation> out) {
     String title = t.title() == null ? null : t.title().strip();
     if (title == null || title.isEmpty()) {
       out.add(new Violation(path + "title", "is required: a short name of the work"));
@@ -71,7 +62,7 @@ public final class TaskValidator {
     }
     checkText(path + "description", description, out);
 
-    ClaimPolicy policy = t.claimPolicy() == null ? ClaimPolicy.FIRST_CLAIM : t.claimPolicy();
+    ClaimPolicy policy = claimPolicy(t.claimPolicy(), path, out);
     if (policy == ClaimPolicy.ASSIGNED && t.assignedAgent() == null) {
       out.add(new Violation(path + "assigned_agent", "is required when claim_policy is assigned: the agent id"));
     }
@@ -115,8 +106,8 @@ public final class TaskValidator {
     if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS) {
       out.add(new Violation(path + "max_attempts", "must be between 1 and " + MAX_ATTEMPTS));
     }
-    if (t.timeout() != null && (t.timeout().isNegative() || t.timeout().isZero()
-        || t.timeout().compareTo(MAX_TIMEOUT) > 0)) {
+    Duration timeout = timeout(t.timeout(), path, out);
+    if (timeout != null && (timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0)) {
       out.add(new Violation(path + "timeout", "must be positive and at most 7 days, e.g. \"30m\" or \"PT2H\""));
     }
     if (t.notBefore() != null && (t.notBefore().isBefore(EARLIEST) || t.notBefore().isAfter(LATEST))) {
@@ -137,13 +128,49 @@ public final class TaskValidator {
       out.add(new Violation(path + "idempotency_key", "must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters"));
     }
     checkText(path + "idempotency_key", key, out);
-    return new Valid(title, description, policy, t.assignedAgent(), pool, caps, priority, t.runtime(),
-        input == null || input.isNull() ? null : input, maxAttempts, t.timeout(), t.notBefore(), List.copyOf(deps),
-        t.parentTaskId(), key);
+    Map<String, Object> normalized = new HashMap<>();
+    normalized.put("title", title);
+    normalized.put("description", description);
+    normalized.put("claimPolicy", policy.wire());
+    normalized.put("pool", pool);
+    normalized.put("requiredCapabilities", caps);
+    normalized.put("priority", priority);
+    normalized.put("input", input == null || input.isNull() ? JsonNodeFactory.instance.objectNode() : input);
+    normalized.put("maxAttempts", maxAttempts);
+    normalized.put("timeout", timeout == null ? null : DurationText.format(timeout));
+    normalized.put("dependsOn", List.copyOf(deps));
+    normalized.put("idempotencyKey", key);
+    return new Valid(TaskRecords.copy(t, TaskRequest.class, normalized));
+  }
+
+  /** The claim policy by its wire name, any case; first_claim when not given or not valid (then said so). */
+  private static ClaimPolicy claimPolicy(String wire, String path, List<Violation> out) {
+    if (wire == null) {
+      return ClaimPolicy.FIRST_CLAIM;
+    }
+    try {
+      return ClaimPolicy.fromWire(wire.strip().toLowerCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      out.add(new Violation(path + "claim_policy", "must be first_claim, assigned or broadcast"));
+      return ClaimPolicy.FIRST_CLAIM;
+    }
+  }
+
+  /** The timeout ("30m", "2h30m", "PT30M"), or null when not given or not valid (then said so). */
+  private static Duration timeout(String text, String path, List<Violation> out) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return DurationText.parse(text);
+    } catch (IllegalArgumentException e) {
+      out.add(new Violation(path + "timeout", e.getMessage()));
+      return null;
+    }
   }
 
   /** Validates one submission and throws if anything is wrong. */
-  public static Valid validate(NewTask t) {
+  public static Valid validate(TaskRequest t) {
     List<Violation> violations = new ArrayList<>();
     Valid valid = validate(t, "", violations);
     if (!violations.isEmpty()) {

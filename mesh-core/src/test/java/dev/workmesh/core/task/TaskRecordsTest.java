@@ -1,5 +1,6 @@
 package dev.workmesh.core.task;
 
+import dev.workmesh.client.model.TaskRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -13,40 +14,40 @@ import tools.jackson.databind.json.JsonMapper;
 /** Copying a task's fields by name keeps every value, in the wire form where the types differ. */
 class TaskRecordsTest {
 
-  /** A record shaped like the wire: policy and timeout as text. */
+  /** A record with some of the submission's fields. */
   record Wire(String title, String description, String claimPolicy, UUID assignedAgent, String timeout,
       Instant notBefore, List<UUID> dependsOn) {}
 
   @Test
   void aSubmissionSurvivesACopyUnchanged() {
-    NewTask task = NewTask.builder("t").description("d").claimPolicy(ClaimPolicy.ASSIGNED)
+    TaskRequest task = NewTask.builder("t").description("d").claimPolicy(ClaimPolicy.ASSIGNED)
         .assignedAgent(UUID.randomUUID()).pool("p").requiredCapabilities(List.of("git")).priority(7)
         .runtime("bash").input(JsonMapper.shared().readTree("{\"command\": \"make\"}")).maxAttempts(2)
         .timeout(Duration.ofMinutes(150).plusMillis(5)).notBefore(Instant.parse("2030-01-01T09:00:00.123456Z"))
         .dependsOn(List.of(UUID.randomUUID())).parentTaskId(UUID.randomUUID()).idempotencyKey("k").build();
 
-    assertThat(TaskRecords.copy(task, NewTask.class)).isEqualTo(task);
+    assertThat(TaskRecords.copy(task, TaskRequest.class)).isEqualTo(task);
   }
 
   @Test
   void missingFieldsStayNullAndTypesMeetInTheirWireForms() {
-    NewTask task = NewTask.builder("t").claimPolicy(ClaimPolicy.BROADCAST).timeout(Duration.ofMinutes(150)).build();
+    TaskRequest task = NewTask.builder("t").claimPolicy(ClaimPolicy.BROADCAST).timeout(Duration.ofMinutes(150)).build();
 
     Wire wire = TaskRecords.copy(task, Wire.class);
 
     assertThat(wire).isEqualTo(new Wire("t", null, "broadcast", null, "2h30m", null, null));
-    assertThat(TaskRecords.copy(wire, NewTask.class, Map.of("timeout", Duration.ofSeconds(5))))
+    assertThat(TaskRecords.copy(wire, TaskRequest.class, Map.of("timeout", Duration.ofSeconds(5))))
         .isEqualTo(NewTask.builder("t").claimPolicy(ClaimPolicy.BROADCAST).timeout(Duration.ofSeconds(5)).build());
-    assertThat(TaskRecords.copy(wire, NewTask.class, java.util.Collections.singletonMap("claimPolicy", null))
+    assertThat(TaskRecords.copy(wire, TaskRequest.class, java.util.Collections.singletonMap("claimPolicy", null))
         .claimPolicy()).isNull();
   }
 
   @Test
   void theWireNamesAreThoseTheWireTreeWrites() {
-    NewTask task = NewTask.builder("t").build();
+    TaskRequest task = NewTask.builder("t").build();
 
     assertThat(TaskRecords.wireTree(task).propertyNames()).containsExactlyElementsOf(
-        TaskRecords.wireNames(NewTask.class));
-    assertThat(TaskRecords.wireNames(NewTask.class)).contains("required_capabilities", "not_before", "parent_task_id");
+        TaskRecords.wireNames(TaskRequest.class));
+    assertThat(TaskRecords.wireNames(TaskRequest.class)).contains("required_capabilities", "not_before", "parent_task_id");
   }
 }

@@ -1,12 +1,10 @@
 package dev.workmesh.scheduler.fire;
 
-import dev.workmesh.core.task.NewTask;
-import dev.workmesh.core.task.TaskRecords;
+import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.scheduler.job.JobDefinition;
 import java.time.Instant;
-import java.util.Map;
 
-/** Turns a job's task template into the mesh-core submission of one fire. */
+/** Turns a job's task into the submission of one fire. */
 public final class FireTaskBuilder {
 
   private FireTaskBuilder() {}
@@ -24,9 +22,8 @@ public final class FireTaskBuilder {
     return "schedule:" + job + ":" + scheduledAt;
   }
 
-  /** The template's fields by name ({@link TaskRecords}), with the fire's idempotency key. */
-  public static NewTask newTask(JobDefinition job, Instant scheduledAt) {
-    return TaskRecords.copy(job.task(), NewTask.class,
-        Map.of("idempotencyKey", idempotencyKey(job.name(), scheduledAt)));
+  /** The job's task with the fire's idempotency key. */
+  public static TaskRequest newTask(JobDefinition job, Instant scheduledAt) {
+    return job.task().withIdempotencyKey(idempotencyKey(job.name(), scheduledAt));
   }
 }

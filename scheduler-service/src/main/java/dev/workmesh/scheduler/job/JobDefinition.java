@@ -1,6 +1,7 @@
 package dev.workmesh.scheduler.job;
 
-import dev.workmesh.core.task.TaskRecords;
+import dev.workmesh.client.model.TaskRequest;
+import dev.workmesh.core.DurationText;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -32,7 +33,7 @@ public record JobDefinition(
     String mission,
     boolean enabled,
     MisfirePolicy misfire,
-    TaskTemplate task) {
+    TaskRequest task) {
 
   /** Job names: lower case, digits, {@code . _ -}; 1 to 64 characters, not starting with punctuation. */
   public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
@@ -57,8 +58,9 @@ public record JobDefinition(
 
   /**
    * Every field of the definition as JSON with sorted keys (the task's by their wire names, its timeout
-   * in ISO-8601), prefixed by a format version. Stable for a given version of this class; a new field
-   * changes every job's form, so bump the prefix then.
+   * in ISO-8601), prefixed by a format version. Stable for a given version of this class. A field added to
+   * the submission adds its key to every job's form; hashes are only compared between loads of one
+   * process, so that changes nothing a running scheduler sees.
    */
   public String canonicalForm() {
     ObjectNode root = CANONICAL_JSON.createObjectNode();
@@ -68,8 +70,8 @@ public record JobDefinition(
     root.put("mission", mission);
     root.put("enabled", enabled);
     root.put("misfire", misfire.tomlName());
-    ObjectNode t = TaskRecords.wireTree(task);
-    t.put("timeout", task.timeout() == null ? null : task.timeout().toString());
+    ObjectNode t = JobTasks.wireTree(task);
+    t.put("timeout", task.timeout() == null ? null : DurationText.parse(task.timeout()).toString());
     root.set("task", t);
     return "job/v1 " + CANONICAL_JSON.writeValueAsString(root);
   }

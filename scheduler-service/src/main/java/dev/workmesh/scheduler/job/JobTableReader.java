@@ -1,7 +1,7 @@
 package dev.workmesh.scheduler.job;
 
+import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.core.ValidationException.Violation;
-import dev.workmesh.core.task.NewTask;
 import dev.workmesh.core.task.RuntimeInput;
 import dev.workmesh.core.task.TaskRecords;
 import dev.workmesh.core.task.TaskValidator;
@@ -30,8 +30,8 @@ final class JobTableReader {
 
   static final List<String> JOB_KEYS =
       List.of("name", "schedule", "interval", "time_zone", "mission", "enabled", "misfire", "task");
-  /** The fields of {@link TaskTemplate}, by their wire names. */
-  static final List<String> TASK_KEYS = TaskRecords.wireNames(TaskTemplate.class);
+  /** The keys of a job's task table ({@link JobTasks}). */
+  static final List<String> TASK_KEYS = JobTasks.KEYS;
 
   private static final Map<String, String> TASK_KEYS_AT_JOB_LEVEL =
       hints(TASK_KEYS, key -> "\"" + key + "\" is a task field: put it under the job's [job.task] header");
@@ -87,7 +87,7 @@ final class JobTableReader {
     Boolean enabled = job.bool("enabled");
     MisfirePolicy misfire = job.parsed("misfire", false, "\"fire_once\"", MisfirePolicy::fromToml);
     ObjectNode taskTable = job.table("task", true, "[job.task] with title = \"Nightly report\"");
-    TaskTemplate task = taskTable == null ? null : task(job.nested(taskTable, "task"));
+    TaskRequest task = taskTable == null ? null : task(job.nested(taskTable, "task"));
 
     if (problems.size() > problemsBefore) {
       return null;
@@ -152,7 +152,7 @@ final class JobTableReader {
     return every == null ? null : IntervalSchedule.every(every);
   }
 
-  private static @Nullable TaskTemplate task(TableFields task) {
+  private static @Nullable TaskRequest task(TableFields task) {
     int problemsBefore = task.problemsSoFar();
     task.rejectUnknownKeys(TASK_KEYS, JOB_KEYS_IN_TASK, "[job.task]");
     String title = task.nonBlank("title", true, "\"Nightly report\"");
@@ -167,13 +167,13 @@ final class JobTableReader {
     Integer maxAttempts = task.integer("max_attempts", 1, TaskValidator.MAX_ATTEMPTS);
     Duration timeout = task.duration("timeout", false, Duration.ofSeconds(1), TaskValidator.MAX_TIMEOUT);
 
-    String policy = claimPolicy == null ? TaskTemplate.FIRST_CLAIM : claimPolicy;
-    if (TaskTemplate.ASSIGNED.equals(policy) && !task.has("assigned_agent")) {
+    String policy = claimPolicy == null ? JobTasks.FIRST_CLAIM : claimPolicy;
+    if (JobTasks.ASSIGNED.equals(policy) && !task.has("assigned_agent")) {
       task.problem(
           "assigned_agent",
           "missing; claim_policy = \"assigned\" needs the agent's id, e.g. assigned_agent = " + AGENT_ID_EXAMPLE);
     }
-    if (task.has("assigned_agent") && claimPolicy != null && !TaskTemplate.ASSIGNED.equals(policy)) {
+    if (task.has("assigned_agent") && claimPolicy != null && !JobTasks.ASSIGNED.equals(policy)) {
       task.problem(
           "assigned_agent",
           "only used with claim_policy = \"assigned\" (this task is \"" + policy + "\"): set claim_policy ="
@@ -190,9 +190,10 @@ final class JobTableReader {
     fields.put("title", title);
     fields.put("description", description);
     fields.put("claimPolicy", policy);
-    fields.put("assignedAgent", TaskTemplate.ASSIGNED.equals(policy) ? assignedAgent : null);
+    fields.put("assignedAgent", JobTasks.ASSIGNED.equals(policy) ? assignedAgent : null);
     fields.put("pool", pool == null ? TaskValidator.DEFAULT_POOL : pool);
-    fields.put("requiredCapabilities", capabilities == null ? List.of() : capabilities);
+    fields.put("requiredCapabilities",
+        capabilities == null ? List.of() : capabilities.stream().distinct().sorted().toList());
     fields.put("priority", priority == null ? 0 : priority);
     fields.put("runtime", runtime);
     fields.put("input", input == null ? JsonNodeFactory.instance.objectNode() : input);
@@ -202,7 +203,7 @@ final class JobTableReader {
     if (task.problemsSoFar() > problemsBefore) {
       return null;
     }
-    return TaskRecords.copy(fields, TaskTemplate.class);
+    return TaskRecords.copy(fields, TaskRequest.class);
   }
 
   /**
@@ -211,7 +212,7 @@ final class JobTableReader {
    */
   private static void readByType(TableFields task, Map<String, Object> fields) {
     List<String> byType = new ArrayList<>();
-    for (RecordComponent component : TaskTemplate.class.getRecordComponents()) {
+    for (RecordComponent component : TaskRequest.class.getRecordComponents()) {
       String key = TaskRecords.wireName(component.getName());
       if (!fields.containsKey(component.getName()) && task.has(key)) {
         try {
@@ -226,7 +227,7 @@ final class JobTableReader {
       return;
     }
     List<Violation> violations = new ArrayList<>();
-    TaskValidator.validate(TaskRecords.copy(fields, NewTask.class), "", violations);
+    TaskValidator.validate(TaskRecords.copy(fields, TaskRequest.class), "", violations);
     for (Violation v : violations) {
       if (byType.stream().anyMatch(key -> v.field().equals(key) || v.field().startsWith(key + "["))) {
         task.problem(v.field(), v.message());
@@ -260,7 +261,7 @@ final class JobTableReader {
   }
 
   private static String claimPolicy(String value) {
-    if (!TaskTemplate.CLAIM_POLICIES.contains(value)) {
+    if (!JobTasks.CLAIM_POLICIES.contains(value)) {
       throw new IllegalArgumentException(
           "expected \"first_claim\", \"assigned\" or \"broadcast\", got \"" + value + "\"");
     }

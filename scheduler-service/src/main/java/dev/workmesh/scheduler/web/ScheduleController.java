@@ -2,7 +2,6 @@ package dev.workmesh.scheduler.web;
 
 import dev.workmesh.web.Problems;
 import dev.workmesh.core.DurationText;
-import dev.workmesh.core.task.TaskRecords;
 import dev.workmesh.scheduler.fire.FireLedger;
 import dev.workmesh.scheduler.fire.FireOutcome;
 import dev.workmesh.scheduler.fire.FireRecord;
@@ -12,6 +11,7 @@ import dev.workmesh.scheduler.job.CronSchedule;
 import dev.workmesh.scheduler.job.IntervalSchedule;
 import dev.workmesh.scheduler.job.JobDefinition;
 import dev.workmesh.scheduler.job.JobProblem;
+import dev.workmesh.scheduler.job.JobTasks;
 import dev.workmesh.scheduler.maintenance.FireRecordCleaner;
 import dev.workmesh.scheduler.registry.JobRegistry;
 import dev.workmesh.scheduler.registry.JobState;
@@ -78,7 +78,7 @@ public class ScheduleController {
     JobState state = states.state(name).orElse(null);
     boolean paused = state != null && state.paused();
     return new JobDetailsView(job.name(), kind(job), scheduleText(job), job.schedule().describe(), job.zone().getId(),
-        job.enabled(), paused, job.misfire().tomlName(), job.mission(), TaskRecords.wireTree(job.task()),
+        job.enabled(), paused, job.misfire().tomlName(), job.mission(), JobTasks.wireTree(job.task()),
         job.contentHash(),
         state == null ? null : state.registeredAt(), nextFire(job, paused, clock.instant()),
         FireView.of(ledger.lastFires(List.of(name)).get(name)));

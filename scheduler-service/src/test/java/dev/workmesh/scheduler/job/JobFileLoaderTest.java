@@ -3,6 +3,8 @@ package dev.workmesh.scheduler.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.workmesh.client.model.TaskRequest;
+import dev.workmesh.core.DurationText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.node.ObjectNode;
 
 class JobFileLoaderTest {
 
@@ -86,11 +89,11 @@ class JobFileLoaderTest {
     assertThat(nightly.mission()).isEqualTo("ops");
     assertThat(nightly.enabled()).isFalse();
     assertThat(nightly.misfire()).isEqualTo(MisfirePolicy.FIRE_ONCE);
-    TaskTemplate task = nightly.task();
+    TaskRequest task = nightly.task();
     assertThat(task.title()).isEqualTo("Nightly report");
     assertThat(task.description()).isEqualTo("Write the report");
     assertThat(task.claimPolicy()).isEqualTo("assigned");
-    assertThat(task.assignedAgent()).as("the id, in lower case").isEqualTo(AGENT_ID);
+    assertThat(task.assignedAgent()).as("the id, in lower case").hasToString(AGENT_ID);
     assertThat(task.pool()).isEqualTo("reports");
     assertThat(task.requiredCapabilities()).containsExactly("docker", "git");
     assertThat(task.priority()).isEqualTo(-5);
@@ -98,7 +101,7 @@ class JobFileLoaderTest {
     assertThat(task.input().toString())
         .isEqualTo("{\"command\":\"echo hi\",\"env\":{\"LANG\":\"C\"},\"retries\":[1,2]}");
     assertThat(task.maxAttempts()).isEqualTo(7);
-    assertThat(task.timeout()).isEqualTo(Duration.ofMinutes(45));
+    assertThat(DurationText.parse(task.timeout())).isEqualTo(Duration.ofMinutes(45));
 
     JobDefinition heartbeat = file.job("heartbeat.check_2").orElseThrow();
     assertThat(heartbeat.schedule()).isEqualTo(IntervalSchedule.every(Duration.ofMinutes(150)));
@@ -113,7 +116,7 @@ class JobFileLoaderTest {
     assertThat(job.enabled()).isTrue();
     assertThat(job.misfire()).isEqualTo(MisfirePolicy.SKIP);
     assertThat(job.zone()).as("the loader's configured zone").isEqualTo(ZoneId.of("Asia/Tokyo"));
-    TaskTemplate task = job.task();
+    TaskRequest task = job.task();
     assertThat(task.description()).isNull();
     assertThat(task.claimPolicy()).isEqualTo("first_claim");
     assertThat(task.assignedAgent()).isNull();
@@ -360,10 +363,10 @@ class JobFileLoaderTest {
 
   @Test
   void theTemplateInputCannotBeChangedFromOutside() {
-    TaskTemplate task =
+    TaskRequest task =
         loader.parse(VALID_JOB + "input = { command = \"echo hi\" }\n", "f").jobs().getFirst().task();
 
-    task.input().put("command", "rm -rf /");
+    ((ObjectNode) task.input()).put("command", "rm -rf /");
 
     assertThat(task.input().get("command").stringValue()).isEqualTo("echo hi");
   }

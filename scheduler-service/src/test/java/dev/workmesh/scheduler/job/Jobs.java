@@ -1,5 +1,6 @@
 package dev.workmesh.scheduler.job;
 
+import dev.workmesh.client.model.TaskRequest;
 import java.time.ZoneId;
 import java.util.List;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -9,10 +10,10 @@ final class Jobs {
 
   private Jobs() {}
 
-  static TaskTemplate task(String title) {
-    return new TaskTemplate(
+  static TaskRequest task(String title) {
+    return new TaskRequest(
         title, null, "first_claim", null, "default", List.of(), 0, null,
-        JsonNodeFactory.instance.objectNode(), 3, null);
+        JsonNodeFactory.instance.objectNode(), 3, null, null, null, null, null);
   }
 
   static JobDefinition job(String name, Schedule schedule, MisfirePolicy misfire) {

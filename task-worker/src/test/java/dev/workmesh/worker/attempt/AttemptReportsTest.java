@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.model.ClaimView;
+import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.client.model.TaskView;
 import dev.workmesh.client.model.Usage;
 import dev.workmesh.worker.spool.PendingReport;
@@ -19,9 +20,10 @@ import org.junit.jupiter.api.Test;
 class AttemptReportsTest {
 
   static ClaimView claim() {
-    TaskView task = new TaskView(UUID.randomUUID(), UUID.randomUUID(), "t", "", "first_claim", null, "default", List.of(),
-        0, "bash", null, 3, null, null, List.of(), null, null, "claimed", 1, false, null, null, "operator",
-        Instant.now(), Instant.now(), null, Instant.now(), null);
+    TaskRequest request = new TaskRequest("t", "", "first_claim", null, "default", List.of(), 0, "bash", null, 3,
+        null, null, List.of(), null, null);
+    TaskView task = new TaskView(UUID.randomUUID(), UUID.randomUUID(), request, "claimed", 1, false, null, null,
+        "operator", Instant.now(), Instant.now(), null, Instant.now(), null);
     return new ClaimView(task, UUID.randomUUID(), 1, "wm_claim_x", Instant.now().plusSeconds(30));
   }
 

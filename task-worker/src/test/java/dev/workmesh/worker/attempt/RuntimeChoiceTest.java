@@ -3,6 +3,7 @@ package dev.workmesh.worker.attempt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.workmesh.client.MeshClient;
+import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.client.model.TaskView;
 import java.time.Instant;
 import java.util.List;
@@ -13,9 +14,9 @@ import org.junit.jupiter.api.Test;
 class RuntimeChoiceTest {
 
   static TaskView task(String runtime, String input) {
-    return new TaskView(UUID.randomUUID(), UUID.randomUUID(), "t", "do it", "first_claim", null, "default", List.of(),
-        0, runtime, input == null ? null : MeshClient.JSON.readTree(input), 3, null, null, List.of(), null, null,
-        "claimed", 1, false, null, null, "operator", Instant.now(), Instant.now(), null, Instant.now(), null);
+    return new TaskView(UUID.randomUUID(), UUID.randomUUID(), new TaskRequest("t", "do it", "first_claim", null,
+        "default", List.of(), 0, runtime, input == null ? null : MeshClient.JSON.readTree(input), 3, null, null,
+        List.of(), null, null), "claimed", 1, false, null, null, "operator", Instant.now(), Instant.now(), null, Instant.now(), null);
   }
 
   @Test
