@@ -72,7 +72,10 @@ public final class MeshClient {
   public MeshClient(String baseUrl, String token, Duration readTimeout) {
     // Responses complete on this executor rather than the common fork-join pool, which has a single
     // worker on a two-core machine: one blocked task there would stall every call in the JVM.
+    // Over cleartext the JDK client would offer an upgrade to HTTP/2 (h2c) in every request's headers, which
+    // mesh-api never accepts; over TLS it negotiates HTTP/2 where the server offers it.
     HttpClient jdk = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+        .version(baseUrl.regionMatches(true, 0, "http:", 0, 5) ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
         .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(jdk);
     factory.setReadTimeout(readTimeout);

@@ -134,25 +134,23 @@ public final class AttemptReports {
       Live live = lockLive(taskId, claimToken, agentId);
       Instant now = db.now();
       Instant lease = now.plus(engine.lease());
-      String agentStatus = db.jdbc()
+      Renewed renewed = db.jdbc()
           .sql(HEARTBEAT_SQL)
           .param("lease", MeshDb.ts(lease))
           .param("now", MeshDb.ts(now))
           .param("due", MeshDb.ts(now.minus(AGENT_RENEWAL)))
           .param("tail", tail(logTail))
           .param("id", live.id())
-          .query(String.class)
+          .param("task", taskId)
+          .query((rs, i) -> new Renewed(rs.getString("agent_status"), rs.getBoolean("cancel")))
           .single();
-      if (!"connected".equals(agentStatus)) {
+      if (!"connected".equals(renewed.agentStatus())) {
         agents.signOfLife(live.agentId());
       }
       if (!live.started()) {
         lifecycle.started(taskId, live.agentId(), live.id(), live.broadcast());
       }
-      boolean cancel =
-          db.jdbc().sql("SELECT cancel_requested OR status IN ('cancelled', 'failed', 'succeeded') FROM task WHERE id = :id")
-              .param("id", taskId).query(Boolean.class).single();
-      return new HeartbeatAck(live.id(), lease, cancel);
+      return new HeartbeatAck(live.id(), lease, renewed.cancel());
     });
   }
 
@@ -162,9 +160,14 @@ public final class AttemptReports {
    */
   private static final java.time.Duration AGENT_RENEWAL = java.time.Duration.ofSeconds(2);
 
+  /** What a heartbeat's statement answers: the agent's status as it was, and whether the attempt should stop. */
+  private record Renewed(String agentStatus, boolean cancel) {}
+
   /**
    * Renews one attempt's lease and, in the same statement, its connected agent's sign of life; answers
-   * the agent's status as it was, so that an agent no longer connected can be connected again.
+   * the agent's status as it was, so that an agent no longer connected can be connected again, and
+   * whether the task was cancelled or has ended (the attempt should stop). Starting a claimed task never
+   * changes that answer.
    */
   private static final String HEARTBEAT_SQL = """
       WITH renewed AS (
@@ -177,7 +180,10 @@ public final class AttemptReports {
         UPDATE agent g SET last_heartbeat_at = :now
         FROM renewed r WHERE g.id = r.agent_id AND g.status = 'connected' AND g.last_heartbeat_at < :due
       )
-      SELECT g.status FROM agent g JOIN renewed r ON g.id = r.agent_id
+      SELECT g.status AS agent_status,
+             (SELECT t.cancel_requested OR t.status IN ('cancelled', 'failed', 'succeeded') FROM task t
+              WHERE t.id = :task) AS cancel
+      FROM agent g JOIN renewed r ON g.id = r.agent_id
       """;
 
   /** Ends the attempt succeeded; the task succeeds (broadcast: when every target has). */

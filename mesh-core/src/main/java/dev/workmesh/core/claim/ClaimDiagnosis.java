@@ -69,13 +69,21 @@ public final class ClaimDiagnosis {
       GROUP BY me.capabilities, me.runtimes
       """;
 
+  /**
+   * Everything {@link #whyWaiting} weighs for a first_claim task, in one round trip: its mission's budget
+   * flag, its accepted runtimes, and the counts over the connected agents.
+   */
   private static final String WAITING_SQL = """
-      SELECT count(*) AS connected,
-             count(*) FILTER (WHERE :pool = ANY(pools)) AS in_pool,
-             count(*) FILTER (WHERE :pool = ANY(pools) AND CAST(:caps AS text[]) <@ capabilities) AS with_capabilities,
-             count(*) FILTER (WHERE :pool = ANY(pools) AND CAST(:caps AS text[]) <@ capabilities
-               AND (cardinality(runtimes) = 0 OR CAST(:runtimes AS text[]) && runtimes)) AS eligible
-      FROM agent WHERE status IN ('connected', 'unhealthy')
+      WITH t AS (SELECT accepted_runtimes FROM task WHERE id = :task)
+      SELECT coalesce((SELECT budget_exhausted FROM mission WHERE id = :mission), false) AS budget_spent,
+             (SELECT accepted_runtimes FROM t) AS accepted_runtimes,
+             count(g.id) AS connected,
+             count(g.id) FILTER (WHERE :pool = ANY(g.pools)) AS in_pool,
+             count(g.id) FILTER (WHERE :pool = ANY(g.pools) AND CAST(:caps AS text[]) <@ g.capabilities)
+               AS with_capabilities,
+             count(g.id) FILTER (WHERE :pool = ANY(g.pools) AND CAST(:caps AS text[]) <@ g.capabilities
+               AND (cardinality(g.runtimes) = 0 OR (SELECT accepted_runtimes FROM t) && g.runtimes)) AS eligible
+      FROM (SELECT 1) one LEFT JOIN agent g ON g.status IN ('connected', 'unhealthy')
       """;
 
   private final MeshDb db;
@@ -149,41 +157,41 @@ public final class ClaimDiagnosis {
     if (task.status() != TaskStatus.READY && task.status() != TaskStatus.PENDING) {
       return Optional.empty();
     }
+    if (task.claimPolicy() == ClaimPolicy.FIRST_CLAIM) {
+      return db.jdbc()
+          .sql(WAITING_SQL)
+          .param("task", task.id())
+          .param("mission", task.missionId())
+          .param("pool", task.pool())
+          .param("caps", MeshDb.textArray(task.requiredCapabilities()))
+          .query((rs, i) -> rs.getBoolean("budget_spent") ? budgetSpent(task)
+              : waiting(task, MeshDb.textList(rs, "accepted_runtimes"), rs.getInt("connected"), rs.getInt("in_pool"),
+                  rs.getInt("with_capabilities"), rs.getInt("eligible")))
+          .single();
+    }
     if (missionBudgetSpent(task.missionId())) {
-      return Optional.of(new Waiting("budget", "its mission's budget is spent: no task of mission "
-          + task.missionId() + " is claimed until an operator raises the budget"));
+      return budgetSpent(task);
     }
     if (task.claimPolicy() == ClaimPolicy.BROADCAST) {
       return Optional.empty(); // its targets are fixed when it becomes ready; each target's state says more
     }
-    if (task.claimPolicy() == ClaimPolicy.ASSIGNED) {
-      Optional<Agent> assigned = agents.find(task.assignedAgent());
-      if (assigned.isEmpty() || assigned.get().status() == AgentStatus.REVOKED
-          || assigned.get().status() == AgentStatus.DISCONNECTED) {
-        return Optional.of(new Waiting("agent", "its assigned agent " + task.assignedAgent() + " is "
-            + assigned.map(a -> a.status().wire()).orElse("unknown") + "; only that agent may claim it"));
-      }
-      return Optional.empty();
+    Optional<Agent> assigned = agents.find(task.assignedAgent());
+    if (assigned.isEmpty() || assigned.get().status() == AgentStatus.REVOKED
+        || assigned.get().status() == AgentStatus.DISCONNECTED) {
+      return Optional.of(new Waiting("agent", "its assigned agent " + task.assignedAgent() + " is "
+          + assigned.map(a -> a.status().wire()).orElse("unknown") + "; only that agent may claim it"));
     }
-    List<String> runtimes = acceptedRuntimes(task.id());
-    return db.jdbc()
-        .sql(WAITING_SQL)
-        .param("pool", task.pool())
-        .param("caps", MeshDb.textArray(task.requiredCapabilities()))
-        .param("runtimes", MeshDb.textArray(runtimes))
-        .query((rs, i) -> waiting(task, runtimes, rs.getInt("connected"), rs.getInt("in_pool"),
-            rs.getInt("with_capabilities"), rs.getInt("eligible")))
-        .single();
+    return Optional.empty();
+  }
+
+  private static Optional<Waiting> budgetSpent(MeshTask task) {
+    return Optional.of(new Waiting("budget", "its mission's budget is spent: no task of mission "
+        + task.missionId() + " is claimed until an operator raises the budget"));
   }
 
   private boolean missionBudgetSpent(UUID missionId) {
     return db.jdbc().sql("SELECT budget_exhausted FROM mission WHERE id = :id").param("id", missionId)
         .query(Boolean.class).optional().orElse(false);
-  }
-
-  private List<String> acceptedRuntimes(UUID taskId) {
-    return db.jdbc().sql("SELECT accepted_runtimes FROM task WHERE id = :id").param("id", taskId)
-        .query((rs, i) -> MeshDb.textList(rs, "accepted_runtimes")).single();
   }
 
   private static Optional<Waiting> waiting(MeshTask task, List<String> runtimes, int connected, int inPool,

@@ -319,7 +319,7 @@ public final class TaskLifecycle {
     }
     MeshTask task = lock(taskId);
     if (task.status() == TaskStatus.CLAIMED) {
-      move(taskId, TaskStatus.RUNNING, "", Map.of());
+      move(task, TaskStatus.RUNNING, "", Map.of());
       emit(task, TaskStatus.CLAIMED, TaskStatus.RUNNING, task.attempt(), agentId, attemptId, null);
     }
   }

@@ -92,6 +92,9 @@ public final class TaskRecords {
    * taking the given values instead; a null value leaves the field null.
    */
   public static <T> T copy(Object from, Class<T> to, Map<String, ?> replaced) {
+    if (from instanceof Record record && to.isRecord()) {
+      return RecordCopier.of(record.getClass(), to, MAPPER).copy(record, replaced);
+    }
     ObjectNode fields = MAPPER.valueToTree(from);
     replaced.forEach((name, value) -> {
       if (value == null) {

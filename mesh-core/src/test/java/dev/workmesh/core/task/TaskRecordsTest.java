@@ -42,6 +42,23 @@ class TaskRecordsTest {
         .claimPolicy()).isNull();
   }
 
+  /** A view with a field the task lacks (a primitive) and one given in place of the task's. */
+  record Shown(String title, tools.jackson.databind.JsonNode input, Integer priority, int attempt, String status,
+      List<String> requiredCapabilities) {}
+
+  @Test
+  void aCopyOwnsItsJsonFillsWhatTheSourceLacksAndTakesReplacementsInWireForm() {
+    NewTask task = NewTask.builder("t").input(JsonMapper.shared().readTree("{\"a\": [1, 2]}")).priority(3)
+        .requiredCapabilities(List.of("git")).build();
+
+    Shown shown = TaskRecords.copy(task, Shown.class, Map.of("status", TaskStatus.READY));
+
+    assertThat(shown).isEqualTo(new Shown("t", task.input(), 3, 0, "ready", List.of("git")));
+    assertThat(shown.input()).isNotSameAs(task.input());
+    assertThat(TaskRecords.copy(shown, Shown.class, java.util.Collections.singletonMap("priority", null)).priority())
+        .isNull();
+  }
+
   @Test
   void theWireNamesAreThoseTheWireTreeWrites() {
     TaskRequest task = NewTask.builder("t").build();
