@@ -1,8 +1,8 @@
 package dev.workmesh.core.task;
 
-import dev.workmesh.client.model.TaskRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.workmesh.client.model.TaskRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -48,7 +48,7 @@ class TaskRecordsTest {
 
   @Test
   void aCopyOwnsItsJsonFillsWhatTheSourceLacksAndTakesReplacementsInWireForm() {
-    NewTask task = NewTask.builder("t").input(JsonMapper.shared().readTree("{\"a\": [1, 2]}")).priority(3)
+    TaskRequest task = NewTask.builder("t").input(JsonMapper.shared().readTree("{\"a\": [1, 2]}")).priority(3)
         .requiredCapabilities(List.of("git")).build();
 
     Shown shown = TaskRecords.copy(task, Shown.class, Map.of("status", TaskStatus.READY));
