@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  *       the subagent's);
  *   <li>{@code setpriv --pdeathsig KILL} has the kernel SIGKILL it when the thread that started it
  *       exits: with the worker, or earlier if that thread were short-lived. {@link SubagentLauncher}
- *       therefore starts every subagent from one platform thread that lives as long as it does.
+ *       therefore starts every subagent from platform threads that live as long as it does.
  * </ul>
  *
  * The death signal is not inherited by the subagent's own children (a shell's commands, the tools

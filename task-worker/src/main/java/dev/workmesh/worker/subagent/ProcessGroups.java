@@ -1,7 +1,7 @@
 package dev.workmesh.worker.subagent;
 
+import java.io.FileInputStream;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +17,8 @@ import java.util.Optional;
 final class ProcessGroups {
 
   private static final Path PROC = Path.of("/proc");
+  /** More than the fields up to starttime take, whatever the name; the rest of the line is not needed. */
+  private static final int STAT_BUFFER = 1024;
 
   /** One process: its pid, its process group and when it started (clock ticks since boot). */
   record Member(long pid, long group, long startTicks) {
@@ -43,14 +45,19 @@ final class ProcessGroups {
     if (pgid <= 1 || !supported()) {
       return members;
     }
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, p -> isNumber(p.getFileName().toString()))) {
-      for (Path entry : entries) {
-        stat(Long.parseLong(entry.getFileName().toString()))
+    // Called whenever a subagent exits, so it must be cheap with hundreds of processes: the names come
+    // from one directory listing, and each stat is read into one reused buffer and parsed in place.
+    String[] entries = PROC.toFile().list();
+    if (entries == null) {
+      throw new IllegalStateException("cannot list " + PROC);
+    }
+    byte[] buffer = new byte[STAT_BUFFER];
+    for (String entry : entries) {
+      if (isNumber(entry)) {
+        stat(Long.parseLong(entry), buffer)
             .filter(m -> m.group == pgid && m.startTicks >= notBeforeTicks)
             .ifPresent(members::add);
       }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot list " + PROC + ": " + e.getMessage(), e);
     }
     return members;
   }
@@ -82,27 +89,71 @@ final class ProcessGroups {
 
   /** Reads {@code /proc/<pid>/stat}; empty when the process is gone or a zombie. */
   private static Optional<Member> stat(long pid) {
-    String stat;
-    try {
-      stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));
+    return stat(pid, new byte[STAT_BUFFER]);
+  }
+
+  private static Optional<Member> stat(long pid, byte[] buffer) {
+    int length = 0;
+    try (FileInputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
+      for (int n; length < buffer.length && (n = in.read(buffer, length, buffer.length - length)) > 0; ) {
+        length += n;
+      }
     } catch (IOException e) {
       return Optional.empty();
     }
-    // pid (comm) state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime
-    // cutime cstime priority nice num_threads itrealvalue starttime ...; comm may hold spaces and ')'.
-    int afterName = stat.lastIndexOf(')');
-    if (afterName < 0) {
+    return parseStat(pid, buffer, length);
+  }
+
+  /**
+   * pid (comm) state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime
+   * cutime cstime priority nice num_threads itrealvalue starttime ...; comm may hold spaces and ')'.
+   */
+  static Optional<Member> parseStat(long pid, byte[] stat, int length) {
+    int afterName = length - 1;
+    while (afterName >= 0 && stat[afterName] != ')') {
+      afterName--;
+    }
+    int state = afterName + 2;
+    if (afterName < 0 || state >= length || stat[state] == 'Z' || stat[state] == 'X') {
       return Optional.empty();
     }
-    String[] fields = stat.substring(afterName + 2).split(" ");
-    if (fields.length < 20 || fields[0].equals("Z") || fields[0].equals("X")) {
-      return Optional.empty();
+    long group = -1;
+    long startTicks = -1;
+    int field = 0; // 0: state, 1: ppid, 2: pgrp, ... 19: starttime
+    for (int i = state; i < length && field <= 19; field++) {
+      int end = i;
+      while (end < length && stat[end] != ' ' && stat[end] != '\n') {
+        end++;
+      }
+      if (field == 2 || field == 19) {
+        long value = parseLong(stat, i, end);
+        if (value < 0) {
+          return Optional.empty();
+        }
+        if (field == 2) {
+          group = value;
+        } else {
+          startTicks = value;
+        }
+      }
+      i = end + 1;
     }
-    try {
-      return Optional.of(new Member(pid, Long.parseLong(fields[2]), Long.parseLong(fields[19])));
-    } catch (NumberFormatException e) {
-      return Optional.empty();
+    return startTicks < 0 ? Optional.empty() : Optional.of(new Member(pid, group, startTicks));
+  }
+
+  /** The decimal number in {@code bytes[from, to)}, or -1 if it is not one. */
+  private static long parseLong(byte[] bytes, int from, int to) {
+    if (from >= to || to - from > 18) {
+      return -1;
     }
+    long value = 0;
+    for (int i = from; i < to; i++) {
+      if (bytes[i] < '0' || bytes[i] > '9') {
+        return -1;
+      }
+      value = value * 10 + (bytes[i] - '0');
+    }
+    return value;
   }
 
   private static boolean isNumber(String name) {

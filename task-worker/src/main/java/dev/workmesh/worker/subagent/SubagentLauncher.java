@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * {@code /dev/null}; either way a CLI never waits for input.
  *
  * <p>Each subagent runs in a session and process group of its own that dies with the worker (see
- * {@link ProcessGroupGuard}); every process is started from one long-lived platform thread, since the
- * kernel's parent-death signal fires when the <em>thread</em> that started the child exits. The
+ * {@link ProcessGroupGuard}); every process is started from one of a few platform threads that live as
+ * long as the launcher, since the kernel's parent-death signal fires when the <em>thread</em> that started
+ * the child exits. The
  * attempt directory records the claim and the process group ({@link AttemptClaimRecord}) until the
  * group has ended, so that a worker restarted after a crash can {@link #reconcileLeftovers()}.
  */
@@ -63,9 +64,19 @@ public final class SubagentLauncher implements AutoCloseable {
   private final Map<UUID, RunningSubagent> running = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timers =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("subagent-timers").factory());
-  /** Starts every subagent: its children are killed when this thread ends, so it lives as long as the launcher. */
+  /**
+   * How many subagents may be starting at the same moment. Starting one (fork and exec of the group
+   * wrapper) takes a few milliseconds on an idle machine and far longer on a busy one; one thread would
+   * make the attempts that start together wait for each other.
+   */
+  static final int SPAWNER_THREADS = 8;
+  /**
+   * Starts every subagent: its children are killed when the thread that started them ends, so each of
+   * these threads lives as long as the launcher (created on demand, never retired; a failed start is
+   * returned by its future and does not end the thread).
+   */
   private final ExecutorService spawner =
-      Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("subagent-spawner").factory());
+      Executors.newFixedThreadPool(SPAWNER_THREADS, Thread.ofPlatform().daemon().name("subagent-spawner-", 0).factory());
 
   /** {@code secrets} may be null: subagents then get no secrets session. */
   public SubagentLauncher(SubagentSettings settings, RuntimeCatalog runtimes, SecretsBroker secrets) {
@@ -198,7 +209,7 @@ public final class SubagentLauncher implements AutoCloseable {
     }
   }
 
-  /** Runs {@code builder.start()} on the spawner thread (see the class comment). */
+  /** Runs {@code builder.start()} on a spawner thread (see the class comment). */
   private Process start(ProcessBuilder builder) throws IOException {
     try {
       return spawner.submit(builder::start).get();
