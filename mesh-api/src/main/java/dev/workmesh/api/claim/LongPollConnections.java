@@ -47,8 +47,9 @@ class LongPollConnections {
 
   @Bean
   ApplicationListener<WebServerInitializedEvent> roomForTheLongPollCeiling(MeshApiProperties properties) {
-    return event -> {
-      if (event.getWebServer() instanceof TomcatWebServer tomcat
+    return event -> { // the API's own server: not a management server on a port of its own (namespace "management")
+      if (event.getApplicationContext().getServerNamespace() == null
+          && event.getWebServer() instanceof TomcatWebServer tomcat
           && tomcat.getTomcat().getConnector().getProtocolHandler() instanceof AbstractProtocol<?> protocol) {
         requireRoom(protocol.getMaxConnections(), properties.longPoll().maxWaiting());
       }
