@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -20,8 +21,10 @@ import java.util.function.Supplier;
  * <p>A look is a claim query. An empty look tells every waiter of the same agent and mission whose ready
  * generation ({@link ReadySignal#generation()}) it began at that nothing was claimable for that agent then:
  * the generation was read before the query, so every task whose ready notification came before that read was
- * committed before the query began. Such a waiter takes the empty look as its own (it waits on a look still in
- * flight) instead of running the same query, if the look began less than {@link #FRESH} ago. A look that found
+ * committed before the query began. Such a waiter takes the empty look as its own instead of running the same
+ * query: a look still in flight (running, or queued for a database permit) whatever its age, so that an agent
+ * has at most one look queued however many of its claims arrive while the database is busy; a finished empty
+ * look if it began less than {@link #FRESH} ago. A look that found
  * claims keeps them (they are its waiter's), so the others look for themselves: there may be more work. An
  * empty claim does not depend on {@code max_tasks} (it means no task, or no room under max_concurrency).
  *
@@ -37,7 +40,18 @@ final class SharedLooks {
 
   private final Map<Key, Look> looks = new ConcurrentHashMap<>();
   private final Map<UUID, Reason> reasons = new ConcurrentHashMap<>();
-  private volatile long lastSweep = System.nanoTime();
+  private final LongSupplier nanoTime;
+  private volatile long lastSweep;
+
+  SharedLooks() {
+    this(System::nanoTime);
+  }
+
+  /** With {@code nanoTime} as the clock that ages looks and diagnoses. */
+  SharedLooks(LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
+    this.lastSweep = nanoTime.getAsLong();
+  }
 
   /** Whose look it is: an agent, and the mission its claim is limited to (null for any). */
   record Key(UUID agentId, UUID missionId) {}
@@ -58,10 +72,9 @@ final class SharedLooks {
    */
   Optional<List<Claim>> look(Key key, long generation, long patienceNanos, Query query) throws InterruptedException {
     sweepNowAndThen();
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     Look mine = new Look(generation, now, new CompletableFuture<>());
-    Look shared = looks.compute(key, (k, l) -> l != null && l.generation == generation
-        && now - l.startedNanos < FRESH.toNanos() && !Boolean.FALSE.equals(l.foundNothing.getNow(null)) ? l : mine);
+    Look shared = looks.compute(key, (k, l) -> l != null && l.generation == generation && standsFor(l, now) ? l : mine);
     if (shared != mine) {
       if (foundNothing(shared, patienceNanos)) {
         return Optional.of(List.of());
@@ -78,13 +91,19 @@ final class SharedLooks {
     }
   }
 
+  /** Whether a look at the waiter's generation stands for it: in flight, or empty and begun within {@link #FRESH}. */
+  private static boolean standsFor(Look look, long now) {
+    Boolean nothing = look.foundNothing.getNow(null);
+    return nothing == null || (nothing && now - look.startedNanos < FRESH.toNanos());
+  }
+
   /**
    * The diagnosis of an agent's empty claim: one taken at the same generation less than {@link #REASON_FRESH}
    * ago, or {@code diagnose}'s; empty when {@code diagnose} gave none (the database was busy).
    */
   @SuppressWarnings("unchecked")
   <T> Optional<T> reason(UUID agentId, long generation, Diagnosis<T> diagnose) throws InterruptedException {
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     Reason known = reasons.get(agentId);
     if (known != null && known.generation == generation && now - known.atNanos < REASON_FRESH.toNanos()) {
       return (Optional<T>) known.value;
@@ -109,7 +128,7 @@ final class SharedLooks {
 
   /** Drops looks and reasons too old to share, at most every ten seconds, so the maps hold recent agents only. */
   private void sweepNowAndThen() {
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     if (now - lastSweep < SWEEP_EVERY_NANOS) {
       return;
     }

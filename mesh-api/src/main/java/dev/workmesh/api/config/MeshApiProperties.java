@@ -68,13 +68,14 @@ public record MeshApiProperties(
   }
 
   /**
-   * A waiting claim parks a virtual thread (no platform thread) and costs a few KB of heap (see
-   * docs/reliability.md for the measured figure); its database work shares a few connections, so a storm of
-   * long-polls leaves the pool to other requests.
+   * A waiting claim parks a virtual thread (no platform thread) and holds its connection, about 110 KiB of heap
+   * with Tomcat's buffers (see docs/reliability.md for the measured figure); its database work shares a few
+   * connections, so a storm of long-polls leaves the pool to other requests.
    *
    * @param maxWaiting long-polls ({@code POST /work/claims} with {@code wait_seconds > 0}) this replica holds at
-   *     once (default 10000); one more gets 503 with Retry-After instead of queueing. Keep
-   *     {@code server.tomcat.max-connections} (16384 by default here) above it.
+   *     once (default 10000); one more gets 503 with Retry-After instead of queueing. {@code
+   *     server.tomcat.max-connections} (16384 by default here) must be at least this plus 1024, or the service
+   *     does not start.
    * @param databaseConcurrency how many long-polls may run a claim or diagnosis query at once (default 8); keep
    *     it below {@code spring.datasource.hikari.maximum-pool-size} (20), so plain requests find a connection
    */

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A storm of long-polls on one mesh-api: {@value #AGENTS} agents hold {@code fault.storm.claims} (1,000 by
  * default; the target is 10,000, {@code -Dfault.storm.claims=10000}, on a machine not shared with other builds)
  * waiting claims ({@code POST /work/claims} with {@code wait_seconds}) between them while nothing is ready.
- * mesh-api runs in a JVM of its own (the test's JVM holds the 10,000 client connections; each process may
- * open 20,000 files here). The test measures what a waiter costs and what the storm does to everyone else:
+ * mesh-api runs in a JVM of its own, with the heap a deployment of that many waiters needs ({@link #heapFor}); the
+ * test's JVM holds the client connections (each process may open 20,000 files here). The test measures what a waiter costs and what the storm does to everyone else:
  * how late each claim is answered against its wait, the server's heap per waiting claim (live heap after a
  * full GC while every claim waits, less the same before the storm), and the latency of plain
  * {@code GET /work/missions/{id}} requests (which need the database) sent one after another during the storm.
@@ -80,7 +80,7 @@ class LongPollStormTest {
     int port = FaultStack.freePort();
     String url = "http://localhost:" + port;
     // Hikari's own connection timeout (30 s), not the suite's 2 s: a storm queues for connections, as deployed.
-    api = stack.startChildApi(port, "1g", Map.of("spring.datasource.hikari.connection-timeout", "30000"),
+    api = stack.startChildApi(port, heapFor(CLAIMS), Map.of("spring.datasource.hikari.connection-timeout", "30000"),
         dir.resolve("mesh-api.log"));
     await("the mesh-api child JVM answers").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
         .until(() -> !api.isAlive() || FaultStack.health(url) == 200);
@@ -212,6 +212,15 @@ class LongPollStormTest {
     assertThat(plain.statusCode()).as("a claim without wait_seconds is not held, so not refused: %s", plain.body())
         .isEqualTo(200);
     assertThat(held).allSatisfy(f -> assertThat(f).isNotDone());
+  }
+
+  /**
+   * The child's heap: what docs/operations.md asks of a mesh-api that holds {@code claims} waiting claims
+   * (512 MiB and 160 KiB per waiting claim, at least 1 GiB), so that the waiters' live heap leaves the
+   * collector room; a heap they fill makes the JVM collect back to back and answers everyone late.
+   */
+  static String heapFor(int claims) {
+    return Math.max(1024, 512 + claims * 160L / 1024) + "m";
   }
 
   private static void progress(String what) {
