@@ -37,8 +37,10 @@ import java.util.concurrent.Executors;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriBuilder;
@@ -62,6 +64,8 @@ public final class MeshClient {
   /** A submitted task and whether it was an idempotent replay (HTTP 200 rather than 201). */
   public record Submitted(TaskView task, boolean replay) {}
 
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
   private final RestClient http;
 
   /**
@@ -70,26 +74,52 @@ public final class MeshClient {
    * @param readTimeout must exceed the longest long-poll you make (wait_seconds up to 60)
    */
   public MeshClient(String baseUrl, String token, Duration readTimeout) {
-    // Responses complete on this executor rather than the common fork-join pool, which has a single
-    // worker on a two-core machine: one blocked task there would stall every call in the JVM.
-    // Over cleartext the JDK client would offer an upgrade to HTTP/2 (h2c) in every request's headers, which
-    // mesh-api never accepts; over TLS it negotiates HTTP/2 where the server offers it.
-    HttpClient jdk = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-        .version(baseUrl.regionMatches(true, 0, "http:", 0, 5) ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
-        .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
-    JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(jdk);
-    factory.setReadTimeout(readTimeout);
+    this(baseUrl, token, jdkHttpClient(baseUrl, readTimeout));
+  }
+
+  public MeshClient(String baseUrl, String token) {
+    this(baseUrl, token, Duration.ofSeconds(75));
+  }
+
+  private MeshClient(String baseUrl, String token, ClientHttpRequestFactory transport) {
     this.http = RestClient.builder()
         .baseUrl(baseUrl)
-        .requestFactory(factory)
+        .requestFactory(transport)
         .defaultHeader("Authorization", "Bearer " + token)
         .configureMessageConverters(c -> c.withJsonConverter(new JacksonJsonHttpMessageConverter(JSON)))
         .defaultStatusHandler(HttpStatusCode::isError, MeshClient::raise)
         .build();
   }
 
-  public MeshClient(String baseUrl, String token) {
-    this(baseUrl, token, Duration.ofSeconds(75));
+  /**
+   * A client for a process that makes a call or two and exits, such as a command line: a plain
+   * {@code http://} mesh is called over the JDK's {@link java.net.HttpURLConnection}, which, unlike its
+   * {@link HttpClient}, sets up no TLS context (reading the trust store alone is a good part of such a
+   * process's CPU); an {@code https://} one as {@link #MeshClient(String, String)} does. Timeouts, token and
+   * errors are those of the other constructors; each request of a process waits in its own thread.
+   */
+  public static MeshClient shortLived(String baseUrl, String token) {
+    Duration readTimeout = Duration.ofSeconds(75);
+    if (!baseUrl.regionMatches(true, 0, "http://", 0, "http://".length())) {
+      return new MeshClient(baseUrl, token, readTimeout);
+    }
+    SimpleClientHttpRequestFactory plain = new SimpleClientHttpRequestFactory();
+    plain.setConnectTimeout(CONNECT_TIMEOUT);
+    plain.setReadTimeout(readTimeout);
+    return new MeshClient(baseUrl, token, plain);
+  }
+
+  private static ClientHttpRequestFactory jdkHttpClient(String baseUrl, Duration readTimeout) {
+    // Responses complete on this executor rather than the common fork-join pool, which has a single
+    // worker on a two-core machine: one blocked task there would stall every call in the JVM.
+    // Over cleartext the JDK client would offer an upgrade to HTTP/2 (h2c) in every request's headers, which
+    // mesh-api never accepts; over TLS it negotiates HTTP/2 where the server offers it.
+    HttpClient jdk = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
+        .version(baseUrl.regionMatches(true, 0, "http:", 0, 5) ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
+        .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(jdk);
+    factory.setReadTimeout(readTimeout);
+    return factory;
   }
 
   private static void raise(org.springframework.http.HttpRequest request, ClientHttpResponse response)

@@ -36,7 +36,7 @@ final class MeshConnection {
 
   MeshClient mesh() {
     if (client == null) {
-      client = new MeshClient(config().apiUrl(), config().token());
+      client = MeshClient.shortLived(config().apiUrl(), config().token());
     }
     return client;
   }
