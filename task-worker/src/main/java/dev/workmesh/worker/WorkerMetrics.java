@@ -90,6 +90,18 @@ public final class WorkerMetrics {
         .tag("source", source).tag("result", won ? "won" : "not_claimable").register(registry).increment();
   }
 
+  /** A pool record given back to its share group because no slot was free when it arrived. */
+  public void surplusReleased() {
+    Counter.builder("workmesh.worker.records.surplus").description(
+        "Pool records released to their share group because no slot was free when they arrived")
+        .register(registry).increment();
+  }
+
+  public double surplusReleasedCount() {
+    Counter counter = registry.find("workmesh.worker.records.surplus").counter();
+    return counter == null ? 0 : counter.count();
+  }
+
   public void reported(String kind, String result) {
     Counter.builder("workmesh.worker.reports").description("Reports to the API by kind and result")
         .tag("kind", kind).tag("result", result).register(registry).increment();

@@ -41,6 +41,11 @@ import org.slf4j.LoggerFactory;
  *   <li>REJECT a record that is not a dispatch record.
  * </ul>
  *
+ * <p>A record released for lack of a slot goes back to the group, and each delivery counts towards its
+ * delivery limit: with short tasks and few slots, records bounce between busy members until the broker
+ * archives them, and their tasks wait for an idle pull or a re-dispatch. So after such a release, the first
+ * poll that finds nothing while a slot is free pulls from the API at once, instead of at the next idle pull.
+ *
  * <p>A Kafka error the consumer cannot recover from ends that consumer: when the broker lost the share
  * group (replaced, or its data lost), its member is fenced for good ({@code GroupIdNotFoundException})
  * and every later poll returns nothing. The consumer is then closed and, after a {@link ReplacementBackoff}
@@ -57,24 +62,29 @@ final class PoolShareConsumer extends ConsumerLoop {
   private final String topic;
   private final Map<String, Object> config;
   private final Runnable groupStart;
+  private final Runnable pull;
   private final Slots slots;
   private final TaskClaimer claimer;
   private final WorkerMetrics metrics;
   private volatile KafkaShareConsumer<String, byte[]> consumer;
+  /** A record went back to the group for lack of a slot since the last pull (this consumer's thread only). */
+  private boolean surplusReleased;
 
   /**
    * @param config the share consumer's configuration, {@link KafkaClientConfigs#shareConsumer}
    * @param groupStart makes the share group start from the earliest record; run before a new consumer
    *     replaces a broken one
+   * @param pull claims ready tasks from the API for the free slots (the idle pull's step)
    */
   PoolShareConsumer(
-      String pool, String topic, Map<String, Object> config, Runnable groupStart, Slots slots, TaskClaimer claimer,
-      WorkerMetrics metrics) {
+      String pool, String topic, Map<String, Object> config, Runnable groupStart, Runnable pull, Slots slots,
+      TaskClaimer claimer, WorkerMetrics metrics) {
     super("pool-consumer-" + pool, () -> metrics.loopError("pool-consumer"));
     this.pool = pool;
     this.topic = topic;
     this.config = config;
     this.groupStart = groupStart;
+    this.pull = pull;
     this.slots = slots;
     this.claimer = claimer;
     this.metrics = metrics;
@@ -148,6 +158,10 @@ final class PoolShareConsumer extends ConsumerLoop {
     slot.get().release(); // there is room; holding it through the poll would starve the idle pull
     ConsumerRecords<String, byte[]> records = shareConsumer.poll(POLL_TIMEOUT);
     if (records.isEmpty()) {
+      if (surplusReleased) {
+        surplusReleased = false;
+        pull.run();
+      }
       return;
     }
     Map<ConsumerRecord<String, byte[]>, AcknowledgeType> settlements = new LinkedHashMap<>();
@@ -169,6 +183,8 @@ final class PoolShareConsumer extends ConsumerLoop {
             // The slots filled up (an attempt, or a pull took them) while this consumer polled: another member takes it.
             log.info("No free slot left for task {} of pool '{}'; releasing the record", hint.get().taskId(), pool);
             settlements.put(record, AcknowledgeType.RELEASE);
+            metrics.surplusReleased();
+            surplusReleased = true;
           } else {
             claiming.add(record);
             taskIds.add(hint.get().taskId());

@@ -54,7 +54,7 @@ public final class TaskDispatch implements AutoCloseable {
       PoolShareConsumer consumer =
           new PoolShareConsumer(
               pool, topics.pooled(), KafkaClientConfigs.shareConsumer(kafkaCommon, group, clientIdPrefix + "-pool-" + pool, pollRecords),
-              () -> ShareGroupStart.fromEarliest(kafkaCommon, List.of(group)), slots, claimer, metrics);
+              () -> ShareGroupStart.fromEarliest(kafkaCommon, List.of(group)), pull, slots, claimer, metrics);
       consumer.start();
       dispatch.parts.add(consumer);
     }
