@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,9 +67,10 @@ public final class JobRegistry {
     return file;
   }
 
-  /** True when the file's content differs from what the last reload saw. */
-  public boolean fileChanged() {
-    return !contentHash(file).equals(lastSeenHash);
+  /** The hash of the file's content now, when it differs from what the last reload saw. */
+  public Optional<String> changedContent() {
+    String hash = contentHash(file);
+    return hash.equals(lastSeenHash) ? Optional.empty() : Optional.of(hash);
   }
 
   /** Loads the file again and applies it by the rules above. */

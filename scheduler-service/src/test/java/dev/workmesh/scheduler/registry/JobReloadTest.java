@@ -44,7 +44,7 @@ class JobReloadTest {
     assertThat(replica.watcher.poll()).as("nothing changed since the load").isFalse();
 
     mesh.writeJobs(job("w-alpha", "interval = \"5m\"", "") + job("w-beta", "schedule = \"*/5 * * * *\"", ""));
-    assertThat(replica.watcher.poll()).isTrue();
+    assertThat(pollAfterChange(replica)).isTrue();
     assertThat(replica.watcher.poll()).isFalse();
     assertThat(replica.job("w-alpha").schedule()).isEqualTo(IntervalSchedule.every(Duration.ofMinutes(5)));
 
@@ -52,7 +52,7 @@ class JobReloadTest {
     assertThat(replica.ticker.tick()).isEqualTo(2);
 
     mesh.writeJobs(job("w-beta", "schedule = \"*/5 * * * *\"", ""));
-    assertThat(replica.watcher.poll()).isTrue();
+    assertThat(pollAfterChange(replica)).isTrue();
     mesh.clock.set(Instant.parse("2030-01-07T06:40:00.5Z"));
     assertThat(replica.ticker.tick()).as("only w-beta is left").isEqualTo(1);
 
@@ -132,11 +132,11 @@ class JobReloadTest {
     assertThat(replica.registry.current().problems()).singleElement().asString().contains("file not found");
 
     mesh.writeJobs(job("m-late", "interval = \"1h\"", ""));
-    assertThat(replica.watcher.poll()).isTrue();
+    assertThat(pollAfterChange(replica)).isTrue();
     assertThat(replica.registry.current().names()).containsExactly("m-late");
 
     Files.delete(mesh.jobsFile);
-    assertThat(replica.watcher.poll()).isTrue();
+    assertThat(pollAfterChange(replica)).isTrue();
     assertThat(replica.registry.current().jobs()).as("as after a restart without the file").isEmpty();
   }
 
@@ -150,5 +150,25 @@ class JobReloadTest {
     JobState state = mesh.states.state("first-seen").orElseThrow();
     assertThat(state.registeredAt()).isEqualTo(T0);
     assertThat(state.activeSince()).isEqualTo(T0);
+  }
+
+  /** A change is applied on the poll after the one that first saw it. */
+  private static boolean pollAfterChange(Replica replica) {
+    assertThat(replica.watcher.poll()).as("the poll that first sees a change waits for the next").isFalse();
+    return replica.watcher.poll();
+  }
+
+  @Test
+  void aFileCaughtHalfWrittenIsNotApplied() throws Exception {
+    mesh.writeJobs(job("h-one", "interval = \"1h\"", "") + job("h-two", "interval = \"1h\"", ""));
+    Replica replica = mesh.replica("a");
+
+    Files.writeString(mesh.jobsFile, ""); // truncated, the writer not done yet
+    assertThat(replica.watcher.poll()).isFalse();
+    mesh.writeJobs(job("h-one", "interval = \"1h\"", "") + job("h-two", "interval = \"2h\"", ""));
+    assertThat(replica.watcher.poll()).as("the content moved on since the last poll").isFalse();
+    assertThat(replica.registry.current().names()).as("never the empty file's none").containsExactly("h-one", "h-two");
+    assertThat(replica.watcher.poll()).isTrue();
+    assertThat(replica.job("h-two").schedule()).isEqualTo(IntervalSchedule.every(Duration.ofHours(2)));
   }
 }
