@@ -44,7 +44,9 @@ class FreeSlotTest {
 
   @BeforeAll
   static void startApi() {
-    api = MeshApiServer.start(ENV, Map.of());
+    // One partition: records waiting for a free slot come back in one poll (with several, a poll may
+    // return one partition's record only).
+    api = MeshApiServer.start(ENV, Map.of("mesh-api.kafka.partitions", "1"));
   }
 
   @AfterAll
