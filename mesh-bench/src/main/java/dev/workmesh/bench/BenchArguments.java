@@ -30,6 +30,7 @@ final class BenchArguments {
   @Option(names = "--poll-records", paramLabel = "N", converter = AtLeastOne.class) Integer pollRecords;
   @Option(names = "--slots", paramLabel = "N", converter = WorkerSlots.class) Integer slots;
   @Option(names = "--subagent-slots", paramLabel = "N", converter = WorkerSlots.class) Integer subagentSlots;
+  @Option(names = "--jit-warmup", paramLabel = "SECONDS", converter = WarmupSeconds.class) Integer jitWarmup;
   @Option(names = "--only", paramLabel = "KEYS", converter = ScenarioKeys.class) Scenarios only;
 
   private BenchArguments() {}
@@ -53,6 +54,7 @@ final class BenchArguments {
       w.pollRecords = a.pollRecords == null ? w.pollRecords : a.pollRecords;
       w.slots = a.slots == null ? w.slots : a.slots;
       w.subagentSlots = a.subagentSlots == null ? w.subagentSlots : a.subagentSlots;
+      w.jitWarmupSeconds = a.jitWarmup == null ? w.jitWarmupSeconds : a.jitWarmup;
       w.only = a.only == null ? w.only : a.only.keys();
     });
   }
@@ -84,6 +86,14 @@ final class BenchArguments {
     @Override
     public Integer convert(String value) {
       return wholeNumber(value, 1, 100, "expects a whole number from 1 to 100 (task-worker's limit)");
+    }
+  }
+
+  /** Seconds of JIT warm-up: 0 (none) to 600. */
+  static final class WarmupSeconds implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      return wholeNumber(value, 0, 600, "expects a whole number of seconds from 0 to 600");
     }
   }
 

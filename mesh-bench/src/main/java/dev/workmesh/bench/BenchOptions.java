@@ -18,6 +18,8 @@ import java.util.Set;
  * @param subagentTasks tasks of the subagent path (one process each)
  * @param warmupTasks tasks run through each Workmesh scenario before it is measured (JIT, pools, the
  *     share group's assignment); audited with the rest
+ * @param jitWarmupSeconds at most how long the JIT warm-up runs before the first Workmesh scenario
+ *     ({@link dev.workmesh.bench.mesh.JitWarmup}); 0 skips it
  * @param submitThreads threads submitting one task per request in the single-submit variant
  * @param submitBatch tasks per request in the batched variants
  * @param slots {@code task-worker.max-concurrent-subagents} of each task-worker in the queue scenarios
@@ -39,6 +41,7 @@ public record BenchOptions(
     int meshTasks,
     int subagentTasks,
     int warmupTasks,
+    int jitWarmupSeconds,
     int submitThreads,
     int submitBatch,
     int slots,
@@ -51,7 +54,7 @@ public record BenchOptions(
 
   public static final String USAGE = """
       usage: mesh-bench [--quick | --full] [--out FILE] [--workers W] [--rate N] [--seconds N]
-                        [--tasks N] [--poll-records N] [--only key,key,...]
+                        [--tasks N] [--poll-records N] [--jit-warmup SECONDS] [--only key,key,...]
         --quick          the whole run in about two minutes (default: the full profile, a few minutes)
         --out FILE       JSON results (default mesh-bench/target/bench-results.json, or ./bench-results.json)
         --workers W      competing claimers in every scenario (default 4)
@@ -62,6 +65,8 @@ public record BenchOptions(
         --slots N        slots of each task-worker in the queue scenarios (default 50)
         --poll-records N task-worker.poll-records in the batched queue scenarios (default 50, at most --slots)
         --subagent-slots N  slots of each task-worker in the subagent scenario (default 4)
+        --jit-warmup SECONDS  at most how long Workmesh runs before its first measured scenario, until
+                         the JIT has compiled its path (full 120, quick 45; 0: none)
         --only KEYS      run only these scenarios: raw-single, raw-batched, db-scheduler, queue-single,
                          queue-batched, queue-drain, queue-drain-per-task, spawn-bare, subagent, latency,
                          latency-sustainable
@@ -88,6 +93,9 @@ public record BenchOptions(
     positive("subagent-slots", subagentSlots);
     positive("rate", latencyRate);
     positive("seconds", latencySeconds);
+    if (jitWarmupSeconds < 0 || jitWarmupSeconds > 600) {
+      throw new IllegalArgumentException("--jit-warmup must be 0 to 600 seconds, got " + jitWarmupSeconds);
+    }
     if (submitBatch < 1 || submitBatch > 1_000) {
       throw new IllegalArgumentException(
           "the submit batch must be 1 to 1000 tasks (mesh-api's limit), got " + submitBatch);
@@ -104,18 +112,18 @@ public record BenchOptions(
   }
 
   public static BenchOptions full() {
-    return new BenchOptions("full", 4, 40_000, 100, 20_000, 3_000, 600, 300, 4, 100, 50, 50, 4, 1_000, 5,
+    return new BenchOptions("full", 4, 40_000, 100, 20_000, 3_000, 600, 300, 120, 4, 100, 50, 50, 4, 1_000, 5,
         defaultOut(), Set.of());
   }
 
   public static BenchOptions quick() {
-    return new BenchOptions("quick", 4, 10_000, 100, 5_000, 400, 80, 80, 4, 100, 50, 50, 4, 400, 2,
+    return new BenchOptions("quick", 4, 10_000, 100, 5_000, 400, 80, 80, 45, 4, 100, 50, 50, 4, 400, 2,
         defaultOut(), Set.of());
   }
 
   /** The module's test: every scenario, end to end, on a few hundred tasks. */
   public static BenchOptions tiny(Path out) {
-    return new BenchOptions("tiny", 2, 1_000, 100, 500, 200, 20, 30, 2, 50, 20, 20, 2, 100, 2, out, Set.of());
+    return new BenchOptions("tiny", 2, 1_000, 100, 500, 200, 20, 30, 5, 2, 50, 20, 20, 2, 100, 2, out, Set.of());
   }
 
   public boolean runs(String scenario) {
@@ -149,7 +157,8 @@ public record BenchOptions(
   /** A mutable copy, so that flags can change one value at a time. */
   static final class Editable {
     String profile;
-    int workers, rawTasks, rawBatch, peerTasks, meshTasks, subagentTasks, warmupTasks, submitThreads, submitBatch;
+    int workers, rawTasks, rawBatch, peerTasks, meshTasks, subagentTasks, warmupTasks, jitWarmupSeconds;
+    int submitThreads, submitBatch;
     int slots, pollRecords, subagentSlots, latencyRate, latencySeconds;
     Path out;
     Set<String> only;
@@ -165,6 +174,7 @@ public record BenchOptions(
     e.meshTasks = meshTasks;
     e.subagentTasks = subagentTasks;
     e.warmupTasks = warmupTasks;
+    e.jitWarmupSeconds = jitWarmupSeconds;
     e.submitThreads = submitThreads;
     e.submitBatch = submitBatch;
     e.slots = slots;
@@ -176,7 +186,7 @@ public record BenchOptions(
     e.only = only;
     change.accept(e);
     return new BenchOptions(e.profile, e.workers, e.rawTasks, e.rawBatch, e.peerTasks, e.meshTasks, e.subagentTasks,
-        e.warmupTasks, e.submitThreads, e.submitBatch, e.slots, e.pollRecords, e.subagentSlots, e.latencyRate,
+        e.warmupTasks, e.jitWarmupSeconds, e.submitThreads, e.submitBatch, e.slots, e.pollRecords, e.subagentSlots, e.latencyRate,
         e.latencySeconds, e.out, e.only);
   }
 }

@@ -21,7 +21,7 @@ class BenchArgumentsTest {
   void eachOptionOverridesItsValueAndTheLastOfARepeatWins() {
     BenchOptions o = BenchOptions.parse(new String[] {"--quick", "--out", "r.json", "--workers", "3", "--rate", "50",
         "--seconds", "7", "--tasks", "90", "--slots", "10", "--poll-records", "5", "--subagent-slots", "2",
-        "--only", "Latency, raw-single,,", "--workers", "6"});
+        "--jit-warmup", "0", "--only", "Latency, raw-single,,", "--workers", "6"});
     assertThat(o.profile()).isEqualTo("quick");
     assertThat(o.out()).isEqualTo(Path.of("r.json"));
     assertThat(o.workers()).isEqualTo(6);
@@ -31,6 +31,7 @@ class BenchArgumentsTest {
     assertThat(o.slots()).isEqualTo(10);
     assertThat(o.pollRecords()).isEqualTo(5);
     assertThat(o.subagentSlots()).isEqualTo(2);
+    assertThat(o.jitWarmupSeconds()).isZero();
     assertThat(o.only()).isEqualTo(Set.of("latency", "raw-single"));
     assertThat(o.rawTasks()).isEqualTo(BenchOptions.quick().rawTasks());
   }
@@ -41,6 +42,7 @@ class BenchArgumentsTest {
     refused("--rate 0", "--rate expects a whole number of at least 1, got \"0\"");
     refused("--seconds 2.5", "--seconds expects a whole number of at least 1, got \"2.5\"");
     refused("--tasks -3", "--tasks expects a whole number of at least 1, got \"-3\"");
+    refused("--jit-warmup 601", "--jit-warmup expects a whole number of seconds from 0 to 600, got \"601\"");
     refused("--poll-records 99999999999", "--poll-records expects a whole number of at least 1, got \"99999999999\"");
   }
 

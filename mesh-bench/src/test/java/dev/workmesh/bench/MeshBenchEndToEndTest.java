@@ -3,12 +3,14 @@ package dev.workmesh.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.workmesh.bench.infra.BenchInfra;
+import dev.workmesh.bench.mesh.JitWarmup;
 import dev.workmesh.bench.report.BenchReport;
 import dev.workmesh.bench.report.ResultsJson;
 import dev.workmesh.bench.report.ResultsTable;
 import dev.workmesh.bench.report.ScenarioResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +35,13 @@ class MeshBenchEndToEndTest {
 
     assertThat(report.results()).extracting(ScenarioResult::key)
         .containsAll(BenchOptions.SCENARIOS).contains("raw-batched-end");
+    List<String> order = report.results().stream().map(ScenarioResult::key).toList();
+    assertThat(order.indexOf(JitWarmup.KEY)).as("the JIT warm-up runs before the first Workmesh scenario")
+        .isPositive().isLessThan(order.indexOf("queue-single"));
+    ScenarioResult warmup = report.results().get(order.indexOf(JitWarmup.KEY));
+    assertThat((List<?>) warmup.details().get("compile_ms_by_round")).as("at least a round per claiming mode")
+        .hasSizeGreaterThanOrEqualTo(2);
+    assertThat(report.ratios()).doesNotContainKey(JitWarmup.KEY);
     for (ScenarioResult r : report.results()) {
       assertThat(r.audit().problems()).as(r.key() + " audit problems").isEmpty();
       assertThat(r.audit().duplicates()).as(r.key() + " duplicates").isZero();

@@ -1,5 +1,6 @@
 package dev.workmesh.bench.report;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -20,6 +21,14 @@ public record Audit(long expected, long exactlyOnce, long duplicates, long lost,
 
   public boolean clean() {
     return duplicates == 0 && lost == 0 && exactlyOnce == expected && problems.isEmpty();
+  }
+
+  /** Two audits as one: the sums, and both lists of problems. */
+  public Audit plus(Audit other) {
+    List<String> all = new ArrayList<>(problems);
+    all.addAll(other.problems);
+    return new Audit(expected + other.expected, exactlyOnce + other.exactlyOnce, duplicates + other.duplicates,
+        lost + other.lost, all);
   }
 
   /** A short verdict for the table. */
