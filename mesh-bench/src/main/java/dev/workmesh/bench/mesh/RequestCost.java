@@ -44,6 +44,9 @@ public final class RequestCost {
     }
   }
 
+  /** How the warm-up went, for the JSON: whether the JIT settled, and the compile time of each round. */
+  public record Warmup(int rounds, int requestsPerKindPerRound, List<Long> jitCompileMsPerRound, boolean settled) {}
+
   /** Tasks that go through every kind before the CPU meter is read again. */
   private static final int CHUNK = 50;
   /** A warm-up round that spends less than this share of its wall time compiling ends the warm-up. */
@@ -77,7 +80,7 @@ public final class RequestCost {
     int requests = o.meshTasks();
     try (MeshStack stack = MeshStack.open(infra, KEY)) {
       RequestCost cost = new RequestCost(stack, infra.cpu());
-      Map<String, Object> warmup = cost.warmUp(Math.min(requests, WARMUP_ROUND), warmupLimit(o));
+      Warmup warmup = cost.warmUp(Math.min(requests, WARMUP_ROUND), warmupLimit(o));
       cost.apiNanos.clear();
       cost.postgresNanos.clear();
       long start = System.nanoTime();
@@ -120,7 +123,7 @@ public final class RequestCost {
    * Rounds of {@code requests} of every kind until a round spends under {@link #SETTLED_COMPILE_SHARE} of
    * its wall time in the JIT (at least {@link #MIN_WARMUP_ROUNDS}, and none begun after {@code limit}).
    */
-  private Map<String, Object> warmUp(int requests, Duration limit) throws InterruptedException {
+  private Warmup warmUp(int requests, Duration limit) {
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     long deadline = System.nanoTime() + limit.toNanos();
     List<Long> compileMillis = new ArrayList<>();
@@ -136,12 +139,7 @@ public final class RequestCost {
       rounds++;
       settled = rounds >= MIN_WARMUP_ROUNDS && compiled < SETTLED_COMPILE_SHARE * wallMillis;
     }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("rounds", rounds);
-    out.put("requests_per_kind_per_round", requests);
-    out.put("jit_compile_ms_per_round", compileMillis);
-    out.put("settled", settled);
-    return out;
+    return new Warmup(rounds, requests, compileMillis, settled);
   }
 
   private void rounds(int requests, boolean measured) {
