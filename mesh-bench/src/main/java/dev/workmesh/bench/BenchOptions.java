@@ -69,11 +69,12 @@ public record BenchOptions(
                          the JIT has compiled its path (full 120, quick 45; 0: none)
         --only KEYS      run only these scenarios: raw-single, raw-batched, db-scheduler, queue-single,
                          queue-batched, queue-drain, queue-drain-per-task, spawn-bare, subagent, latency,
-                         latency-sustainable
+                         latency-sustainable, request-cost
       """;
 
   public static final List<String> SCENARIOS = List.of("raw-single", "raw-batched", "db-scheduler", "queue-single",
-      "queue-batched", "queue-drain", "queue-drain-per-task", "spawn-bare", "subagent", "latency", "latency-sustainable");
+      "queue-batched", "queue-drain", "queue-drain-per-task", "spawn-bare", "subagent", "latency", "latency-sustainable",
+      "request-cost");
 
   public BenchOptions {
     only = Set.copyOf(only);

@@ -2,6 +2,7 @@ package dev.workmesh.bench;
 
 import dev.workmesh.bench.infra.BenchInfra;
 import dev.workmesh.bench.mesh.JitWarmup;
+import dev.workmesh.bench.mesh.RequestCost;
 import dev.workmesh.bench.mesh.WorkmeshScenarios;
 import dev.workmesh.bench.mesh.WorkmeshScenarios.Submission;
 import dev.workmesh.bench.peer.DbSchedulerPeer;
@@ -37,6 +38,7 @@ public final class BenchRun {
   static final double TARGET_SHARE_OF_BARE_SPAWN = 0.5;
   static final double TARGET_P99_MS = 25;
   static final int TARGET_RATE = 1_000;
+  static final double TARGET_API_CPU_MS_PER_REQUEST = 0.4;
 
   private BenchRun() {}
 
@@ -66,6 +68,7 @@ public final class BenchRun {
           int rate = find(results, "queue-single").map(r -> (int) Math.max(5, r.tasksPerSecond() / 2)).orElse(50);
           return WorkmeshScenarios.latency(infra, o, "latency-sustainable", rate, Math.max(5, 2 * o.latencySeconds()));
         }),
+        new Scenario(RequestCost.KEY, () -> RequestCost.run(infra, o)),
     };
     boolean warmed = false;
     for (Scenario s : scenarios) {
@@ -102,7 +105,7 @@ public final class BenchRun {
 
   /** The scenarios that run Workmesh's code: the JIT warm-up runs before the first of them. */
   private static final Set<String> WORKMESH = Set.of("queue-single", "queue-batched", "queue-drain",
-      "queue-drain-per-task", "subagent", "latency", "latency-sustainable");
+      "queue-drain-per-task", "subagent", "latency", "latency-sustainable", RequestCost.KEY);
 
   private interface Body {
     ScenarioResult run() throws InterruptedException;
@@ -153,6 +156,12 @@ public final class BenchRun {
     find(results, "latency-sustainable").map(ScenarioResult::latency).ifPresent(l -> targets.add(new Target(
         "p99 submit-to-claim, not saturated (half the single-submit rate)", "<= " + (int) TARGET_P99_MS + " ms",
         fmt(l.p99Ms()) + " ms at " + (int) l.offeredPerSecond() + "/s offered", l.p99Ms() <= TARGET_P99_MS)));
+    for (RequestCost.Kind kind : List.of(RequestCost.Kind.CLAIM, RequestCost.Kind.REPORT, RequestCost.Kind.SUBMIT)) {
+      Optional<Double> ms = find(results, RequestCost.KEY).map(r -> RequestCost.apiMillis(r, kind));
+      targets.add(new Target("mesh-api CPU per " + kind.key + " request (warm, one at a time)",
+          "<= " + TARGET_API_CPU_MS_PER_REQUEST + " ms", ms.map(v -> fmt3(v) + " ms").orElse("not run"),
+          ms.map(v -> v <= TARGET_API_CPU_MS_PER_REQUEST).orElse(null)));
+    }
     long duplicates = results.stream().mapToLong(r -> r.audit().duplicates()).sum();
     long lost = results.stream().mapToLong(r -> r.audit().lost()).sum();
     boolean clean = results.stream().allMatch(r -> r.audit().clean());
@@ -199,7 +208,7 @@ public final class BenchRun {
         "spawn-bare spawns /bin/true with ProcessBuilder at the subagent scenario's concurrency (workers x"
             + " subagent slots), nothing else: the subagent target compares with it.",
         "Before the first Workmesh scenario, the JIT warm-up (its own row, not measured, audited) runs Workmesh's"
-            + " path until a round spends under 3% of its time compiling, as in a mesh that has served for a while;"
+            + " path until a round spends under 5% of its time compiling, as in a mesh that has served for a while;"
             + " each scenario then has its own short warm-up (pools, the share group's assignment).",
         "Latency is from sending the submit request to winning the claim; the JSON also has it from each send's"
             + " scheduled time (coordinated omission).",

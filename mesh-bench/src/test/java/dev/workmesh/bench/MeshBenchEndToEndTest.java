@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.workmesh.bench.infra.BenchInfra;
 import dev.workmesh.bench.mesh.JitWarmup;
+import dev.workmesh.bench.mesh.RequestCost;
 import dev.workmesh.bench.report.BenchReport;
 import dev.workmesh.bench.report.ResultsJson;
 import dev.workmesh.bench.report.ResultsTable;
@@ -59,6 +60,13 @@ class MeshBenchEndToEndTest {
       assertThat(latency.p99Ms()).as(key + " p99").isGreaterThanOrEqualTo(latency.p50Ms());
       assertThat(latency.maxMs()).as(key + " max").isGreaterThanOrEqualTo(latency.p99Ms());
     }
+    ScenarioResult cost = report.results().stream().filter(r -> r.key().equals(RequestCost.KEY)).findFirst()
+        .orElseThrow();
+    for (RequestCost.Kind kind : RequestCost.Kind.values()) {
+      assertThat(RequestCost.apiMillis(cost, kind)).as("mesh-api CPU per " + kind.key + " request").isPositive();
+    }
+    assertThat(report.targets()).extracting(t -> t.name())
+        .anyMatch(name -> name.startsWith("mesh-api CPU per claim request"));
     report.ratios().forEach((key, ratios) -> {
       assertThat(ratios).as(key + " ratios").containsKeys("raw_batched", "db_scheduler");
       assertThat(ratios.values()).as(key + " ratios").allMatch(v -> v > 0);

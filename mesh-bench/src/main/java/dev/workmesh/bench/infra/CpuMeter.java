@@ -25,11 +25,19 @@ import java.util.stream.Stream;
  */
 public final class CpuMeter {
 
+  /** mesh-api's request handling: virtual-thread carriers, Tomcat's threads, the JDK's virtual-thread pollers. */
+  public static final String MESH_API_HTTP = "mesh-api http (virtual-thread carriers)";
+
   /** Thread-name prefixes to groups, first match wins. */
   private static final List<Map.Entry<String, String>> GROUPS = List.of(
-      Map.entry("ForkJoinPool-", "mesh-api http (virtual-thread carriers)"),
-      Map.entry("http-nio-", "mesh-api http (virtual-thread carriers)"),
-      Map.entry("tomcat-", "mesh-api http (virtual-thread carriers)"),
+      Map.entry("ForkJoinPool-", MESH_API_HTTP),
+      Map.entry("http-nio-", MESH_API_HTTP),
+      Map.entry("tomcat-", MESH_API_HTTP),
+      // The JDK's pollers for blocked virtual threads: mesh-api's sockets (clients, JDBC) wait there.
+      Map.entry("MasterPoller", MESH_API_HTTP),
+      Map.entry("Read-Poller", MESH_API_HTTP),
+      Map.entry("Write-Poller", MESH_API_HTTP),
+      Map.entry("SubPoller", MESH_API_HTTP),
       Map.entry("mesh-loop-outbox-relay", "mesh-api outbox relay"),
       Map.entry("kafka-producer-network-thread | mesh-api", "mesh-api outbox relay"),
       Map.entry("mesh-pg-listen", "mesh-api outbox relay"),
