@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
@@ -57,6 +58,18 @@ class EveryCommandOnTheSlimClassPathIT {
   static void startAMeshAndPrepareTheScriptsClassPath() throws Exception {
     mesh = new MeshScript(MeshScript.ofThisRepository(), dataDir, outputDir);
     MeshScript.Running preparing = mesh.start("help"); // prepares mesh-devstack/target/cli while the mesh starts
+    try {
+      startAMeshWithTasks();
+      assertThat(preparing.process().waitFor(FIRST_CALL.toSeconds(), TimeUnit.SECONDS)).as("the first call ended")
+          .isTrue();
+    } finally {
+      preparing.process().destroyForcibly();
+    }
+    assertThat(preparing.process().exitValue()).as(preparing.out() + preparing.err()).isZero();
+  }
+
+  /** A dev stack, and a mission with a task that succeeded, one that failed and one that no agent can claim. */
+  private static void startAMeshWithTasks() throws IOException {
     stack = new DevStack(DevCommand.parse(List.of("--data-dir", dataDir.toString(), "--api-port", "0",
         "--mcp-port", "0", "--worker-port", "0", "--scheduler-port", String.valueOf(freePort()),
         "--watchdog-port", "0", "--postgres-port", "0", "--kafka-port", String.valueOf(freePort()))))
@@ -68,9 +81,6 @@ class EveryCommandOnTheSlimClassPathIT {
     unclaimable = client.submit(mission.id(), TaskRequest.of("for nobody", "").withPool("nobody")).task().id();
     await().atMost(Duration.ofSeconds(120)).until(() -> client.task(succeeded).status().equals("succeeded")
         && client.task(failed).status().equals("failed"));
-    assertThat(preparing.process().waitFor(FIRST_CALL.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
-        .as("the first call ended").isTrue();
-    assertThat(preparing.process().exitValue()).as(preparing.err()).isZero();
   }
 
   @AfterAll
