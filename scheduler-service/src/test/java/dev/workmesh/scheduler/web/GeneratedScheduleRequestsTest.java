@@ -10,17 +10,16 @@ import dev.workmesh.testsupport.MutableClock;
 import dev.workmesh.testsupport.contract.ContractCheck;
 import dev.workmesh.testsupport.contract.ContractRecordingFilter;
 import dev.workmesh.testsupport.contract.Exchange;
+import dev.workmesh.testsupport.contract.GeneratedRequests;
 import dev.workmesh.testsupport.contract.OpenApiDocument;
-import dev.workmesh.testsupport.contract.OpenApiDocument.Operation;
 import dev.workmesh.testsupport.contract.RequestGenerator;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -120,70 +119,66 @@ class GeneratedScheduleRequestsTest {
 
   @Test
   void requestsMadeFromTheDocumentGetNo5xxKeepToItAndARefusedOneChangesNothing() {
-    long seed = Long.getLong("contract.seed", System.nanoTime());
-    System.out.println("GeneratedScheduleRequestsTest seed: " + seed + " (rerun with -Dcontract.seed=" + seed + ")");
     OpenApiDocument doc = SchedulerApiContract.document();
-    RequestGenerator generator = new RequestGenerator(doc, seed, template -> JOB_NAMES);
     ContractCheck check = new ContractCheck(doc);
-    Random choice = new Random(seed);
-    Map<String, Integer> statuses = new LinkedHashMap<>();
-    int refused = 0;
-    for (Operation op : doc.operations()) {
-      for (int i = 0; i < REQUESTS_PER_OPERATION; i++) {
-        String path = generator.path(op);
-        String query = generator.query(op);
-        String body = generator.body(op);
-        boolean broken = choice.nextBoolean();
-        if (broken) {
-          body = choice.nextBoolean() ? generator.mutate(body) : body; // no body is the valid one here
-        }
-        String token = switch (choice.nextInt(8)) {
-          case 0 -> null;
-          case 1 -> "not-the-token";
-          default -> TOKEN;
-        };
-        String before = state();
-        assertThat(contract.takeViolations()).as("reading the state").isEmpty();
-        long seen = contract.checked();
-        HttpResponse<String> r = send(op.method(), path + (query.isEmpty() ? "" : "?" + query), token, body);
-        String what = op.id() + " " + path + "?" + query + " " + abbreviate(body) + " -> " + r.statusCode() + " "
-            + abbreviate(r.body());
-        statuses.merge(op.id() + ":" + r.statusCode(), 1, Integer::sum);
-        assertThat(r.statusCode()).as(what).isLessThan(500);
-        assertThat(contract.takeViolations()).as(what).isEmpty();
-        if (contract.checked() == seen) {
-          // Refused before the contract filter (by Tomcat): held to the document as the client saw it.
-          assertThat(check.violations(Exchange.seenByClient(op.method(), path, body, r))).as(what).isEmpty();
-        }
-        if (r.statusCode() == 422) {
-          // The document's one refusal that changes state: the fire is recorded, with mesh-core's error.
-          assertThat(op.id()).as(what).isEqualTo("triggerJob");
-          assertThat(MeshJson.mapper().readTree(r.body()).path("fire").path("error").asString("")).as(what)
-              .isNotBlank();
-        } else if (r.statusCode() >= 400) {
-          refused++;
-          assertThat(state()).as("a refused request changed state: " + what).isEqualTo(before);
-        }
-      }
-    }
-    System.out.println("GeneratedScheduleRequestsTest statuses: " + statuses);
-    assertThat(refused).as("broken requests were refused").isGreaterThan(20);
-    assertThat(statuses.keySet()).as("valid requests were accepted").contains("listJobs:200", "describeJob:200",
-        "jobHistory:200", "triggerJob:201", "pauseJob:200", "resumeJob:200", "reloadJobs:200", "purgeFireRecords:200");
+    GeneratedRequests.Outcome outcome = GeneratedRequests.send("GeneratedScheduleRequestsTest", doc,
+        template -> JOB_NAMES, REQUESTS_PER_OPERATION, new GeneratedRequests.Service() {
+          private long seen;
+
+          @Override
+          public HttpResponse<String> send(GeneratedRequests.Request request) {
+            seen = contract.checked();
+            return toScheduler(request.operation().method(), request.target(), request.token(), request.body());
+          }
+
+          /** The database's view of the jobs and the API's: GET /schedules shows the flags and last fires too. */
+          @Override
+          public String state() {
+            HttpResponse<String> list = toScheduler("GET", "/schedules", TOKEN, null);
+            JsonNode jobs = MeshJson.mapper().readTree(list.body()).path("jobs");
+            assertThat(contract.takeViolations()).as("reading the state").isEmpty();
+            return new JdbcTemplate(dataSource).queryForObject(STATE, String.class) + " " + jobs;
+          }
+
+          @Override
+          public List<String> tokens() {
+            return Arrays.asList(null, "not-the-token", TOKEN, TOKEN, TOKEN, TOKEN, TOKEN, TOKEN);
+          }
+
+          @Override
+          public String broken(String body, Random choice, RequestGenerator generator) {
+            return choice.nextBoolean() ? generator.mutate(body) : body; // no body is the valid one here
+          }
+
+          @Override
+          public void check(GeneratedRequests.Request request, HttpResponse<String> r) {
+            String what = request.describe(r);
+            assertThat(contract.takeViolations()).as(what).isEmpty();
+            if (contract.checked() == seen) {
+              // Refused before the contract filter (by Tomcat): held to the document as the client saw it.
+              assertThat(check.violations(Exchange.seenByClient(request.operation().method(), request.path(),
+                  request.body(), r))).as(what).isEmpty();
+            }
+            if (r.statusCode() == 422) {
+              // The document's one refusal that changes state: the fire is recorded, with mesh-core's error.
+              assertThat(request.operation().id()).as(what).isEqualTo("triggerJob");
+              assertThat(MeshJson.mapper().readTree(r.body()).path("fire").path("error").asString("")).as(what)
+                  .isNotBlank();
+            }
+          }
+
+          @Override
+          public boolean refused(GeneratedRequests.Request request, HttpResponse<String> r) {
+            return r.statusCode() >= 400 && r.statusCode() != 422;
+          }
+        });
+    assertThat(outcome.refused()).as("broken requests were refused").isGreaterThan(20);
+    assertThat(outcome.statuses().keySet()).as("valid requests were accepted").contains("listJobs:200",
+        "describeJob:200", "jobHistory:200", "triggerJob:201", "pauseJob:200", "resumeJob:200", "reloadJobs:200",
+        "purgeFireRecords:200");
   }
 
-  /** The database's view of the jobs and the API's: GET /schedules shows the flags and last fires too. */
-  private String state() {
-    HttpResponse<String> list = send("GET", "/schedules", TOKEN, null);
-    JsonNode jobs = MeshJson.mapper().readTree(list.body()).path("jobs");
-    return new JdbcTemplate(dataSource).queryForObject(STATE, String.class) + " " + jobs;
-  }
-
-  private HttpResponse<String> send(String method, String path, String token, String body) {
+  private HttpResponse<String> toScheduler(String method, String path, String token, String body) {
     return TestHttp.send(TestHttp.request(method, "http://localhost:" + port + path, token, body));
-  }
-
-  private static String abbreviate(String s) {
-    return s == null ? "<none>" : s.length() > 300 ? s.substring(0, 300) + "..." : s;
   }
 }
