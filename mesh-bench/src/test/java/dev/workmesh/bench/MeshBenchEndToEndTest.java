@@ -12,6 +12,7 @@ import dev.workmesh.bench.report.ScenarioResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,7 +55,16 @@ class MeshBenchEndToEndTest {
       assertThat(r.tasksPerSecond()).as(r.key() + " tasks/s").isPositive();
     }
     for (String key : new String[] {"latency", "latency-sustainable"}) {
-      var latency = report.results().stream().filter(r -> r.key().equals(key)).findFirst().orElseThrow().latency();
+      ScenarioResult result = report.results().stream().filter(r -> r.key().equals(key)).findFirst().orElseThrow();
+      var latency = result.latency();
+      @SuppressWarnings("unchecked")
+      var stages = (Map<String, Map<String, Double>>) result.details().get("latency_breakdown");
+      assertThat(stages).as(key + " breakdown").containsOnlyKeys("send_to_inserted", "insert_to_relayed_to_kafka",
+          "relayed_to_claimed", "claimed_to_worker_started", "send_to_worker_started");
+      // The stages' clock is the histogram's: their whole lies within what the histogram saw, every stage forward.
+      assertThat(stages.get("send_to_worker_started").get("p50_ms")).as(key + " breakdown's whole p50")
+          .isPositive().isLessThanOrEqualTo(latency.maxMs() + 1);
+      stages.forEach((stage, p) -> assertThat(p.get("p50_ms")).as(key + " " + stage + " p50").isGreaterThan(-1.0));
       assertThat(latency.samples()).as(key + " samples").isPositive();
       assertThat(latency.p50Ms()).as(key + " p50").isPositive();
       assertThat(latency.p99Ms()).as(key + " p99").isGreaterThanOrEqualTo(latency.p50Ms());

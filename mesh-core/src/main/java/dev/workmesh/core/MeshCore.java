@@ -59,7 +59,7 @@ public final class MeshCore {
     this.lifecycle = new TaskLifecycle(db, outbox, settings.backoff());
     this.actions = new TaskActions(db, tasks, lifecycle);
     this.maintenance = new TaskMaintenance(db, lifecycle);
-    this.submitter = new TaskSubmitter(db, tasks, lifecycle);
+    this.submitter = new TaskSubmitter(db, tasks, lifecycle, outbox);
     this.agents = new AgentStore(db, outbox);
     this.claims = new ClaimEngine(db, tasks, outbox, settings.lease());
     this.reports = new AttemptReports(db, lifecycle, claims, agents);

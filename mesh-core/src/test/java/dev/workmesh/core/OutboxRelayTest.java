@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -77,6 +79,31 @@ class OutboxRelayTest {
     })).hasMessage("roll back");
     assertThat(unpublished()).isEqualTo(before);
     assertThat(mesh.core.tasks().list(mission.id(), TaskFilter.ALL, null, 10)).isEmpty();
+  }
+
+  @Test
+  void theCommitOfAppendedRowsIsSignalledInProcessAfterTheCommitAndNeverForARollback() {
+    Mission mission = mesh.mission();
+    AtomicInteger signals = new AtomicInteger();
+    AtomicLong unpublishedAtSignal = new AtomicLong(-1);
+    mesh.core.outbox().onCommitted(() -> {
+      signals.incrementAndGet();
+      unpublishedAtSignal.set(unpublished()); // another connection: the rows must be visible already
+    });
+    long before = unpublished();
+    mesh.core.db().inTransaction(() -> {
+      mesh.core.submitter().submit(mission.id(), NewTask.of("signalled", ""), "operator");
+      assertThat(signals).hasValue(0);
+    });
+    assertThat(signals.get()).isPositive();
+    assertThat(unpublishedAtSignal.get()).isGreaterThan(before);
+
+    int afterCommit = signals.get();
+    assertThatThrownBy(() -> mesh.core.db().inTransaction(() -> {
+      mesh.core.submitter().submit(mission.id(), NewTask.of("rolled back", ""), "operator");
+      throw new IllegalStateException("roll back");
+    })).hasMessage("roll back");
+    assertThat(signals).hasValue(afterCommit);
   }
 
   @Test

@@ -30,8 +30,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs the outbox relay on mesh-core's {@link PeriodicLoop} ({@value #LOOP}): woken by the database's
- * notification when rows commit, and on a slow timer as a backstop; a full batch is followed by the next at
+ * Runs the outbox relay on mesh-core's {@link PeriodicLoop} ({@value #LOOP}): woken right after a
+ * transaction of this replica that appended rows commits, by the database's notification when rows
+ * commit on any replica, and on a slow timer as a backstop; a full batch is followed by the next at
  * once. A failed pass is logged and counted by the loop, and the rows are sent again. Sends go through a Resilience4j retry (a few quick tries) inside a circuit breaker (when Kafka
  * is down, stop hammering it and look again later); rows stay in the outbox until Kafka takes them. A send
  * that fails because Kafka may not know a mesh topic (a broker that was replaced, or lost its data, comes
@@ -83,6 +84,7 @@ class OutboxRelayRunner implements SmartLifecycle {
         .step(PeriodicLoop.Step.batched(LOOP, settings.batchSize(), this::relayOnce))
         .meters(meters)
         .build();
+    core.outbox().onCommitted(loop::wake);
     notifications.subscribe("mesh_outbox", payload -> loop.wake());
     Gauge.builder("mesh_outbox_lag_rows", lagRows, AtomicLong::get)
         .description("outbox rows committed but not yet published to Kafka").register(meters);

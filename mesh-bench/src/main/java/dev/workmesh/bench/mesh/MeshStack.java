@@ -175,38 +175,59 @@ final class MeshStack implements AutoCloseable {
   }
 
   /**
-   * Where submit-to-claim time goes, from the database's own timestamps (mesh-api's clock): from the
-   * task's insert to the relay marking its dispatch record published, and from there to the claim.
-   * p50 and p99 in milliseconds over {@code ids}.
+   * Where send-to-claim time goes, stage by stage, p50 and p99 in milliseconds over {@code ids}: from the
+   * benchmark's send to mesh-api inserting the task ({@code task.created_at}), from the insert to the relay
+   * having Kafka's acknowledgement of the dispatch record ({@code outbox.published_at}), from there to the
+   * claim's transaction ({@code attempt.claimed_at}), and from the claim to the worker starting the attempt
+   * (the claim's commit, its response, the worker's intake). mesh-api runs in this JVM, so its clock is the
+   * benchmark's: send and start times, taken with {@link System#nanoTime()}, are placed on it.
    */
   Map<String, Map<String, Double>> latencyBreakdown(Set<UUID> ids) {
+    long epochMicrosMinusNanoTimeMicros = java.time.temporal.ChronoUnit.MICROS.between(java.time.Instant.EPOCH,
+        java.time.Instant.now()) - System.nanoTime() / 1_000;
+    List<UUID> measured = new ArrayList<>();
+    List<Long> sent = new ArrayList<>();
+    List<Long> started = new ArrayList<>();
+    for (UUID id : ids) {
+      ClaimLedger.Entry e = ledger.entries().get(id);
+      if (e != null && e.claimedAt != 0) {
+        measured.add(id);
+        sent.add(e.sentAt / 1_000 + epochMicrosMinusNanoTimeMicros);
+        started.add(e.claimedAt / 1_000 + epochMicrosMinusNanoTimeMicros);
+      }
+    }
     String sql = """
-        WITH d AS (
-          SELECT extract(epoch FROM (o.published_at - t.created_at)) * 1000 AS relayed,
-                 extract(epoch FROM (a.claimed_at - o.published_at)) * 1000 AS claimed
-          FROM task t
+        WITH m AS (SELECT * FROM unnest(?::uuid[], ?::bigint[], ?::bigint[]) AS m(id, sent_us, started_us)),
+        d AS (
+          SELECT (extract(epoch FROM t.created_at) * 1e6 - m.sent_us) / 1000 AS inserted,
+                 extract(epoch FROM (o.published_at - t.created_at)) * 1000 AS relayed,
+                 extract(epoch FROM (a.claimed_at - o.published_at)) * 1000 AS claimed,
+                 (m.started_us - extract(epoch FROM a.claimed_at) * 1e6) / 1000 AS started,
+                 (m.started_us - m.sent_us) / 1000.0 AS total
+          FROM m
+          JOIN task t ON t.id = m.id
           JOIN attempt a ON a.task_id = t.id
           JOIN outbox o ON o.topic = 'mesh.tasks.pooled' AND o.message_key = t.id::text
-          WHERE t.id = ANY(?)
         )
-        SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY relayed) AS relayed_p50,
-               percentile_cont(0.99) WITHIN GROUP (ORDER BY relayed) AS relayed_p99,
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY claimed) AS claimed_p50,
-               percentile_cont(0.99) WITHIN GROUP (ORDER BY claimed) AS claimed_p99
-        FROM d
+        SELECT stage, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50,
+               percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
+        FROM d, LATERAL (VALUES (1, 'send_to_inserted', inserted), (2, 'insert_to_relayed_to_kafka', relayed),
+            (3, 'relayed_to_claimed', claimed), (4, 'claimed_to_worker_started', started),
+            (5, 'send_to_worker_started', total)) AS s(n, stage, ms)
+        GROUP BY n, stage ORDER BY n
         """;
     try (HikariDataSource ds = database.newDataSource(1); Connection c = ds.getConnection();
         java.sql.PreparedStatement s = c.prepareStatement(sql)) {
-      s.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+      s.setArray(1, c.createArrayOf("uuid", measured.toArray()));
+      s.setArray(2, c.createArrayOf("bigint", sent.toArray()));
+      s.setArray(3, c.createArrayOf("bigint", started.toArray()));
+      Map<String, Map<String, Double>> out = new java.util.LinkedHashMap<>();
       try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        Map<String, Map<String, Double>> out = new java.util.LinkedHashMap<>();
-        out.put("insert_to_relayed_to_kafka", Map.of("p50_ms", r(rs.getDouble("relayed_p50")),
-            "p99_ms", r(rs.getDouble("relayed_p99"))));
-        out.put("relayed_to_claimed", Map.of("p50_ms", r(rs.getDouble("claimed_p50")),
-            "p99_ms", r(rs.getDouble("claimed_p99"))));
-        return out;
+        while (rs.next()) {
+          out.put(rs.getString("stage"), Map.of("p50_ms", r(rs.getDouble("p50")), "p99_ms", r(rs.getDouble("p99"))));
+        }
       }
+      return out;
     } catch (SQLException e) {
       return Map.of();
     }

@@ -4,12 +4,19 @@ import dev.workmesh.client.wire.DispatchRecord;
 import dev.workmesh.core.db.MeshDb;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Appends messages to the outbox in the caller's transaction (invariant 3): they become visible to the
  * {@link OutboxRelay} exactly when the change they describe commits, and vanish with a rollback.
+ *
+ * <p>Whoever relays in this process learns of committed rows from {@link #onCommitted}, right after the
+ * commit and on the committing thread: the database's notification reaches every replica too, but a
+ * round trip through PostgreSQL and the listening thread later.
  */
 public final class OutboxWriter {
 
@@ -18,6 +25,7 @@ public final class OutboxWriter {
 
   private final MeshDb db;
   private final NamedParameterJdbcTemplate named;
+  private final List<Runnable> committedListeners = new CopyOnWriteArrayList<>();
 
   public OutboxWriter(MeshDb db) {
     this.db = db;
@@ -40,6 +48,14 @@ public final class OutboxWriter {
     return new Message(MeshTopics.AGENT_EVENTS, event.agentId().toString(), event);
   }
 
+  /**
+   * Calls {@code listener} after each commit that appended messages (once per append; without a
+   * transaction, after the append). It runs on the committing thread: it must only signal, never block.
+   */
+  public void onCommitted(Runnable listener) {
+    committedListeners.add(listener);
+  }
+
   public void append(Message message) {
     append(List.of(message));
   }
@@ -59,6 +75,27 @@ public final class OutboxWriter {
                 .addValue("at", now))
             .toArray(MapSqlParameterSource[]::new);
     named.batchUpdate(INSERT, batch);
+    appended();
+  }
+
+  /**
+   * Says that the caller appended rows with a statement of its own (one that writes the outbox along with
+   * the change): the {@link #onCommitted} listeners hear of them after the commit.
+   */
+  public void appended() {
+    if (committedListeners.isEmpty()) {
+      return;
+    }
+    if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+      committedListeners.forEach(Runnable::run);
+      return;
+    }
+    TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+      @Override
+      public void afterCommit() {
+        committedListeners.forEach(Runnable::run);
+      }
+    });
   }
 
   public static UUID newEventId() {

@@ -34,11 +34,13 @@ public final class TaskSubmitter {
   private final MeshDb db;
   private final TaskStore store;
   private final TaskLifecycle lifecycle;
+  private final OutboxWriter outbox;
 
-  public TaskSubmitter(MeshDb db, TaskStore store, TaskLifecycle lifecycle) {
+  public TaskSubmitter(MeshDb db, TaskStore store, TaskLifecycle lifecycle, OutboxWriter outbox) {
     this.db = db;
     this.store = store;
     this.lifecycle = lifecycle;
+    this.outbox = outbox;
   }
 
   public Submitted submit(UUID missionId, TaskRequest task, String submittedBy) {
@@ -106,6 +108,9 @@ public final class TaskSubmitter {
     Map<UUID, MeshTask> inserted = new HashMap<>();
     for (MeshTask task : SubmissionStatement.insert(db, missionId, submittedBy, now, rows)) {
       inserted.put(task.id(), task);
+    }
+    if (!inserted.isEmpty()) {
+      outbox.appended();
     }
     Map<String, MeshTask> replayed = replayed(missionId, rows, inserted);
     List<Submitted> results = new ArrayList<>(rows.size());
