@@ -163,6 +163,7 @@ public final class TaskWorker implements AutoCloseable {
         return;
       }
       knownSecrets.add(identity.agentToken());
+      slots.allowReportsInFlight(enrolment.maxConcurrency());
       GuardedMeshClient api =
           new GuardedMeshClient(properties.apiBaseUrls(), url -> new MeshClient(url, identity.agentToken(), properties.apiTimeout()),
               metrics.registry(),

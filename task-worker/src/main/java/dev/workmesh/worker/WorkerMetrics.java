@@ -13,8 +13,8 @@ import java.util.function.Supplier;
  * The worker's meters, on {@code /actuator/prometheus} as {@code workmesh_worker_*}:
  *
  * <ul>
- *   <li>{@code workmesh_worker_slots_busy}, {@code _slots_free}: attempts held (claimed, not yet
- *       reported) and how many more the worker may take
+ *   <li>{@code workmesh_worker_slots_busy}, {@code _slots_free}: attempts held (claimed, and their subagent
+ *       not ended, or not yet reported when no report permit was free) and how many more the worker may take
  *   <li>{@code workmesh_worker_spawns_total{runtime,outcome}}: attempts run, by how they ended
  *       (succeeded, failed, timed_out, cancelled, launch_failed, lost)
  *   <li>{@code workmesh_worker_spawn_latency_seconds{runtime}}: from winning a claim to the process running

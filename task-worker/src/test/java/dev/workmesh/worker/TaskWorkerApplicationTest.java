@@ -190,7 +190,7 @@ class TaskWorkerApplicationTest {
       AgentView agent = api.operator().agents().stream().filter(a -> a.id().equals(agentId)).findFirst().orElseThrow();
       assertThat(agent.name()).isEqualTo("app-worker");
       assertThat(agent.pools()).containsExactly(pool);
-      assertThat(agent.maxConcurrency()).isEqualTo(3);
+      assertThat(agent.maxConcurrency()).isEqualTo(6); // 3 slots and room for 3 reports on their way
       assertThat(agent.runtimes()).contains("bash", "exec", "fake");
 
       TaskView task = submit(pool, "echo hello from the app");

@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A heartbeat that cannot reach the API is tried again next interval; the subagent keeps going.
  * </ul>
  *
- * The attempt's slot is released when its report is delivered or spooled.
+ * Once the subagent has ended, the attempt's slot is free for the next claim while the report is on its
+ * way, when the agent has room for that (see {@link Slots}); otherwise it is released when the report is
+ * delivered or spooled.
  */
 public final class AttemptRunner implements ClaimIntake {
 
@@ -292,6 +294,7 @@ public final class AttemptRunner implements ClaimIntake {
   }
 
   private void finish(RunningAttempt attempt, Runnable report) {
+    attempt.slot.freeForReport();
     try {
       report.run();
     } catch (RuntimeException e) {

@@ -41,7 +41,8 @@ import org.springframework.util.unit.DataSize;
  * @param defaultRuntime runtime for a task without a runtime hint whose input has neither {@code argv}
  *     ({@code exec}) nor {@code command} ({@code bash}). Default: the first available of claude_code,
  *     codex, gemini, goose.
- * @param maxConcurrentSubagents how many subagents run at once; also the agent's max_concurrency. Default 3.
+ * @param maxConcurrentSubagents how many subagents run at once; the agent enrols with twice this as its
+ *     max_concurrency, room for as many reports on their way. Default 3.
  * @param dataDir identity, spool, attempt directories and the secrets socket. Default {@code ~/.workmesh/worker}.
  * @param agentHeartbeatInterval how often the agent says it is alive. Default 10s.
  * @param attemptHeartbeatInterval how often each running attempt renews its lease. Default 10s; at

@@ -5,6 +5,7 @@ import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.model.AgentRequest;
 import dev.workmesh.client.model.EnrolledAgent;
 import dev.workmesh.worker.config.TaskWorkerProperties;
+import dev.workmesh.worker.dispatch.Slots;
 import dev.workmesh.worker.mesh.GuardedMeshClient;
 import java.time.Instant;
 import java.util.List;
@@ -29,6 +30,7 @@ public final class AgentEnrolment {
   private final TaskWorkerProperties properties;
   private final IdentityStore store;
   private final Function<String, MeshClient> clientForToken;
+  private volatile int maxConcurrency;
 
   public AgentEnrolment(TaskWorkerProperties properties, IdentityStore store, Function<String, MeshClient> clientForToken) {
     this.properties = properties;
@@ -79,7 +81,7 @@ public final class AgentEnrolment {
     AgentRequest request =
         new AgentRequest(
             properties.nodeName(), properties.pools(), properties.capabilities(), runtimes,
-            properties.maxConcurrentSubagents(), properties.labels());
+            Slots.agentMaxConcurrency(properties.maxConcurrentSubagents()), properties.labels());
     EnrolledAgent enrolled;
     try {
       enrolled = clientForToken.apply(properties.enrolmentToken()).enrol(request);
@@ -102,13 +104,13 @@ public final class AgentEnrolment {
     log.info(
         "Enrolled as agent {} ('{}') with pools {}, capabilities {}, runtimes {}, max concurrency {}; identity kept in {}",
         identity.agentId(), identity.name(), properties.pools(), properties.capabilities(), runtimes,
-        properties.maxConcurrentSubagents(), store.file());
+        enrolled.agent().maxConcurrency(), store.file());
     return identity;
   }
 
   private void verify(AgentIdentity identity, String source) {
     try {
-      clientForToken.apply(identity.agentToken()).agentHeartbeat(identity.agentId());
+      maxConcurrency = clientForToken.apply(identity.agentToken()).agentHeartbeat(identity.agentId()).maxConcurrency();
       log.info("Working as agent {} ('{}'), identity from {}", identity.agentId(), identity.name(), source);
     } catch (MeshApiException e) {
       if (e.status() >= 400 && e.status() < 500 && !GuardedMeshClient.isUnavailable(e)) {
@@ -116,6 +118,11 @@ public final class AgentEnrolment {
       }
       throw e;
     }
+  }
+
+  /** The agent's max_concurrency as mesh-api answered when the identity was verified; 0 before. */
+  public int maxConcurrency() {
+    return maxConcurrency;
   }
 
   /** The message for an identity the API no longer accepts, saying what the operator does next. */
