@@ -64,6 +64,10 @@ class LongPollStormTest {
       java.nio.file.Files.copy(dir.resolve("mesh-api.log"), Path.of("target/storm-mesh-api.log"),
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
+    if (java.nio.file.Files.exists(dir.resolve("mesh-api-gc.log"))) {
+      java.nio.file.Files.copy(dir.resolve("mesh-api-gc.log"), Path.of("target/storm-mesh-api-gc.log"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
     if (api != null) {
       api.destroy();
       if (!api.waitFor(30, TimeUnit.SECONDS)) {
