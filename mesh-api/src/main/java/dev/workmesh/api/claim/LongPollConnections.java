@@ -4,6 +4,8 @@ import dev.workmesh.api.config.MeshApiProperties;
 import org.apache.coyote.AbstractProtocol;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.tomcat.TomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -20,6 +22,8 @@ import org.springframework.context.annotation.Configuration;
  *       {@value #SOCKET_BUFFER_BYTES} bytes instead of 8 KiB each: mesh-api's requests and answers are small
  *       JSON, a larger body is read and written in several passes, and the request-header buffer (its size
  *       plus the read buffer) shrinks with them. That saves 12 KiB per open connection.
+ *   <li>The connector runs {@link NoJmxHttp11NioProtocol}: Tomcat's own protocol without the per-connection
+ *       JMX registration that made thousands of connections arriving at once queue on one lock.
  *   <li>Start-up fails when {@code server.tomcat.max-connections} leaves fewer than {@value #HEADROOM}
  *       connections beside the long-poll ceiling: past max-connections Tomcat stops accepting, and the next
  *       connections wait unanswered in the accept queue until others close, the silent queueing the ceiling
@@ -43,6 +47,11 @@ class LongPollConnections {
         }
       }
     };
+  }
+
+  @Bean
+  WebServerFactoryCustomizer<TomcatWebServerFactory> protocolWithoutJmxRegistration() {
+    return factory -> factory.setProtocol(NoJmxHttp11NioProtocol.class.getName());
   }
 
   @Bean

@@ -10,10 +10,12 @@ import dev.workmesh.core.outbox.OutboxWriter;
 import dev.workmesh.core.task.TaskValidator;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.RowMapper;
 import tools.jackson.core.type.TypeReference;
@@ -160,6 +162,31 @@ public final class AgentStore {
         .update();
     if (renewed == 0) {
       heartbeat(agentId);
+    }
+  }
+
+  /**
+   * Records the signs of life of many agents in one UPDATE, each at the time it was seen (a last sign of life
+   * never moves back). An agent no longer connected (the watchdog flagged it since) is connected again by its
+   * own {@link #signOfLife}; a revoked one stays revoked.
+   */
+  public void signsOfLife(Map<UUID, Instant> seenAt) {
+    if (seenAt.isEmpty()) {
+      return;
+    }
+    List<UUID> ids = List.copyOf(seenAt.keySet());
+    Set<UUID> renewed = new HashSet<>(db.jdbc()
+        .sql("UPDATE agent SET last_heartbeat_at = greatest(agent.last_heartbeat_at, seen.at)"
+            + " FROM unnest(:ids, CAST(:at AS timestamptz[])) AS seen(id, at)"
+            + " WHERE agent.id = seen.id AND agent.status = 'connected' RETURNING agent.id")
+        .param("ids", MeshDb.uuidArray(ids))
+        .param("at", MeshDb.textArray(ids.stream().map(id -> seenAt.get(id).toString()).toList()))
+        .query(UUID.class)
+        .list());
+    for (UUID id : ids) {
+      if (!renewed.contains(id)) {
+        signOfLife(id);
+      }
     }
   }
 

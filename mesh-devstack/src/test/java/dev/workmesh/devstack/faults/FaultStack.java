@@ -420,7 +420,7 @@ final class FaultStack implements AutoCloseable {
     args.put("server.port", port);
     args.putAll(overrides);
     List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-        "-Xshare:auto", "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), MeshApiApplication.class.getName()));
+        "-Xshare:auto", "-Xms" + heap, "-Xmx" + heap, "-Xlog:gc:file=" + log.resolveSibling("mesh-api-gc.log"), "-cp", System.getProperty("java.class.path"), MeshApiApplication.class.getName()));
     args.forEach((k, v) -> command.add("--" + k + "=" + v));
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();

@@ -45,6 +45,8 @@ class LongPollStormTest {
   /** Claims are sent over this long, as agents arriving; every one of them waits at once at the end. */
   static final Duration RAMP = Duration.ofSeconds(10);
   static final int AGENTS = 100;
+  /** HTTP clients the claims are spread over ({@link #stormClients}). */
+  static final int STORM_CLIENTS = 8;
   /**
    * Whether the timing targets are asserted too (every answer within its wait + 1 s, plain GETs at p99 under
    * 100 ms, every claim waiting at once); off by default, since a build machine shared with other builds
@@ -60,6 +62,10 @@ class LongPollStormTest {
   void stop() throws Exception {
     if (java.nio.file.Files.exists(dir.resolve("mesh-api.log"))) {
       java.nio.file.Files.copy(dir.resolve("mesh-api.log"), Path.of("target/storm-mesh-api.log"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    if (java.nio.file.Files.exists(dir.resolve("mesh-api-gc.log"))) {
+      java.nio.file.Files.copy(dir.resolve("mesh-api-gc.log"), Path.of("target/storm-mesh-api-gc.log"),
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
     if (api != null) {
@@ -104,8 +110,7 @@ class LongPollStormTest {
     long heapBefore = liveHeap(url);
     progress("baseline measured");
 
-    HttpClient storm = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(30)).build();
+    List<HttpClient> storm = stormClients();
     ConcurrentLinkedQueue<Long> overshootMillis = new ConcurrentLinkedQueue<>();
     AtomicInteger answered = new AtomicInteger();
     ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -126,7 +131,7 @@ class LongPollStormTest {
           .header("Authorization", "Bearer " + tokens.get(i % AGENTS)).header("Content-Type", "application/json")
           .timeout(Duration.ofSeconds(WAIT_SECONDS + 60)).POST(HttpRequest.BodyPublishers.ofString(body)).build();
       long sent = System.nanoTime();
-      calls.add(storm.sendAsync(claim, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
+      calls.add(storm.get(i % storm.size()).sendAsync(claim, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
         long tookMillis = (System.nanoTime() - sent) / 1_000_000;
         if (error != null) {
           failures.add(error.toString());
@@ -221,6 +226,22 @@ class LongPollStormTest {
    */
   static String heapFor(int claims) {
     return Math.max(1024, 512 + claims * 160L / 1024) + "m";
+  }
+
+  /**
+   * The clients that send the storm: {@value #STORM_CLIENTS} of them, each with its own selector thread, and
+   * their callbacks on virtual threads. One client drives every connection's I/O from one selector thread,
+   * and its default executor starts a platform thread per concurrent callback, so with thousands of claims
+   * answered within seconds of each other the client itself made answers late.
+   */
+  private static List<HttpClient> stormClients() {
+    List<HttpClient> clients = new ArrayList<>();
+    java.util.concurrent.ExecutorService callbacks = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+    for (int i = 0; i < STORM_CLIENTS; i++) {
+      clients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(30))
+          .executor(callbacks).build());
+    }
+    return clients;
   }
 
   private static void progress(String what) {
