@@ -408,11 +408,12 @@ final class FaultStack implements AutoCloseable {
   }
 
   /**
-   * mesh-api in a JVM of its own, with the settings {@link #startApi} gives and {@code overrides}, listening on
+   * mesh-api in a JVM of its own (given {@code jvmOptions}), with the settings {@link #startApi} gives and {@code overrides}, listening on
    * {@code port}; logs to {@code log}. A test that opens thousands of connections needs the server's file
    * descriptors counted apart from its own.
    */
-  Process startChildApi(int port, String heap, Map<String, Object> overrides, Path log) throws IOException {
+  Process startChildApi(int port, List<String> jvmOptions, Map<String, Object> overrides, Path log)
+      throws IOException {
     Map<String, Object> args = common("mesh-api");
     args.put("mesh-api.operator-token", OPERATOR_TOKEN);
     args.put("mesh-api.lease", "3s");
@@ -420,7 +421,9 @@ final class FaultStack implements AutoCloseable {
     args.put("server.port", port);
     args.putAll(overrides);
     List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-        "-Xshare:auto", "-Xms" + heap, "-Xmx" + heap, "-Xlog:gc:file=" + log.resolveSibling("mesh-api-gc.log"), "-cp", System.getProperty("java.class.path"), MeshApiApplication.class.getName()));
+        "-Xshare:auto", "-Xlog:gc:file=" + log.resolveSibling("mesh-api-gc.log")));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), MeshApiApplication.class.getName()));
     args.forEach((k, v) -> command.add("--" + k + "=" + v));
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();

@@ -31,19 +31,23 @@ import org.junit.jupiter.api.io.TempDir;
  * A storm of long-polls on one mesh-api: {@value #AGENTS} agents hold {@code fault.storm.claims} (1,000 by
  * default; the target is 10,000, {@code -Dfault.storm.claims=10000}, on a machine not shared with other builds)
  * waiting claims ({@code POST /work/claims} with {@code wait_seconds}) between them while nothing is ready.
- * mesh-api runs in a JVM of its own, with the heap a deployment of that many waiters needs ({@link #heapFor}); the
- * test's JVM holds the client connections (each process may open 20,000 files here). The test measures what a waiter costs and what the storm does to everyone else:
- * how late each claim is answered against its wait, the server's heap per waiting claim (live heap after a
- * full GC while every claim waits, less the same before the storm), and the latency of plain
- * {@code GET /work/missions/{id}} requests (which need the database) sent one after another during the storm.
+ * mesh-api runs in a JVM of its own, with the heap a deployment of that many waiters needs ({@link #jvmFor}); the
+ * test's JVM holds the client connections (each process may open 20,000 files here). The test measures what a
+ * waiter costs and what the storm does to everyone else: how late each claim is answered against its wait, the
+ * server's heap per waiting claim (live heap after a full GC while every claim waits, less the same before the
+ * storm), and the latency of plain {@code GET /work/missions/{id}} requests (which need the database) sent one
+ * after another during the storm.
  */
 @ExtendWith(FaultSummaryExtension.class)
 class LongPollStormTest {
 
   static final int CLAIMS = Integer.getInteger("fault.storm.claims", 1_000);
   static final int WAIT_SECONDS = Integer.getInteger("fault.storm.wait-seconds", 20);
-  /** Claims are sent over this long, as agents arriving; every one of them waits at once at the end. */
-  static final Duration RAMP = Duration.ofSeconds(10);
+  /**
+   * Claims are sent over this long, as agents arriving (10 s by default, {@code fault.storm.ramp-seconds}); with a
+   * ramp shorter than the wait, every one of them waits at once at the end.
+   */
+  static final Duration RAMP = Duration.ofSeconds(Integer.getInteger("fault.storm.ramp-seconds", 10));
   static final int AGENTS = 100;
   /** HTTP clients the claims are spread over ({@link #stormClients}). */
   static final int STORM_CLIENTS = 8;
@@ -53,6 +57,9 @@ class LongPollStormTest {
    * starves the server of CPU. The figures are printed in the fault summary either way.
    */
   static final boolean STRICT_TIMING = Boolean.getBoolean("fault.storm.strict-timing");
+  /** More options for the child mesh-api's JVM, space-separated, after {@link #jvmFor}'s (to compare, say). */
+  static final List<String> JVM_OPTIONS =
+      List.of(System.getProperty("fault.storm.jvm-options", "").trim().split("\\s+")).stream().filter(o -> !o.isEmpty()).toList();
 
   @TempDir Path dir;
   FaultStack stack;
@@ -86,7 +93,9 @@ class LongPollStormTest {
     int port = FaultStack.freePort();
     String url = "http://localhost:" + port;
     // Hikari's own connection timeout (30 s), not the suite's 2 s: a storm queues for connections, as deployed.
-    api = stack.startChildApi(port, heapFor(CLAIMS), Map.of("spring.datasource.hikari.connection-timeout", "30000"),
+    List<String> jvm = new ArrayList<>(jvmFor(CLAIMS));
+    jvm.addAll(JVM_OPTIONS);
+    api = stack.startChildApi(port, jvm, Map.of("spring.datasource.hikari.connection-timeout", "30000"),
         dir.resolve("mesh-api.log"));
     await("the mesh-api child JVM answers").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
         .until(() -> !api.isAlive() || FaultStack.health(url) == 200);
@@ -153,7 +162,7 @@ class LongPollStormTest {
         .collect(java.util.stream.Collectors.groupingBy(f -> f, java.util.stream.Collectors.counting()))
         .forEach((f, n) -> progress(n + " x " + f));
     double waitingWhenMeasured = waiting(url);
-    long heapDuring = liveHeap(url);
+    long heapDuring = liveHeap(url); // a pause of seconds with 10,000 waiting, but before any wait runs out
     CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).exceptionally(e -> null)
         .get(WAIT_SECONDS + 120, TimeUnit.SECONDS);
     stormOn.set(false);
@@ -220,12 +229,17 @@ class LongPollStormTest {
   }
 
   /**
-   * The child's heap: what docs/operations.md asks of a mesh-api that holds {@code claims} waiting claims
-   * (512 MiB and 160 KiB per waiting claim, at least 1 GiB), so that the waiters' live heap leaves the
-   * collector room; a heap they fill makes the JVM collect back to back and answers everyone late.
+   * The child's heap, as docs/operations.md asks of a mesh-api that takes a burst of {@code claims} long-polls:
+   * a young generation of 224 KiB per claim ({@code -Xmn}; a claim allocates about 130 KiB while it is taken in,
+   * and eden is 80 % of the young generation), the heap that plus 512 MiB and at least 1 GiB, fixed
+   * ({@code -Xms} = {@code -Xmx}). The waiters then die young: no collection copies them while they wait. With
+   * G1's own sizing, each young collection during the burst copied every waiter taken in since the last one,
+   * all live, and stopped the server for seconds in all.
    */
-  static String heapFor(int claims) {
-    return Math.max(1024, 512 + claims * 160L / 1024) + "m";
+  static List<String> jvmFor(int claims) {
+    long young = Math.max(256, claims * 224L / 1024);
+    long heap = Math.max(1024, young + 512);
+    return List.of("-Xms" + heap + "m", "-Xmx" + heap + "m", "-Xmn" + young + "m");
   }
 
   /**
