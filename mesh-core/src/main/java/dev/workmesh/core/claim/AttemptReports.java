@@ -167,24 +167,19 @@ public final class AttemptReports {
     });
   }
 
-  /**
-   * A connected agent's sign of life is renewed by a claim's heartbeat at most this often, so that many
-   * claims of one busy agent do not all queue on its row.
-   */
+  // A connected agent's sign of life is renewed by a claim's heartbeat at most this often, so that many
+  // claims of one busy agent do not all queue on its row.
   private static final java.time.Duration AGENT_RENEWAL = java.time.Duration.ofSeconds(2);
 
-  /**
-   * What a heartbeat's statement answers: the live attempt as it was, its agent's status as it was, and
-   * whether the attempt should stop.
-   */
+  /** What a heartbeat's statement answers: the live attempt and its agent's status as they were; stop or not. */
   private record Renewed(Live live, String agentStatus, boolean cancel) {}
 
   /**
    * Finds and locks the live attempt this token fences and, when the reporting agent (null: an operator)
    * holds it, renews its lease and, in the same statement, its connected agent's sign of life. Answers the
    * attempt as it was, the agent's status as it was, so that an agent no longer connected can be connected
-   * again, and whether the task was cancelled or has ended (the attempt should stop); no row when there is
-   * no live attempt. Starting a claimed task never changes that answer.
+   * again, and whether the task was cancelled or has ended (the attempt should stop; starting a claimed task
+   * never changes that); no row when there is no live attempt.
    */
   private static final String HEARTBEAT_SQL = """
       WITH live AS (
@@ -194,8 +189,7 @@ public final class AttemptReports {
       renewed AS (
         UPDATE attempt a SET lease_expires_at = :lease, started_at = COALESCE(a.started_at, :now),
           log_tail = COALESCE(CAST(:tail AS text), a.log_tail)
-        FROM live l
-        WHERE a.id = l.id AND (CAST(:agent AS uuid) IS NULL OR l.agent_id = CAST(:agent AS uuid))
+        FROM live l WHERE a.id = l.id AND (CAST(:agent AS uuid) IS NULL OR l.agent_id = CAST(:agent AS uuid))
         RETURNING a.agent_id
       ),
       touched AS (

@@ -325,7 +325,8 @@ public final class TaskLifecycle {
         .param("id", taskId)
         .query((rs, i) -> TaskStore.mapTask(db, rs))
         .optional()
-        .ifPresent(task -> emit(task, TaskStatus.CLAIMED, TaskStatus.RUNNING, task.attempt(), agentId, attemptId, null));
+        .ifPresent(task ->
+            emit(task, TaskStatus.CLAIMED, TaskStatus.RUNNING, task.attempt(), agentId, attemptId, null));
   }
 
   /**
