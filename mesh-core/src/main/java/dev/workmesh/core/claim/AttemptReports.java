@@ -130,20 +130,33 @@ public final class AttemptReports {
    * runs. A null {@code logTail} leaves the stored tail as it is.
    */
   public HeartbeatAck heartbeat(UUID taskId, String claimToken, UUID agentId, String logTail) {
+    if (claimToken == null || claimToken.isBlank()) {
+      throw new StaleClaimException(taskId, "no claim token was given");
+    }
     return db.inTransaction(() -> {
-      Live live = lockLive(taskId, claimToken, agentId);
       Instant now = db.now();
       Instant lease = now.plus(engine.lease());
       Renewed renewed = db.jdbc()
           .sql(HEARTBEAT_SQL)
+          .param("task", taskId)
+          .param("hash", Ids.sha256(claimToken))
+          .param("agent", agentId)
           .param("lease", MeshDb.ts(lease))
           .param("now", MeshDb.ts(now))
           .param("due", MeshDb.ts(now.minus(AGENT_RENEWAL)))
           .param("tail", tail(logTail))
-          .param("id", live.id())
-          .param("task", taskId)
-          .query((rs, i) -> new Renewed(rs.getString("agent_status"), rs.getBoolean("cancel")))
-          .single();
+          .query((rs, i) -> new Renewed(new Live(MeshDb.uuid(rs, "id"), MeshDb.uuid(rs, "agent_id"),
+              rs.getBoolean("broadcast"), rs.getBoolean("started")), rs.getString("agent_status"),
+              rs.getBoolean("cancel")))
+          .optional()
+          .orElseGet(() -> {
+            lockLive(taskId, claimToken, agentId); // says why there is no live attempt to renew
+            throw new IllegalStateException("the live attempt of task " + taskId + " was not renewed");
+          });
+      Live live = renewed.live();
+      if (agentId != null && !agentId.equals(live.agentId())) {
+        throw new NotYourClaimException(taskId, agentId);
+      }
       if (!"connected".equals(renewed.agentStatus())) {
         agents.signOfLife(live.agentId());
       }
@@ -154,36 +167,39 @@ public final class AttemptReports {
     });
   }
 
-  /**
-   * A connected agent's sign of life is renewed by a claim's heartbeat at most this often, so that many
-   * claims of one busy agent do not all queue on its row.
-   */
+  // A connected agent's sign of life is renewed by a claim's heartbeat at most this often, so that many
+  // claims of one busy agent do not all queue on its row.
   private static final java.time.Duration AGENT_RENEWAL = java.time.Duration.ofSeconds(2);
 
-  /** What a heartbeat's statement answers: the agent's status as it was, and whether the attempt should stop. */
-  private record Renewed(String agentStatus, boolean cancel) {}
+  /** What a heartbeat's statement answers: the live attempt and its agent's status as they were; stop or not. */
+  private record Renewed(Live live, String agentStatus, boolean cancel) {}
 
   /**
-   * Renews one attempt's lease and, in the same statement, its connected agent's sign of life; answers
-   * the agent's status as it was, so that an agent no longer connected can be connected again, and
-   * whether the task was cancelled or has ended (the attempt should stop). Starting a claimed task never
-   * changes that answer.
+   * Finds and locks the live attempt this token fences and, when the reporting agent (null: an operator)
+   * holds it, renews its lease and, in the same statement, its connected agent's sign of life. Answers the
+   * attempt as it was, the agent's status as it was, so that an agent no longer connected can be connected
+   * again, and whether the task was cancelled or has ended (the attempt should stop; starting a claimed task
+   * never changes that); no row when there is no live attempt.
    */
   private static final String HEARTBEAT_SQL = """
-      WITH renewed AS (
-        UPDATE attempt SET lease_expires_at = :lease, started_at = COALESCE(started_at, :now),
-          log_tail = COALESCE(CAST(:tail AS text), log_tail)
-        WHERE id = :id
-        RETURNING agent_id
+      WITH live AS (
+        SELECT id, agent_id, broadcast, started_at IS NOT NULL AS started FROM attempt
+        WHERE task_id = :task AND claim_token_hash = :hash AND outcome IS NULL FOR UPDATE
+      ),
+      renewed AS (
+        UPDATE attempt a SET lease_expires_at = :lease, started_at = COALESCE(a.started_at, :now),
+          log_tail = COALESCE(CAST(:tail AS text), a.log_tail)
+        FROM live l WHERE a.id = l.id AND (CAST(:agent AS uuid) IS NULL OR l.agent_id = CAST(:agent AS uuid))
+        RETURNING a.agent_id
       ),
       touched AS (
         UPDATE agent g SET last_heartbeat_at = :now
         FROM renewed r WHERE g.id = r.agent_id AND g.status = 'connected' AND g.last_heartbeat_at < :due
       )
-      SELECT g.status AS agent_status,
+      SELECT l.id, l.agent_id, l.broadcast, l.started, g.status AS agent_status,
              (SELECT t.cancel_requested OR t.status IN ('cancelled', 'failed', 'succeeded') FROM task t
               WHERE t.id = :task) AS cancel
-      FROM agent g JOIN renewed r ON g.id = r.agent_id
+      FROM live l JOIN agent g ON g.id = l.agent_id
       """;
 
   /** Ends the attempt succeeded; the task succeeds (broadcast: when every target has). */

@@ -81,10 +81,10 @@ public final class BatchReports {
         }
       }
       spending.spend(spent);
-      Map<UUID, TaskStatus> statuses = statusesOf(answers.values().stream().filter(Reported::accepted)
-          .map(Reported::taskId).toList());
+      Map<UUID, TaskStatus> statuses = statusesOf(answers.values().stream()
+          .filter(a -> a.accepted() && a.taskStatus() == null).map(Reported::taskId).toList());
       return reports.stream().map(r -> answers.get(r.taskId()))
-          .map(a -> a.accepted() ? a.withTaskStatus(statuses.get(a.taskId())) : a).toList();
+          .map(a -> a.accepted() && a.taskStatus() == null ? a.withTaskStatus(statuses.get(a.taskId())) : a).toList();
     });
   }
 
@@ -154,7 +154,10 @@ public final class BatchReports {
         .param("now", MeshDb.ts(db.now()))
         .query((rs, i) -> {
           UUID taskId = MeshDb.uuid(rs, "task_id");
-          handled.put(taskId, Reported.accepted(taskId, rs.getString("claim_policy")));
+          // Its status now: succeeded, or as it was when it had already ended.
+          TaskStatus status =
+              rs.getBoolean("moved") ? TaskStatus.SUCCEEDED : TaskStatus.fromWire(rs.getString("previous"));
+          handled.put(taskId, Reported.accepted(taskId, rs.getString("claim_policy")).withTaskStatus(status));
           if (rs.getBoolean("moved")) {
             moved.add(new TaskLifecycle.Succeeded(taskId, MeshDb.uuid(rs, "mission_id"),
                 TaskStatus.fromWire(rs.getString("previous")), rs.getInt("attempt"), MeshDb.uuid(rs, "agent_id"),

@@ -66,9 +66,9 @@ public final class ClaimEngine {
         LIMIT least(:n, (SELECT room FROM me))
       ),
       took_task AS (
-        UPDATE task t SET status = 'claimed', attempt = t.attempt + 1, updated_at = :now
-        FROM chosen c WHERE t.id = c.id AND NOT c.broadcast
-        RETURNING t.id, t.attempt AS number, false AS broadcast
+        UPDATE task SET status = 'claimed', attempt = attempt + 1, updated_at = :now
+        WHERE id IN (SELECT c.id FROM chosen c WHERE NOT c.broadcast)
+        RETURNING %2$s
       ),
       took_target AS (
         UPDATE broadcast_target bt SET status = 'claimed', attempts = bt.attempts + 1
@@ -78,13 +78,16 @@ public final class ClaimEngine {
       took AS (
         SELECT x.id, x.number, x.broadcast, gen_random_uuid() AS attempt_id,
                'wm_claim_' || replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', '') AS token
-        FROM (SELECT * FROM took_task UNION ALL SELECT * FROM took_target) x
+        FROM (SELECT id, attempt AS number, false AS broadcast FROM took_task UNION ALL SELECT * FROM took_target) x
       ),
       attempts AS (
         INSERT INTO attempt (id, task_id, agent_id, number, broadcast, claim_token_hash, lease_expires_at, claimed_at)
         SELECT attempt_id, id, :agent, number, broadcast, sha256(convert_to(token, 'UTF8')), :lease, :now FROM took
       )
-      SELECT id, number, broadcast, attempt_id, token FROM took
+      SELECT took.id AS took_id, took.number AS took_number, took.broadcast AS took_broadcast,
+             took.attempt_id AS took_attempt_id, took.token AS took_token, tt.*
+      FROM took JOIN chosen c ON c.id = took.id LEFT JOIN took_task tt ON tt.id = took.id
+      ORDER BY c.priority DESC, c.ready_at, c.id
       """;
 
   /**
@@ -94,10 +97,14 @@ public final class ClaimEngine {
   private static final String WITHIN_BUDGET =
       "AND NOT EXISTS (SELECT 1 FROM mission bm WHERE bm.id = t.mission_id AND bm.budget_exhausted)";
 
-  private static final String NEXT_SQL = CLAIM_SQL.formatted(WITHIN_BUDGET);
-  private static final String NEXT_IN_MISSION_SQL =
-      CLAIM_SQL.formatted("AND t.mission_id = :mission " + WITHIN_BUDGET);
-  private static final String THESE_TASKS_SQL = CLAIM_SQL.formatted("AND t.id = ANY(:tasks) " + WITHIN_BUDGET);
+  private static final String NEXT_SQL = claimSql(WITHIN_BUDGET);
+  private static final String NEXT_IN_MISSION_SQL = claimSql("AND t.mission_id = :mission " + WITHIN_BUDGET);
+  private static final String THESE_TASKS_SQL = claimSql("AND t.id = ANY(:tasks) " + WITHIN_BUDGET);
+
+  /** The claim with this extra filter; a claimed task comes back whole, as its claim left it. */
+  private static String claimSql(String filter) {
+    return CLAIM_SQL.formatted(filter, TaskStore.COLUMNS);
+  }
 
   private final MeshDb db;
   private final TaskStore store;
@@ -152,7 +159,8 @@ public final class ClaimEngine {
     return claim(THESE_TASKS_SQL, agentId, distinct.size(), Map.of("tasks", MeshDb.uuidArray(distinct)));
   }
 
-  private record Took(UUID taskId, int number, boolean broadcast, UUID attemptId, String token) {}
+  /** One claimed task: its row as the claim left it, or null for a broadcast target's claim. */
+  private record Took(UUID taskId, int number, boolean broadcast, UUID attemptId, String token, MeshTask task) {}
 
   private List<Claim> claim(String sql, UUID agentId, int n, Map<String, Object> filter) {
     return db.inTransaction(() -> {
@@ -167,28 +175,22 @@ public final class ClaimEngine {
         statement = statement.param(e.getKey(), e.getValue());
       }
       List<Took> took = statement
-          .query((rs, i) -> new Took(MeshDb.uuid(rs, "id"), rs.getInt("number"), rs.getBoolean("broadcast"),
-              MeshDb.uuid(rs, "attempt_id"), rs.getString("token")))
+          .query((rs, i) -> {
+            boolean broadcast = rs.getBoolean("took_broadcast");
+            return new Took(MeshDb.uuid(rs, "took_id"), rs.getInt("took_number"), broadcast,
+                MeshDb.uuid(rs, "took_attempt_id"), rs.getString("took_token"),
+                broadcast ? null : TaskStore.mapTask(db, rs));
+          })
           .list();
       if (took.isEmpty()) {
         return List.of();
       }
-      List<UUID> broadcastIds = took.stream().filter(Took::broadcast).map(Took::taskId).toList();
-      if (!broadcastIds.isEmpty()) {
-        // A broadcast task is running from its first target's claim on.
-        db.jdbc()
-            .sql("UPDATE task SET status = 'running', attempt = attempt + 1, updated_at = :now"
-                + " WHERE id = ANY(:ids) AND status = 'ready'")
-            .param("now", MeshDb.ts(now))
-            .param("ids", MeshDb.uuidArray(broadcastIds))
-            .update();
-      }
-      Map<UUID, MeshTask> tasks = store.getAll(took.stream().map(Took::taskId).toList()).stream()
-          .collect(Collectors.toMap(MeshTask::id, Function.identity()));
+      Map<UUID, MeshTask> broadcastTasks = startBroadcasts(
+          took.stream().filter(Took::broadcast).map(Took::taskId).toList(), now);
       List<Claim> claims = new ArrayList<>(took.size());
       List<Message> events = new ArrayList<>(took.size());
       for (Took t : took) {
-        MeshTask task = tasks.get(t.taskId());
+        MeshTask task = t.broadcast() ? broadcastTasks.get(t.taskId()) : t.task();
         claims.add(new Claim(task, t.attemptId(), t.number(), t.token(), leaseExpiresAt));
         events.add(OutboxWriter.taskEvent(new TaskEvent(OutboxWriter.newEventId(),
             t.broadcast() ? "task.target_claimed" : "task.claimed", task.id(), task.missionId(), task.status().wire(),
@@ -198,5 +200,19 @@ public final class ClaimEngine {
       outbox.append(events);
       return claims;
     });
+  }
+
+  /** A broadcast task is running from its first target's claim on; answers the claimed broadcast tasks by id. */
+  private Map<UUID, MeshTask> startBroadcasts(List<UUID> broadcastIds, Instant now) {
+    if (broadcastIds.isEmpty()) {
+      return Map.of();
+    }
+    db.jdbc()
+        .sql("UPDATE task SET status = 'running', attempt = attempt + 1, updated_at = :now"
+            + " WHERE id = ANY(:ids) AND status = 'ready'")
+        .param("now", MeshDb.ts(now))
+        .param("ids", MeshDb.uuidArray(broadcastIds))
+        .update();
+    return store.getAll(broadcastIds).stream().collect(Collectors.toMap(MeshTask::id, Function.identity()));
   }
 }

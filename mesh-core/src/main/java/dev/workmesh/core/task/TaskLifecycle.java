@@ -317,11 +317,16 @@ public final class TaskLifecycle {
       targets.start(taskId, agentId);
       return;
     }
-    MeshTask task = lock(taskId);
-    if (task.status() == TaskStatus.CLAIMED) {
-      move(task, TaskStatus.RUNNING, "", Map.of());
-      emit(task, TaskStatus.CLAIMED, TaskStatus.RUNNING, task.attempt(), agentId, attemptId, null);
-    }
+    TaskTransitions.check(taskId, TaskStatus.CLAIMED, TaskStatus.RUNNING);
+    db.jdbc()
+        .sql("UPDATE task SET status = 'running', updated_at = :now WHERE id = :id AND status = 'claimed'"
+            + " RETURNING " + TaskStore.COLUMNS)
+        .param("now", MeshDb.ts(db.now()))
+        .param("id", taskId)
+        .query((rs, i) -> TaskStore.mapTask(db, rs))
+        .optional()
+        .ifPresent(task ->
+            emit(task, TaskStatus.CLAIMED, TaskStatus.RUNNING, task.attempt(), agentId, attemptId, null));
   }
 
   /**

@@ -16,8 +16,11 @@ import org.springframework.jdbc.core.RowMapper;
 /** Reads tasks and their attempts. Writes go through {@link TaskSubmitter} and {@link TaskLifecycle}. */
 public final class TaskStore {
 
-  /** Every column of a task: its submission's ({@link TaskColumns}), then the engine's. */
-  static final String COLUMNS = "id, mission_id, " + TaskColumns.SELECT + ", status, attempt, attempt_limit,"
+  /**
+   * Every column of a task: its submission's ({@link TaskColumns}), then the engine's; a SELECT or RETURNING
+   * list whose rows {@link #mapTask} reads.
+   */
+  public static final String COLUMNS = "id, mission_id, " + TaskColumns.SELECT + ", status, attempt, attempt_limit,"
       + " cancel_requested, result::text AS result, error, submitted_by, created_at, ready_at, finished_at, updated_at";
 
   private final MeshDb db;
@@ -134,7 +137,8 @@ public final class TaskStore {
     return all;
   }
 
-  static MeshTask mapTask(MeshDb db, ResultSet rs) throws SQLException {
+  /** The task of the current row of a result that selected or returned {@link #COLUMNS}. */
+  public static MeshTask mapTask(MeshDb db, ResultSet rs) throws SQLException {
     return new MeshTask(
         MeshDb.uuid(rs, "id"),
         MeshDb.uuid(rs, "mission_id"),
