@@ -168,6 +168,8 @@ public final class AttemptRunner implements ClaimIntake {
     log.info("Running task {} ('{}') as attempt {} with runtime '{}' (claimed via {})", task.id(), task.title(),
         attempt.attemptId(), runtime, attempt.source);
     attempt.started(subagent);
+    // The next claim need not wait for this one's output to be collected and its report built.
+    subagent.exited().whenComplete((ignored, error) -> attempt.slot.freeForReport());
     heartbeat(attempt);
     subagent.outcome().whenComplete(
         (outcome, error) -> Thread.ofVirtual().name("report-" + attempt.attemptId()).start(() -> ended(attempt, outcome, error)));

@@ -87,7 +87,7 @@ public final class Slots {
      * The subagent ended and only its report is left: frees the slot now when a report permit is free,
      * holding that permit instead until {@link #release()}. Returns whether it did.
      */
-    public boolean freeForReport() {
+    public synchronized boolean freeForReport() {
       if (released.get() || handedOver.get() || !reporting.tryAcquire()) {
         return false;
       }
@@ -96,7 +96,7 @@ public final class Slots {
       return true;
     }
 
-    public void release() {
+    public synchronized void release() {
       if (released.compareAndSet(false, true)) {
         (handedOver.get() ? reporting : free).release();
       }

@@ -57,6 +57,7 @@ public final class RunningSubagent implements Subagent {
   private final AtomicBoolean killed = new AtomicBoolean();
   private final CompletableFuture<Void> killDone = new CompletableFuture<>();
   private final CompletableFuture<SubagentOutcome> outcome = new CompletableFuture<>();
+  private final CompletableFuture<Void> exited = new CompletableFuture<>();
   private final ScheduledExecutorService timers;
   private volatile ScheduledFuture<?> timeoutTimer;
 
@@ -159,6 +160,16 @@ public final class RunningSubagent implements Subagent {
     return outcome.copy();
   }
 
+  /**
+   * Completes when the subagent's process exited; when it was stopped (timeout, cancel), once what it
+   * started has been given the kill grace too. Whatever it left in its group is killed right after,
+   * before the outcome.
+   */
+  @Override
+  public CompletableFuture<?> exited() {
+    return exited.copy();
+  }
+
   public SubagentOutcome awaitOutcome() throws InterruptedException {
     try {
       return outcome.get();
@@ -202,6 +213,7 @@ public final class RunningSubagent implements Subagent {
         // The root is gone but processes it started are still winding down: give them the rest of the grace.
         BoundedWait.completes(killDone, killGrace.plus(OUTPUT_DRAIN_LIMIT));
       }
+      exited.complete(null);
       // The attempt is over when its root exits: nothing it left running in its group may go on.
       int leftBehind = terminator.killGroup();
       if (leftBehind > 0) {
@@ -222,6 +234,7 @@ public final class RunningSubagent implements Subagent {
       } catch (RuntimeException e) {
         log.error("Releasing the workspace or secrets session of attempt {} failed", spec.attemptId(), e);
       }
+      exited.complete(null);
       outcome.complete(result);
     }
   }

@@ -8,6 +8,14 @@ public interface Subagent {
   /** Completes once the work has ended, however it ended. */
   CompletableFuture<SubagentOutcome> outcome();
 
+  /**
+   * Completes once the work itself stopped running, which may be before its {@link #outcome()}: what is
+   * left then (collecting the output, cleaning up) takes no slot. By default, with the outcome.
+   */
+  default CompletableFuture<?> exited() {
+    return outcome();
+  }
+
   /** Stops the work (cancelled); does nothing once it has ended. */
   void cancel();
 

@@ -2,6 +2,9 @@ package dev.workmesh.worker.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class SlotsTest {
@@ -55,5 +58,25 @@ class SlotsTest {
     assertThat(slots.free()).isEqualTo(2);
     permit.release();
     assertThat(slots.free()).isEqualTo(3);
+  }
+
+  @Test
+  void aSlotFreedForItsReportFromTwoThreadsAtOnceIsFreedOnce() {
+    Slots slots = new Slots(4);
+    slots.allowReportsInFlight(Slots.agentMaxConcurrency(4));
+    for (int round = 0; round < 500; round++) {
+      List<Slots.Permit> permits = slots.acquireAllFree();
+      assertThat(permits).hasSize(4);
+      List<CompletableFuture<?>> racing = new ArrayList<>();
+      for (Slots.Permit permit : permits) {
+        racing.add(CompletableFuture.runAsync(permit::freeForReport));
+        racing.add(CompletableFuture.runAsync(() -> {
+          permit.freeForReport();
+          permit.release();
+        }));
+      }
+      CompletableFuture.allOf(racing.toArray(CompletableFuture[]::new)).join();
+      assertThat(slots.free()).isEqualTo(4);
+    }
   }
 }

@@ -85,6 +85,16 @@ class SubagentProcessGroupTest {
   }
 
   @Test
+  void aSubagentCountsAsExitedAtOnceWhileItsOutputIsStillCollected() throws Exception {
+    // A process in a session of its own keeps the output pipe open for 3 s after the subagent exited.
+    RunningSubagent subagent = launcher.launch(attempt("bash", "{\"command\": \"setsid sleep 3 & echo done\"}"));
+
+    subagent.exited().get(2, TimeUnit.SECONDS);
+    assertThat(subagent.outcome()).isNotDone();
+    assertThat(subagent.outcome().get(20, TimeUnit.SECONDS).outcome()).isEqualTo(AttemptOutcome.SUCCEEDED);
+  }
+
+  @Test
   void reconciliationKillsALeftoverGroupRemovesItsWorkspaceAndReturnsItsClaim() throws Exception {
     // What a worker killed with SIGKILL leaves when nothing else stopped its subagent: a group still running.
     planted = new ProcessBuilder("setsid", "sleep", "300").start();
