@@ -33,7 +33,8 @@ import org.springframework.stereotype.Component;
  * Runs the outbox relay on mesh-core's {@link PeriodicLoop} ({@value #LOOP}): woken right after a
  * transaction of this replica that appended rows commits, by the database's notification when rows
  * commit on any replica, and on a slow timer as a backstop; a full batch is followed by the next at
- * once. A failed pass is logged and counted by the loop, and the rows are sent again. Sends go through a Resilience4j retry (a few quick tries) inside a circuit breaker (when Kafka
+ * once. The notification of a commit of this replica is ignored, as the commit woke the loop already (a
+pass that would find nothing). A failed pass is logged and counted by the loop, and the rows are sent again. Sends go through a Resilience4j retry (a few quick tries) inside a circuit breaker (when Kafka
  * is down, stop hammering it and look again later); rows stay in the outbox until Kafka takes them. A send
  * that fails because Kafka may not know a mesh topic (a broker that was replaced, or lost its data, comes
  * back without them) has the missing topics created before the retry sends the batch again.
@@ -85,7 +86,11 @@ class OutboxRelayRunner implements SmartLifecycle {
         .meters(meters)
         .build();
     core.outbox().onCommitted(loop::wake);
-    notifications.subscribe("mesh_outbox", payload -> loop.wake());
+    notifications.subscribe("mesh_outbox", (payload, senderPid) -> {
+      if (!core.outbox().signalledAlready(senderPid)) {
+        loop.wake(); // another replica's commit: ours woke the loop already, on the committing thread
+      }
+    });
     Gauge.builder("mesh_outbox_lag_rows", lagRows, AtomicLong::get)
         .description("outbox rows committed but not yet published to Kafka").register(meters);
     Gauge.builder("mesh_outbox_oldest_age_seconds", lagSeconds, AtomicLong::get)

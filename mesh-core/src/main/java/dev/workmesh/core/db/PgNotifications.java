@@ -31,7 +31,7 @@ public final class PgNotifications implements AutoCloseable {
   private static final Duration NETWORK_TIMEOUT = Duration.ofSeconds(5);
 
   private final DataSource dataSource;
-  private final Map<String, List<Consumer<String>>> subscribers;
+  private final Map<String, List<Subscriber>> subscribers;
   private final Thread thread;
   private volatile boolean running = true;
   private volatile long listeningEpoch;
@@ -49,9 +49,20 @@ public final class PgNotifications implements AutoCloseable {
     this.thread = Thread.ofPlatform().daemon().name("mesh-pg-listen").unstarted(this::listen);
   }
 
+  /** Hears the notifications of a channel: their payload and the process id of the session that sent each. */
+  @FunctionalInterface
+  public interface Subscriber {
+    void notified(String payload, int senderPid);
+  }
+
   /** Calls {@code subscriber} with the payload of every notification on {@code channel}. */
   public void subscribe(String channel, Consumer<String> subscriber) {
-    List<Consumer<String>> list = subscribers.get(channel);
+    subscribe(channel, (payload, senderPid) -> subscriber.accept(payload));
+  }
+
+  /** Calls {@code subscriber} with the payload and the sending session of every notification on {@code channel}. */
+  public void subscribe(String channel, Subscriber subscriber) {
+    List<Subscriber> list = subscribers.get(channel);
     if (list == null) {
       throw new IllegalArgumentException("not listening on " + channel + "; listening on " + subscribers.keySet());
     }
@@ -94,9 +105,9 @@ public final class PgNotifications implements AutoCloseable {
             continue;
           }
           for (PGNotification n : notifications) {
-            for (Consumer<String> subscriber : subscribers.getOrDefault(n.getName(), List.of())) {
+            for (Subscriber subscriber : subscribers.getOrDefault(n.getName(), List.of())) {
               try {
-                subscriber.accept(n.getParameter());
+                subscriber.notified(n.getParameter(), n.getPID());
               } catch (RuntimeException e) {
                 log.warn("a subscriber of '{}' failed: {}", n.getName(), e.toString());
               }

@@ -26,10 +26,12 @@ public final class OutboxWriter {
   private final MeshDb db;
   private final NamedParameterJdbcTemplate named;
   private final List<Runnable> committedListeners = new CopyOnWriteArrayList<>();
+  private final LocalOutboxSessions sessions;
 
   public OutboxWriter(MeshDb db) {
     this.db = db;
     this.named = new NamedParameterJdbcTemplate(db.dataSource());
+    this.sessions = new LocalOutboxSessions(db.dataSource());
   }
 
   /** One message to append. */
@@ -90,12 +92,21 @@ public final class OutboxWriter {
       committedListeners.forEach(Runnable::run);
       return;
     }
+    sessions.noteCurrentTransaction();
     TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
       @Override
       public void afterCommit() {
         committedListeners.forEach(Runnable::run);
       }
     });
+  }
+
+  /**
+   * Whether the {@code mesh_outbox} notification sent by PostgreSQL session {@code backendPid} follows a
+   * commit of this process, which the {@link #onCommitted} listeners heard of already.
+   */
+  public boolean signalledAlready(int backendPid) {
+    return sessions.recentlyAppended(backendPid);
   }
 
   public static UUID newEventId() {

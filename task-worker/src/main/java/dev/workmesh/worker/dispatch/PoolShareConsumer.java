@@ -198,10 +198,20 @@ final class PoolShareConsumer extends ConsumerLoop {
       }
     }
     claim(claiming, taskIds, permits, settlements);
-    // Every record is settled before the next poll, and the acknowledgements go now: with every slot busy,
-    // the next poll may be far away.
     settlements.forEach(shareConsumer::acknowledge);
-    shareConsumer.commitAsync();
+    if (sendAcknowledgementsNow(settlements, slots)) {
+      shareConsumer.commitAsync();
+    }
+  }
+
+  /**
+   * Every record is settled before the next poll. Its acknowledgements ride on that poll's share fetch
+   * when it follows at once (a slot is still free), which saves the broker a request per poll; they go
+   * on their own now when the next poll may be far away (every slot busy) or when a record was released,
+   * so that another member gets it without waiting for this one.
+   */
+  static boolean sendAcknowledgementsNow(Map<?, AcknowledgeType> settlements, Slots slots) {
+    return slots.free() == 0 || settlements.containsValue(AcknowledgeType.RELEASE);
   }
 
   /** Claims the tasks of a poll's records in one request; a record is accepted unless the API could not decide. */
