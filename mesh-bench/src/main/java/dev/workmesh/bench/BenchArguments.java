@@ -82,21 +82,19 @@ final class BenchArguments {
 
   /** A whole number from {@code min} to {@code max}; refused saying what is expected. */
   private abstract static class WholeNumberIn implements ITypeConverter<Integer> {
-    private final int min;
-    private final int max;
-    private final String expected;
+    private final Range range;
 
     WholeNumberIn(int min, int max, String expected) {
-      this.min = min;
-      this.max = max;
-      this.expected = expected;
+      range = new Range(min, max, expected);
     }
 
     @Override
     public Integer convert(String value) {
-      return wholeNumber(value, min, max, expected);
+      return wholeNumber(value, range.min(), range.max(), range.expected());
     }
   }
+
+  private record Range(int min, int max, String expected) {}
 
   static final class AtLeastOne extends WholeNumberIn {
     AtLeastOne() {
