@@ -49,9 +49,15 @@ public final class ScalingSweep {
 
   public static ScalingReport run(BenchInfra infra, BenchOptions o, Consumer<String> progress)
       throws InterruptedException {
+    return run(infra, o, progress, layouts());
+  }
+
+  /** The sweep over these layouts (a test runs fewer than {@link #layouts()}). */
+  public static ScalingReport run(BenchInfra infra, BenchOptions o, Consumer<String> progress, List<Layout> layouts)
+      throws InterruptedException {
     Map<Integer, ScenarioResult> peer = new LinkedHashMap<>();
     List<ScalingReport.Point> points = new ArrayList<>();
-    for (Layout layout : layouts()) {
+    for (Layout layout : layouts) {
       if (!peer.containsKey(layout.workers())) {
         progress.accept("   scaling: db-scheduler, W=" + layout.workers() + " ...");
         peer.put(layout.workers(), DbSchedulerPeer.run("db-scheduler", infra.newDatabase("scaling_db_scheduler"),
