@@ -32,6 +32,9 @@ final class BenchArguments {
   @Option(names = "--subagent-slots", paramLabel = "N", converter = WorkerSlots.class) Integer subagentSlots;
   @Option(names = "--jit-warmup", paramLabel = "SECONDS", converter = WarmupSeconds.class) Integer jitWarmup;
   @Option(names = "--only", paramLabel = "KEYS", converter = ScenarioKeys.class) Scenarios only;
+  @Option(names = "--partitions", paramLabel = "P", converter = Partitions.class) Integer partitions;
+  @Option(names = "--replicas", paramLabel = "R", converter = Replicas.class) Integer replicas;
+  @Option(names = "--sweep") boolean sweep;
 
   private BenchArguments() {}
 
@@ -56,6 +59,9 @@ final class BenchArguments {
       w.subagentSlots = a.subagentSlots == null ? w.subagentSlots : a.subagentSlots;
       w.jitWarmupSeconds = a.jitWarmup == null ? w.jitWarmupSeconds : a.jitWarmup;
       w.only = a.only == null ? w.only : a.only.keys();
+      w.partitions = a.partitions == null ? w.partitions : a.partitions;
+      w.replicas = a.replicas == null ? w.replicas : a.replicas;
+      w.sweep = a.sweep;
     });
   }
 
@@ -74,26 +80,54 @@ final class BenchArguments {
     return e.getMessage();
   }
 
-  static final class AtLeastOne implements ITypeConverter<Integer> {
+  /** A whole number from {@code min} to {@code max}; refused saying what is expected. */
+  private abstract static class WholeNumberIn implements ITypeConverter<Integer> {
+    private final Range range;
+
+    WholeNumberIn(int min, int max, String expected) {
+      range = new Range(min, max, expected);
+    }
+
     @Override
     public Integer convert(String value) {
-      return wholeNumber(value, 1, Integer.MAX_VALUE, "expects a whole number of at least 1");
+      return wholeNumber(value, range.min(), range.max(), range.expected());
+    }
+  }
+
+  private record Range(int min, int max, String expected) {}
+
+  static final class AtLeastOne extends WholeNumberIn {
+    AtLeastOne() {
+      super(1, Integer.MAX_VALUE, "expects a whole number of at least 1");
     }
   }
 
   /** {@code task-worker.max-concurrent-subagents}: task-worker takes 1 to 100. */
-  static final class WorkerSlots implements ITypeConverter<Integer> {
-    @Override
-    public Integer convert(String value) {
-      return wholeNumber(value, 1, 100, "expects a whole number from 1 to 100 (task-worker's limit)");
+  static final class WorkerSlots extends WholeNumberIn {
+    WorkerSlots() {
+      super(1, 100, "expects a whole number from 1 to 100 (task-worker's limit)");
     }
   }
 
   /** Seconds of JIT warm-up: 0 (none) to 600. */
-  static final class WarmupSeconds implements ITypeConverter<Integer> {
-    @Override
-    public Integer convert(String value) {
-      return wholeNumber(value, 0, 600, "expects a whole number of seconds from 0 to 600");
+  static final class WarmupSeconds extends WholeNumberIn {
+    WarmupSeconds() {
+      super(0, 600, "expects a whole number of seconds from 0 to 600");
+    }
+  }
+
+  /** Partitions of a topic: Kafka takes 1 and more; a bench on one broker has no use for over 1000. */
+  static final class Partitions extends WholeNumberIn {
+    Partitions() {
+      super(1, 1_000, "expects a whole number of partitions from 1 to 1000");
+    }
+  }
+
+  /** mesh-api replicas started in the bench's JVM. */
+  static final class Replicas extends WholeNumberIn {
+    Replicas() {
+      super(1, BenchOptions.MAX_REPLICAS,
+          "expects a whole number of mesh-api replicas from 1 to " + BenchOptions.MAX_REPLICAS);
     }
   }
 

@@ -29,8 +29,13 @@ import java.util.Set;
  *     scenario, and so the bare spawn loop's concurrency divided by W
  * @param latencyRate offered submissions per second of the latency run
  * @param latencySeconds how long the latency run offers that rate
+ * @param partitions {@code mesh-api.kafka.partitions} of the Workmesh scenarios' mesh-api (the pooled
+ *     topic's partitions); 0 leaves mesh-api's own default (6)
+ * @param replicas mesh-api replicas of each Workmesh scenario, over the same database and broker; the
+ *     task-workers are spread over them round-robin
+ * @param sweep whether the scaling sweep ({@value #SWEEP}) runs; alone unless {@code only} names scenarios
  * @param out where the JSON results go
- * @param only scenario keys to run (empty: all)
+ * @param only scenario keys to run (empty: all, or none when {@code sweep})
  */
 public record BenchOptions(
     String profile,
@@ -49,12 +54,16 @@ public record BenchOptions(
     int subagentSlots,
     int latencyRate,
     int latencySeconds,
+    int partitions,
+    int replicas,
+    boolean sweep,
     Path out,
     Set<String> only) {
 
   public static final String USAGE = """
       usage: mesh-bench [--quick | --full] [--out FILE] [--workers W] [--rate N] [--seconds N]
                         [--tasks N] [--poll-records N] [--jit-warmup SECONDS] [--only key,key,...]
+                        [--partitions P] [--replicas R] [--sweep]
         --quick          the whole run in about two minutes (default: the full profile, a few minutes)
         --out FILE       JSON results (default mesh-bench/target/bench-results.json, or ./bench-results.json)
         --workers W      competing claimers in every scenario (default 4)
@@ -70,7 +79,19 @@ public record BenchOptions(
         --only KEYS      run only these scenarios: raw-single, raw-batched, db-scheduler, queue-single,
                          queue-batched, queue-drain, queue-drain-per-task, spawn-bare, subagent, latency,
                          latency-sustainable, request-cost
+        --partitions P   partitions of the pooled topic (mesh-api.kafka.partitions) in the Workmesh
+                         scenarios (default: mesh-api's, 6)
+        --replicas R     mesh-api replicas in the Workmesh scenarios, workers spread over them (default 1)
+        --sweep          run the scaling sweep (key "scaling"): pre-filled drain and batched submit for
+                         W = 1, 2, 4, 8, for P = 1, 6, 24 and R = 1, 2 at W = 4, each against db-scheduler
+                         with the same W; alone, or after the scenarios --only names
       """;
+
+  /** The scaling sweep's key in the results: not one of {@link #SCENARIOS}, it runs only when asked for. */
+  public static final String SWEEP = "scaling";
+
+  /** The most mesh-api replicas one bench JVM starts: each holds a pool of 20 database connections. */
+  public static final int MAX_REPLICAS = 4;
 
   public static final List<String> SCENARIOS = List.of("raw-single", "raw-batched", "db-scheduler", "queue-single",
       "queue-batched", "queue-drain", "queue-drain-per-task", "spawn-bare", "subagent", "latency", "latency-sustainable",
@@ -94,6 +115,12 @@ public record BenchOptions(
     positive("subagent-slots", subagentSlots);
     positive("rate", latencyRate);
     positive("seconds", latencySeconds);
+    if (partitions < 0 || partitions > 1_000) {
+      throw new IllegalArgumentException("--partitions must be 1 to 1000 (0: mesh-api's own), got " + partitions);
+    }
+    if (replicas < 1 || replicas > MAX_REPLICAS) {
+      throw new IllegalArgumentException("--replicas must be 1 to " + MAX_REPLICAS + ", got " + replicas);
+    }
     if (jitWarmupSeconds < 0 || jitWarmupSeconds > 600) {
       throw new IllegalArgumentException("--jit-warmup must be 0 to 600 seconds, got " + jitWarmupSeconds);
     }
@@ -114,21 +141,21 @@ public record BenchOptions(
 
   public static BenchOptions full() {
     return new BenchOptions("full", 4, 40_000, 100, 20_000, 3_000, 600, 300, 120, 4, 100, 50, 50, 4, 1_000, 5,
-        defaultOut(), Set.of());
+        0, 1, false, defaultOut(), Set.of());
   }
 
   public static BenchOptions quick() {
     return new BenchOptions("quick", 4, 10_000, 100, 5_000, 400, 80, 80, 45, 4, 100, 50, 50, 4, 400, 2,
-        defaultOut(), Set.of());
+        0, 1, false, defaultOut(), Set.of());
   }
 
   /** The module's test: every scenario, end to end, on a few hundred tasks. */
   public static BenchOptions tiny(Path out) {
-    return new BenchOptions("tiny", 2, 1_000, 100, 500, 200, 20, 30, 5, 2, 50, 20, 20, 2, 100, 2, out, Set.of());
+    return new BenchOptions("tiny", 2, 1_000, 100, 500, 200, 20, 30, 5, 2, 50, 20, 20, 2, 100, 2, 0, 1, false, out, Set.of());
   }
 
   public boolean runs(String scenario) {
-    return only.isEmpty() || only.contains(scenario);
+    return only.isEmpty() ? !sweep : only.contains(scenario);
   }
 
   /** Parses the command line ({@link BenchArguments}); throws IllegalArgumentException with what to change. */
@@ -160,9 +187,19 @@ public record BenchOptions(
     String profile;
     int workers, rawTasks, rawBatch, peerTasks, meshTasks, subagentTasks, warmupTasks, jitWarmupSeconds;
     int submitThreads, submitBatch;
-    int slots, pollRecords, subagentSlots, latencyRate, latencySeconds;
+    int slots, pollRecords, subagentSlots, latencyRate, latencySeconds, partitions, replicas;
+    boolean sweep;
     Path out;
     Set<String> only;
+  }
+
+  /** The same run with W workers, P partitions and R replicas: one point of the sweep. */
+  public BenchOptions at(int workers, int partitions, int replicas) {
+    return with(w -> {
+      w.workers = workers;
+      w.partitions = partitions;
+      w.replicas = replicas;
+    });
   }
 
   BenchOptions with(java.util.function.Consumer<Editable> change) {
@@ -183,11 +220,14 @@ public record BenchOptions(
     e.subagentSlots = subagentSlots;
     e.latencyRate = latencyRate;
     e.latencySeconds = latencySeconds;
+    e.partitions = partitions;
+    e.replicas = replicas;
+    e.sweep = sweep;
     e.out = out;
     e.only = only;
     change.accept(e);
     return new BenchOptions(e.profile, e.workers, e.rawTasks, e.rawBatch, e.peerTasks, e.meshTasks, e.subagentTasks,
         e.warmupTasks, e.jitWarmupSeconds, e.submitThreads, e.submitBatch, e.slots, e.pollRecords, e.subagentSlots, e.latencyRate,
-        e.latencySeconds, e.out, e.only);
+        e.latencySeconds, e.partitions, e.replicas, e.sweep, e.out, e.only);
   }
 }

@@ -3,13 +3,16 @@ package dev.workmesh.bench;
 import dev.workmesh.bench.infra.BenchInfra;
 import dev.workmesh.bench.mesh.JitWarmup;
 import dev.workmesh.bench.mesh.RequestCost;
+import dev.workmesh.bench.mesh.ScalingSweep;
 import dev.workmesh.bench.mesh.WorkmeshScenarios;
 import dev.workmesh.bench.mesh.WorkmeshScenarios.Submission;
 import dev.workmesh.bench.peer.DbSchedulerPeer;
 import dev.workmesh.bench.raw.BareSpawnLoop;
 import dev.workmesh.bench.raw.RawSkipLockedBaseline;
+import dev.workmesh.bench.report.Audit;
 import dev.workmesh.bench.report.BenchReport;
 import dev.workmesh.bench.report.LatencySummary;
+import dev.workmesh.bench.report.ScalingReport;
 import dev.workmesh.bench.report.ScenarioResult;
 import dev.workmesh.bench.report.Target;
 import java.lang.management.ManagementFactory;
@@ -99,8 +102,17 @@ public final class BenchRun {
       results.add(new ScenarioResult(again.key(), again.name() + " (again, at the end)", again.tasks(),
           again.seconds(), again.tasksPerSecond(), null, again.audit(), again.details()));
     }
+    ScalingReport scaling = null;
+    if (o.sweep()) {
+      if (!warmed && o.jitWarmupSeconds() > 0) {
+        progress.accept("-> " + JitWarmup.KEY + " (at most " + o.jitWarmupSeconds() + " s) ...");
+        results.add(JitWarmup.run(infra, o, progress));
+      }
+      progress.accept("-> " + BenchOptions.SWEEP + " (" + ScalingSweep.layouts().size() + " points) ...");
+      scaling = ScalingSweep.run(infra, o, progress);
+    }
     double loadAfter = loadAverage();
-    return report(o, startedAt, loadBefore, loadAfter, results);
+    return report(o, startedAt, loadBefore, loadAfter, results, scaling);
   }
 
   /** The scenarios that run Workmesh's code: the JIT warm-up runs before the first of them. */
@@ -114,7 +126,7 @@ public final class BenchRun {
   private record Scenario(String key, Body body) {}
 
   static BenchReport report(BenchOptions o, Instant startedAt, double loadBefore, double loadAfter,
-      List<ScenarioResult> results) {
+      List<ScenarioResult> results, ScalingReport scaling) {
     Optional<Double> raw = baseline(results);
     Optional<Double> peer = rate(results, "db-scheduler");
     Optional<Double> rawSingle = rate(results, "raw-single");
@@ -162,9 +174,14 @@ public final class BenchRun {
           "<= " + TARGET_API_CPU_MS_PER_REQUEST + " ms", ms.map(v -> fmt3(v) + " ms").orElse("not run"),
           ms.map(v -> v <= TARGET_API_CPU_MS_PER_REQUEST).orElse(null)));
     }
-    long duplicates = results.stream().mapToLong(r -> r.audit().duplicates()).sum();
-    long lost = results.stream().mapToLong(r -> r.audit().lost()).sum();
-    boolean clean = results.stream().allMatch(r -> r.audit().clean());
+    List<Audit> audits = new ArrayList<>(results.stream().map(ScenarioResult::audit).toList());
+    if (scaling != null) {
+      scaling.points().forEach(p -> audits.addAll(List.of(p.drain().audit(), p.batched().audit())));
+      scaling.dbScheduler().values().forEach(r -> audits.add(r.audit()));
+    }
+    long duplicates = audits.stream().mapToLong(Audit::duplicates).sum();
+    long lost = audits.stream().mapToLong(Audit::lost).sum();
+    boolean clean = audits.stream().allMatch(Audit::clean);
     targets.add(new Target("exactly once (every scenario's audit)", "0 duplicates, 0 lost",
         duplicates + " duplicates, " + lost + " lost" + (clean ? "" : ", see the audits' problems"), clean));
 
@@ -195,6 +212,10 @@ public final class BenchRun {
     settings.put("subagent_slots_per_worker", o.subagentSlots());
     settings.put("latency_offered_per_second", o.latencyRate());
     settings.put("latency_seconds", o.latencySeconds());
+    if (o.partitions() != 0 || o.replicas() != 1) {
+      settings.put("partitions", o.partitions() == 0 ? "mesh-api's default" : o.partitions());
+      settings.put("mesh_api_replicas", o.replicas());
+    }
 
     List<String> notes = List.of(
         "Ratios divide by the batched raw baseline (the mean of its runs at the start and at the end) and by"
@@ -213,7 +234,7 @@ public final class BenchRun {
         "Latency is from sending the submit request to winning the claim; the JSON also has it from each send's"
             + " scheduled time (coordinated omission).",
         "The embedded PostgreSQL runs with fsync and synchronous_commit off, the same for every scenario.");
-    return new BenchReport(startedAt.toString(), machine, settings, results, ratios, targets, notes);
+    return new BenchReport(startedAt.toString(), machine, settings, results, ratios, targets, notes, scaling);
   }
 
   /** Tasks/s of the batched raw baseline: the mean of its runs (start and end of the run). */
@@ -258,7 +279,7 @@ public final class BenchRun {
   }
 
   /** Three significant digits: ratios span from 0.0001 to 10. */
-  private static double significant(double v) {
+  public static double significant(double v) {
     return v == 0 || !Double.isFinite(v) ? v
         : new java.math.BigDecimal(v).round(new java.math.MathContext(3)).doubleValue();
   }

@@ -54,6 +54,33 @@ class BenchArgumentsTest {
   }
 
   @Test
+  void partitionsReplicasAndTheSweepAreTakenAndTheSweepRunsAloneUnlessOnlyNamesScenarios() {
+    BenchOptions o = BenchOptions.parse(new String[] {"--quick", "--partitions", "24", "--replicas", "2"});
+    assertThat(o.partitions()).isEqualTo(24);
+    assertThat(o.replicas()).isEqualTo(2);
+    assertThat(o.sweep()).isFalse();
+    assertThat(o.runs("queue-drain")).isTrue();
+    assertThat(BenchOptions.quick().partitions()).as("mesh-api's own default").isZero();
+    assertThat(BenchOptions.quick().replicas()).isEqualTo(1);
+
+    BenchOptions sweep = BenchOptions.parse(new String[] {"--quick", "--sweep", "--tasks", "300"});
+    assertThat(sweep.sweep()).isTrue();
+    assertThat(sweep.meshTasks()).isEqualTo(300);
+    assertThat(BenchOptions.SCENARIOS).noneMatch(sweep::runs);
+    BenchOptions sweepAndOne = BenchOptions.parse(new String[] {"--sweep", "--only", "db-scheduler"});
+    assertThat(BenchOptions.SCENARIOS.stream().filter(sweepAndOne::runs)).containsExactly("db-scheduler");
+  }
+
+  @Test
+  void partitionsAndReplicasOutOfRangeAreRefused() {
+    refused("--partitions 0", "--partitions expects a whole number of partitions from 1 to 1000, got \"0\"");
+    refused("--partitions six", "--partitions expects a whole number of partitions from 1 to 1000, got \"six\"");
+    refused("--replicas 5", "--replicas expects a whole number of mesh-api replicas from 1 to 4, got \"5\"");
+    refused("--replicas", "--replicas needs a value");
+    refused("--partitions 1001", "--partitions expects a whole number of partitions from 1 to 1000, got \"1001\"");
+  }
+
+  @Test
   void anUnknownScenarioNamesTheKnownOnes() {
     refused("--only raw-single,nope", "--only expects scenario keys from " + BenchOptions.SCENARIOS
         + " (unknown: 'nope'), got \"raw-single,nope\"");

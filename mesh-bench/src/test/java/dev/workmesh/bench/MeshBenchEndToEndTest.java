@@ -84,6 +84,7 @@ class MeshBenchEndToEndTest {
     assertThat(report.auditsClean()).isTrue();
 
     ResultsJson.write(report, options.out());
-    assertThat(Files.readString(options.out())).contains("\"results\"", "\"queue-batched\"", "\"p99_ms\"");
+    assertThat(Files.readString(options.out())).contains("\"results\"", "\"queue-batched\"", "\"p99_ms\"")
+        .as("no sweep, no scaling key").doesNotContain("\"scaling\"");
   }
 }

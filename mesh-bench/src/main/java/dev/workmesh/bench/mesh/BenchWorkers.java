@@ -47,11 +47,12 @@ final class BenchWorkers implements AutoCloseable {
   }
 
   /**
-   * Starts {@code count} workers of {@code slots} slots each and waits until every one claims work.
+   * Starts {@code count} workers of {@code slots} slots each and waits until every one claims work. With
+   * several mesh-api replicas, worker i starts on replica i mod R ({@link MeshTopology#apiUrlFor}).
    *
    * @param noOp the in-process runtime (the only one offered; the queue scenarios' tasks name it), or null
    */
-  static BenchWorkers start(String apiUrl, String operatorToken, String bootstrapServers, String topicPrefix,
+  static BenchWorkers start(List<String> apiUrls, String operatorToken, String bootstrapServers, String topicPrefix,
       int count, int slots, int pollRecords, Mode mode, NoOpRuntime noOp) {
     BenchWorkers started;
     try {
@@ -62,7 +63,7 @@ final class BenchWorkers implements AutoCloseable {
     try {
       for (int i = 0; i < count; i++) {
         Map<String, Object> keys = new LinkedHashMap<>();
-        keys.put("api-url", apiUrl);
+        keys.put("api-url", MeshTopology.apiUrlFor(i, apiUrls));
         keys.put("enrolment-token", operatorToken);
         keys.put("node-name", "bench-worker-" + i);
         keys.put("data-dir", started.dataDir.resolve("worker-" + i).toString());

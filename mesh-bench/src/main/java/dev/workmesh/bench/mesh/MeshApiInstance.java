@@ -4,6 +4,8 @@ import dev.workmesh.api.MeshApiApplication;
 import dev.workmesh.client.MeshClient;
 import dev.workmesh.testsupport.TestDatabase;
 import dev.workmesh.testsupport.TestKafka;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -36,7 +38,11 @@ final class MeshApiInstance implements AutoCloseable {
   static MeshApiInstance start(TestDatabase database, TestKafka kafka, Map<String, String> overrides) {
     byte[] secret = new byte[24];
     new SecureRandom().nextBytes(secret);
-    String token = "bench-operator-" + HexFormat.of().formatHex(secret);
+    return start(database, kafka, "bench-operator-" + HexFormat.of().formatHex(secret), overrides);
+  }
+
+  /** Another replica of a mesh: the same database, topic prefix and operator token. */
+  static MeshApiInstance start(TestDatabase database, TestKafka kafka, String token, Map<String, String> overrides) {
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put("server.port", "0");
     properties.put("spring.datasource.url", database.jdbcUrl());
@@ -63,6 +69,23 @@ final class MeshApiInstance implements AutoCloseable {
 
   String operatorToken() {
     return operatorToken;
+  }
+
+  /**
+   * What this replica served, from its own meters: tasks submitted, claims won and attempts reported
+   * through it (mesh-api counts them per request it handles).
+   */
+  Map<String, Long> served() {
+    MeterRegistry meters = context.getBean(MeterRegistry.class);
+    Map<String, Long> served = new LinkedHashMap<>();
+    served.put("submitted", total(meters, "mesh_tasks_submitted_total"));
+    served.put("claimed", total(meters, "mesh_tasks_claimed_total"));
+    served.put("reported", total(meters, "mesh_attempts_reported_total"));
+    return served;
+  }
+
+  private static long total(MeterRegistry meters, String counter) {
+    return Math.round(meters.find(counter).counters().stream().mapToDouble(Counter::count).sum());
   }
 
   MeshClient operator() {

@@ -39,6 +39,8 @@ final class MeshStack implements AutoCloseable {
 
   final TestDatabase database;
   final MeshApiInstance api;
+  /** Every mesh-api replica, {@link #api} first. */
+  final List<MeshApiInstance> replicas;
   final MeshClient operator;
   final UUID missionId;
   final ClaimLedger ledger = new ClaimLedger();
@@ -47,22 +49,33 @@ final class MeshStack implements AutoCloseable {
   private BenchWorkers workers;
   private NoOpRuntime noOp;
 
-  private MeshStack(TestDatabase database, TestKafka kafka, MeshApiInstance api, String key) {
+  private MeshStack(TestDatabase database, TestKafka kafka, List<MeshApiInstance> replicas, String key) {
     this.database = database;
     this.kafka = kafka;
-    this.api = api;
+    this.replicas = List.copyOf(replicas);
+    this.api = replicas.getFirst();
     this.operator = api.operator();
     this.missionId = operator.createMission("bench-" + key, "mesh-bench scenario " + key).id();
   }
 
   static MeshStack open(BenchInfra infra, String key) {
+    return open(infra, key, new MeshTopology(0, 1));
+  }
+
+  /** A scenario's world laid out as {@code topology} says: the topics' partitions, the mesh-api replicas. */
+  static MeshStack open(BenchInfra infra, String key, MeshTopology topology) {
     TestDatabase database = infra.newDatabase(key);
     TestKafka kafka = infra.newKafka(key);
-    MeshApiInstance api = MeshApiInstance.start(database, kafka, Map.of());
+    List<MeshApiInstance> replicas = new ArrayList<>();
     try {
-      return new MeshStack(database, kafka, api, key);
+      MeshApiInstance first = MeshApiInstance.start(database, kafka, topology.apiSettings());
+      replicas.add(first);
+      for (int i = 1; i < topology.replicas(); i++) {
+        replicas.add(MeshApiInstance.start(database, kafka, first.operatorToken(), topology.apiSettings()));
+      }
+      return new MeshStack(database, kafka, replicas, key);
     } catch (RuntimeException e) {
-      api.close();
+      replicas.forEach(MeshApiInstance::close);
       throw e;
     }
   }
@@ -76,7 +89,7 @@ final class MeshStack implements AutoCloseable {
     MeshTopics topics = new MeshTopics(kafka.topicPrefix());
     kafka.shareGroupFromEarliest(topics.poolShareGroup("default"));
     noOp = subagents ? null : new NoOpRuntime(ledger);
-    workers = BenchWorkers.start(api.url(), api.operatorToken(), kafka.bootstrapServers(), kafka.topicPrefix(),
+    workers = BenchWorkers.start(replicas.stream().map(MeshApiInstance::url).toList(), api.operatorToken(), kafka.bootstrapServers(), kafka.topicPrefix(),
         options.workers(), subagents ? options.subagentSlots() : options.slots(), options.pollRecords(), mode, noOp);
   }
 
@@ -266,11 +279,30 @@ final class MeshStack implements AutoCloseable {
     }
   }
 
+  /** The partitions of the pooled topic, as the broker has them. */
+  int pooledTopicPartitions() {
+    String topic = new MeshTopics(kafka.topicPrefix()).pooled();
+    try (var admin = kafka.admin()) {
+      return admin.describeTopics(List.of(topic)).allTopicNames().get(30, java.util.concurrent.TimeUnit.SECONDS)
+          .get(topic).partitions().size();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while describing " + topic, e);
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("the broker did not describe " + topic + ": " + e, e);
+    }
+  }
+
+  /** What each replica served, from its own meters, in replica order. */
+  List<Map<String, Long>> servedByReplica() {
+    return replicas.stream().map(MeshApiInstance::served).toList();
+  }
+
   @Override
   public void close() {
     if (workers != null) {
       workers.close();
     }
-    api.close();
+    replicas.forEach(MeshApiInstance::close);
   }
 }

@@ -73,7 +73,7 @@ public final class WorkmeshScenarios {
 
   public static ScenarioResult queue(BenchInfra infra, BenchOptions o, Submission submission)
       throws InterruptedException {
-    try (MeshStack stack = MeshStack.open(infra, submission.key)) {
+    try (MeshStack stack = MeshStack.open(infra, submission.key, MeshTopology.of(o))) {
       return throughput(stack, infra.cpu(), o, submission, false, o.meshTasks(),
           WorkmeshScenarios::noOpTask, submission.label, submission.key);
     }
@@ -84,13 +84,13 @@ public final class WorkmeshScenarios {
    * ({@code exec} runtime: attempt directory, log, process group, supervision, as on a worker node).
    */
   public static ScenarioResult subagent(BenchInfra infra, BenchOptions o) throws InterruptedException {
-    try (MeshStack stack = MeshStack.open(infra, "subagent")) {
+    try (MeshStack stack = MeshStack.open(infra, "subagent", MeshTopology.of(o))) {
       return throughput(stack, infra.cpu(), o, Submission.BATCHED, true, o.subagentTasks(),
           WorkmeshScenarios::trueTask, "workmesh subagent, exec /bin/true", "subagent");
     }
   }
 
-  private static ScenarioResult throughput(MeshStack stack, CpuMeter cpu, BenchOptions o, Submission submission,
+  static ScenarioResult throughput(MeshStack stack, CpuMeter cpu, BenchOptions o, Submission submission,
       boolean subagents, int tasks, IntFunction<TaskRequest> task, String label, String key)
       throws InterruptedException {
     stack.startWorkers(o, submission.claiming, subagents);
@@ -164,7 +164,7 @@ public final class WorkmeshScenarios {
    */
   public static ScenarioResult latency(BenchInfra infra, BenchOptions o, String key, int rate, int offerSeconds)
       throws InterruptedException {
-    try (MeshStack stack = MeshStack.open(infra, key)) {
+    try (MeshStack stack = MeshStack.open(infra, key, MeshTopology.of(o))) {
       stack.startWorkers(o, BenchWorkers.Mode.BATCHED, false);
       int warmup = o.warmupTasks();
       stack.submit(warmup, 1, Math.min(o.submitBatch(), warmup), WorkmeshScenarios::noOpTask);

@@ -1,5 +1,6 @@
 package dev.workmesh.bench.report;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +15,7 @@ import java.util.Map;
  * @param ratios tasks/s of each Workmesh scenario over the batched raw baseline and over db-scheduler
  * @param targets the issue's targets and whether this run met them
  * @param notes how to read the figures
+ * @param scaling the scaling sweep; null (and left out of the JSON) when it did not run
  */
 public record BenchReport(
     String startedAt,
@@ -22,9 +24,10 @@ public record BenchReport(
     List<ScenarioResult> results,
     Map<String, Map<String, Double>> ratios,
     List<Target> targets,
-    List<String> notes) {
+    List<String> notes,
+    @JsonInclude(JsonInclude.Include.NON_NULL) ScalingReport scaling) {
 
   public boolean auditsClean() {
-    return results.stream().allMatch(r -> r.audit().clean());
+    return results.stream().allMatch(r -> r.audit().clean()) && (scaling == null || scaling.auditsClean());
   }
 }

@@ -43,7 +43,47 @@ public final class ResultsTable {
     for (String note : report.notes()) {
       out.append("- ").append(note).append('\n');
     }
+    if (report.scaling() != null) {
+      out.append('\n').append(scaling(report.scaling()));
+    }
     return out.toString();
+  }
+
+  /** The scaling sweep: one row per point, drain and batched submit with their ratios and CPU per task. */
+  public static String scaling(ScalingReport sweep) {
+    StringBuilder out = new StringBuilder();
+    out.append("| W | P | R | db-scheduler tasks/s | drain tasks/s | / db-scheduler | CPU ms/task | PostgreSQL"
+        + " | batched tasks/s | / db-scheduler | CPU ms/task | PostgreSQL | served per replica (claims) | audits |\n");
+    out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+    for (ScalingReport.Point p : sweep.points()) {
+      ScalingReport.Run d = p.drain();
+      ScalingReport.Run b = p.batched();
+      out.append("| ").append(p.workers())
+          .append(" | ").append(d.pooledTopicPartitions())
+          .append(" | ").append(p.replicas())
+          .append(" | ").append(fmt("%.0f", sweep.dbScheduler().get(p.workers()).tasksPerSecond()))
+          .append(run(d)).append(run(b))
+          .append(" | ").append(claimsPerReplica(d)).append(" / ").append(claimsPerReplica(b))
+          .append(" | ").append(d.audit().clean() && b.audit().clean() ? "ok"
+              : d.audit().verdict() + "; " + b.audit().verdict())
+          .append(" |\n");
+    }
+    out.append('\n');
+    for (String note : sweep.notes()) {
+      out.append("- ").append(note).append('\n');
+    }
+    return out.toString();
+  }
+
+  private static String run(ScalingReport.Run r) {
+    return " | " + fmt("%.0f", r.tasksPerSecond()) + " | " + fmt("%.3gx", r.overDbScheduler())
+        + " | " + fmt("%.2f", r.cpuMsPerTask().getOrDefault("total", 0.0))
+        + " | " + fmt("%.0f%%", 100 * r.postgresShare());
+  }
+
+  private static String claimsPerReplica(ScalingReport.Run r) {
+    return String.join("+", r.servedByReplica().stream().map(s -> String.valueOf(s.getOrDefault("claimed", 0L)))
+        .toList());
   }
 
   private static String fmt(String pattern, double v) {
