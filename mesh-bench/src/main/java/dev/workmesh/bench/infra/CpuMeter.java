@@ -19,6 +19,13 @@ import java.util.stream.Stream;
  * machine, wall-clock throughput depends on how much CPU the run was given; CPU milliseconds per task
  * do much less, and they say where the time goes.
  *
+ * <p>What no thread of this JVM still alive and no PostgreSQL process accounts for is counted too, so
+ * that the groups add up to what the machine spent: {@link #JVM_UNATTRIBUTED} (this process's CPU time
+ * less its live threads': threads that ended inside the window, such as a subagent's output pumps) and
+ * {@link #REST_OF_MACHINE} (the machine's busy time from {@code /proc/stat} less this process and
+ * PostgreSQL: the subagents' own processes, the kernel's work on behalf of no process, and whatever
+ * else runs on the machine, which on a quiet machine is next to nothing).
+ *
  * <p>PostgreSQL is measured from {@code /proc} (Linux only; elsewhere it reads as 0): the postmaster
  * found from a backend's parent pid, and its children. Virtual threads (mesh-api's request handlers)
  * are counted on their carrier threads.
@@ -27,6 +34,11 @@ public final class CpuMeter {
 
   /** mesh-api's request handling: virtual-thread carriers, Tomcat's threads, the JDK's virtual-thread pollers. */
   public static final String MESH_API_HTTP = "mesh-api http (virtual-thread carriers)";
+
+  /** The JVM's own threads, read from {@code /proc/self/task} (ThreadMXBean does not list them). */
+  public static final String JVM_JIT = "jvm: jit compilers";
+  public static final String JVM_GC = "jvm: garbage collector";
+  public static final String JVM_VM = "jvm: vm threads";
 
   /** Thread-name prefixes to groups, first match wins. */
   private static final List<Map.Entry<String, String>> GROUPS = List.of(
@@ -60,15 +72,25 @@ public final class CpuMeter {
       Map.entry("group-coordinator", "kafka broker"),
       Map.entry("ExpirationReaper", "kafka broker"),
       Map.entry("LogDirFailureHandler", "kafka broker"),
-      Map.entry("C1 ", "jvm (jit, gc)"),
-      Map.entry("C2 ", "jvm (jit, gc)"),
-      Map.entry("G1 ", "jvm (jit, gc)"),
-      Map.entry("GC ", "jvm (jit, gc)"));
+      Map.entry("C1 ", JVM_JIT),
+      Map.entry("C2 ", JVM_JIT),
+      Map.entry("G1 ", JVM_GC),
+      Map.entry("GC ", JVM_GC),
+      Map.entry("VM ", JVM_VM));
 
   public static final String POSTGRES = "postgresql server";
+  public static final String JVM_UNATTRIBUTED = "this jvm, threads ended in the window";
+  public static final String REST_OF_MACHINE = "rest of the machine (subagent processes, kernel, anything else)";
 
-  /** CPU nanoseconds by group at one instant, and the wall clock. */
-  public record Snapshot(long wallNanos, Map<String, Long> cpuNanos) {}
+  /** Native names ({@code /proc/self/task/TID/comm}) of the JVM's own threads; {@link #GROUPS} groups them. */
+  private static final List<String> JVM_INTERNAL_THREADS =
+      List.of("C1 CompilerThre", "C2 CompilerThre", "G1 ", "GC Thread", "VM Thread", "VM Periodic Tas");
+
+  /**
+   * CPU nanoseconds by group at one instant, this process's CPU time, the machine's busy time (-1 where
+   * it cannot be read), and the wall clock.
+   */
+  public record Snapshot(long wallNanos, Map<String, Long> cpuNanos, long processCpuNanos, long machineBusyNanos) {}
 
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
   private final long postmasterPid;
@@ -93,13 +115,16 @@ public final class CpuMeter {
         cpu.merge(group(infos[i].getThreadName()), nanos, Long::sum);
       }
     }
+    jvmInternalCpuNanos().forEach((group, nanos) -> cpu.merge(group, nanos, Long::sum));
     cpu.put(POSTGRES, postgresCpuNanos());
-    return new Snapshot(System.nanoTime(), cpu);
+    return new Snapshot(System.nanoTime(), cpu, processCpuNanos(), machineBusyNanos());
   }
 
   /**
    * CPU milliseconds per task by group between two snapshots, plus {@code total}, and {@code
-   * cores_used}: CPU time over wall time, how much of the machine the window actually got.
+   * cores_used}: CPU time over wall time, how much of the machine the window actually got. Both include
+   * {@link #JVM_UNATTRIBUTED} and {@link #REST_OF_MACHINE}, so {@code cores_used} near the machine's
+   * core count means the window was CPU-bound.
    */
   public static Map<String, Double> perTask(Snapshot before, Snapshot after, long tasks) {
     return perTask(before, after, tasks, Map.of());
@@ -123,6 +148,16 @@ public final class CpuMeter {
       deltas.merge(e.getKey(), e.getValue(), Long::sum);
       total += e.getValue();
     }
+    long jvmThreads = total - deltas.getOrDefault(POSTGRES, 0L);
+    long process = after.processCpuNanos() - before.processCpuNanos();
+    long unattributed = Math.max(0, process - jvmThreads);
+    deltas.put(JVM_UNATTRIBUTED, unattributed);
+    total += unattributed;
+    if (before.machineBusyNanos() >= 0 && after.machineBusyNanos() >= 0) {
+      long rest = Math.max(0, after.machineBusyNanos() - before.machineBusyNanos() - total);
+      deltas.put(REST_OF_MACHINE, rest);
+      total += rest;
+    }
     deltas.entrySet().stream()
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
         .filter(e -> e.getValue() > 0)
@@ -131,6 +166,53 @@ public final class CpuMeter {
     double wall = after.wallNanos() - before.wallNanos();
     out.put("cores_used", wall <= 0 ? 0 : round(total / wall));
     return out;
+  }
+
+  /**
+   * CPU of the JIT compilers', the garbage collector's and the VM's own threads by group, from {@code
+   * /proc/self/task}; empty elsewhere.
+   */
+  private Map<String, Long> jvmInternalCpuNanos() {
+    Map<String, Long> byGroup = new HashMap<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String name = Files.readString(task.resolve("comm")).strip();
+          if (JVM_INTERNAL_THREADS.stream().anyMatch(name::startsWith)) {
+            long[] stat = stat(task.resolve("stat"));
+            long ticks = stat == null ? 0 : stat[1] + stat[2];
+            byGroup.merge(group(name), ticks * 1_000_000_000L / clockTicksPerSecond, Long::sum);
+          }
+        } catch (IOException gone) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return Map.of();
+    }
+    return byGroup;
+  }
+
+  private static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return Math.max(0, os.getProcessCpuTime());
+    }
+    return 0;
+  }
+
+  /** Busy time of every CPU of the machine (all but idle and iowait) from {@code /proc/stat}; -1 elsewhere. */
+  private long machineBusyNanos() {
+    try {
+      String cpu = Files.readAllLines(Path.of("/proc/stat")).getFirst();
+      String[] f = cpu.trim().split("\\s+"); // cpu user nice system idle iowait irq softirq steal ...
+      long ticks = 0;
+      for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+        ticks += i < f.length ? Long.parseLong(f[i]) : 0;
+      }
+      return ticks * 1_000_000_000L / clockTicksPerSecond;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   /** The calling thread's CPU time so far, for threads that end before the window does. */
