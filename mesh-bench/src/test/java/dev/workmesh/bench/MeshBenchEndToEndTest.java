@@ -1,8 +1,10 @@
 package dev.workmesh.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.workmesh.bench.infra.BenchInfra;
+import dev.workmesh.bench.infra.CpuMeter;
 import dev.workmesh.bench.mesh.JitWarmup;
 import dev.workmesh.bench.mesh.RequestCost;
 import dev.workmesh.bench.report.BenchReport;
@@ -41,8 +43,8 @@ class MeshBenchEndToEndTest {
     assertThat(order.indexOf(JitWarmup.KEY)).as("the JIT warm-up runs before the first Workmesh scenario")
         .isPositive().isLessThan(order.indexOf("queue-single"));
     ScenarioResult warmup = report.results().get(order.indexOf(JitWarmup.KEY));
-    assertThat((List<?>) warmup.details().get("compile_ms_by_round")).as("at least a round per claiming mode")
-        .hasSizeGreaterThanOrEqualTo(2);
+    assertThat((List<?>) warmup.details().get("compile_ms_by_round"))
+        .as("at least a round per claiming mode and one of subagents").hasSizeGreaterThanOrEqualTo(3);
     assertThat(report.ratios()).doesNotContainKey(JitWarmup.KEY);
     for (ScenarioResult r : report.results()) {
       assertThat(r.audit().problems()).as(r.key() + " audit problems").isEmpty();
@@ -70,6 +72,16 @@ class MeshBenchEndToEndTest {
       assertThat(latency.p99Ms()).as(key + " p99").isGreaterThanOrEqualTo(latency.p50Ms());
       assertThat(latency.maxMs()).as(key + " max").isGreaterThanOrEqualTo(latency.p99Ms());
     }
+    ScenarioResult subagent = report.results().stream().filter(r -> r.key().equals("subagent")).findFirst().orElseThrow();
+    @SuppressWarnings("unchecked")
+    var cpu = (Map<String, Double>) subagent.details().get("cpu_ms_per_task");
+    assertThat(cpu.get(CpuMeter.REST_OF_MACHINE)).as("the subagents' own processes count, outside this JVM").isPositive();
+    assertThat(cpu.get("total")).as("the groups add up to the total")
+        .isCloseTo(cpu.entrySet().stream().filter(e -> !e.getKey().equals("total") && !e.getKey().equals("cores_used"))
+            .mapToDouble(Map.Entry::getValue).sum(), within(0.05));
+    @SuppressWarnings("unchecked")
+    var workers = (Map<String, Object>) subagent.details().get("task_worker");
+    assertThat(workers).containsKey("records_released_for_lack_of_a_slot");
     ScenarioResult cost = report.results().stream().filter(r -> r.key().equals(RequestCost.KEY)).findFirst()
         .orElseThrow();
     for (RequestCost.Kind kind : RequestCost.Kind.values()) {

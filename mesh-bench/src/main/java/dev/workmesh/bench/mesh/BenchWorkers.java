@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -40,6 +41,7 @@ final class BenchWorkers implements AutoCloseable {
 
   private final List<TaskWorker> workers = new ArrayList<>();
   private final List<SimpleMeterRegistry> registries = new ArrayList<>();
+  private final List<UUID> agentIds = new ArrayList<>();
   private final Path dataDir;
 
   private BenchWorkers(Path dataDir) {
@@ -87,7 +89,7 @@ final class BenchWorkers implements AutoCloseable {
         worker.start();
       }
       for (TaskWorker worker : started.workers) {
-        worker.start().get(120, TimeUnit.SECONDS);
+        started.agentIds.add(worker.start().get(120, TimeUnit.SECONDS).agentId());
       }
       return started;
     } catch (Exception e) {
@@ -103,6 +105,11 @@ final class BenchWorkers implements AutoCloseable {
         .bind("task-worker", Bindable.of(TaskWorkerProperties.class)).get();
   }
 
+  /** Each worker's agent, in the order the workers were started. */
+  List<UUID> agentIds() {
+    return List.copyOf(agentIds);
+  }
+
   /** Reports the workers' API accepted, over all workers: tasks done. */
   long completions() {
     long done = 0;
@@ -114,13 +121,20 @@ final class BenchWorkers implements AutoCloseable {
     return done;
   }
 
-  /** What the workers did, from their own meters: claims by source and result, requests' batch sizes, errors. */
+  /**
+   * What the workers did, from their own meters: claims by source and result, requests' batch sizes,
+   * records a poll brought that found no free slot (released to the group), errors.
+   */
   Map<String, Object> summary() {
     Map<String, Double> claims = new TreeMap<>();
     Map<String, Double> reports = new TreeMap<>();
     Map<String, Map<String, Double>> batches = new TreeMap<>();
     double errors = 0;
+    double surplus = 0;
     for (SimpleMeterRegistry registry : registries) {
+      for (Counter c : registry.find("workmesh.worker.records.surplus").counters()) {
+        surplus += c.count();
+      }
       for (Counter c : registry.find("workmesh.worker.claims").counters()) {
         claims.merge(c.getId().getTag("source") + "_" + c.getId().getTag("result"), c.count(), Double::sum);
       }
@@ -142,6 +156,7 @@ final class BenchWorkers implements AutoCloseable {
     out.put("claims", claims);
     out.put("reports", reports);
     out.put("batched_requests", batches);
+    out.put("records_released_for_lack_of_a_slot", surplus);
     out.put("loop_errors", errors);
     return out;
   }

@@ -100,9 +100,14 @@ final class MeshStack implements AutoCloseable {
    */
   int pauseWorkers(BenchOptions options) throws InterruptedException {
     noOp.pause();
-    int plugs = options.workers() * options.slots();
+    List<UUID> agents = workers.agentIds();
+    int slots = options.slots();
+    int plugs = agents.size() * slots;
     Set<UUID> before = Set.copyOf(submitted);
-    submit(plugs, 1, Math.min(plugs, 100), i -> WorkmeshScenarios.noOpTask(-1 - i));
+    // Each worker's plugs are assigned to its agent: every slot fills at once, through the directed topic,
+    // whatever partitions of the share group each worker was given.
+    submit(plugs, 1, Math.min(plugs, 100),
+        i -> WorkmeshScenarios.noOpTask(-1 - i).withPolicy("assigned", agents.get(i / slots)));
     List<UUID> plugIds = submitted.stream().filter(id -> !before.contains(id)).toList();
     long deadline = System.nanoTime() + COMPLETION_LIMIT.toNanos();
     while (!plugIds.stream().allMatch(id -> ledger.entries().containsKey(id) && ledger.entries().get(id).claims.get() > 0)) {
