@@ -36,40 +36,43 @@ public final class JitWarmup {
 
   private JitWarmup() {}
 
-  /** One part of the warm-up: task-workers claiming in {@code mode}, running {@code task}s, for {@code share} at most. */
-  private record Phase(String name, BenchWorkers.Mode mode, boolean subagents, IntFunction<TaskRequest> task,
-      boolean singleSubmits, Duration share) {}
+  /**
+   * One part of the warm-up, for {@code share} at most: task-workers claiming in {@code mode}, running
+   * no-op tasks from single and batched submits, or with {@code subagents}, {@code /bin/true} tasks from
+   * batched submits (as the subagent scenario does).
+   */
+  private record Phase(String name, BenchWorkers.Mode mode, boolean subagents, Duration share) {}
 
   public static ScenarioResult run(BenchInfra infra, BenchOptions o, Consumer<String> progress)
       throws InterruptedException {
     long start = System.nanoTime();
     Duration half = Duration.ofSeconds(o.jitWarmupSeconds()).dividedBy(2);
     List<Phase> phases = List.of(
-        new Phase("batched", BenchWorkers.Mode.BATCHED, false, WorkmeshScenarios::noOpTask, true, half),
-        new Phase("per_task", BenchWorkers.Mode.PER_TASK, false, WorkmeshScenarios::noOpTask, true, half),
+        new Phase("batched", BenchWorkers.Mode.BATCHED, false, half),
+        new Phase("per-task", BenchWorkers.Mode.PER_TASK, false, half),
         // The exec runtime's path (attempt directory, launcher, supervision), with a third of the time on top.
-        new Phase("subagents", BenchWorkers.Mode.BATCHED, true, WorkmeshScenarios::trueTask, false,
-            Duration.ofSeconds(o.jitWarmupSeconds()).dividedBy(3)));
+        new Phase("subagents", BenchWorkers.Mode.BATCHED, true, Duration.ofSeconds(o.jitWarmupSeconds()).dividedBy(3)));
     List<Long> compileMs = new ArrayList<>();
     long tasks = 0;
     boolean settled = true;
     Audit audit = new Audit(0, 0, 0, 0, List.of());
     for (Phase phase : phases) {
-      try (MeshStack stack = MeshStack.open(infra, KEY + "-" + phase.name().replace('_', '-'))) {
+      try (MeshStack stack = MeshStack.open(infra, KEY + "-" + phase.name())) {
         stack.startWorkers(o, phase.mode(), phase.subagents());
         int round = phase.subagents() ? o.subagentTasks() : o.warmupTasks() * 2;
+        IntFunction<TaskRequest> task = phase.subagents() ? WorkmeshScenarios::trueTask : WorkmeshScenarios::noOpTask;
         long[] done = {0};
         JitRounds.Outcome outcome = JitRounds.run(phase.share(), () -> {
-          if (phase.singleSubmits()) {
-            stack.submit(round, o.submitThreads(), 1, phase.task());
+          if (!phase.subagents()) {
+            stack.submit(round, o.submitThreads(), 1, task);
             done[0] += round;
           }
-          stack.submit(round, o.submitThreads(), Math.min(o.submitBatch(), round), phase.task());
+          stack.submit(round, o.submitThreads(), Math.min(o.submitBatch(), round), task);
           done[0] += round;
           stack.awaitCompletions(done[0]);
         });
         progress.accept(String.format(Locale.ROOT, "   jit warm-up, %s: %d rounds of %d tasks, ms compiling"
-            + " per round %s, ms per round %s%s", phase.name(), outcome.rounds(), (phase.singleSubmits() ? 2 : 1) * round,
+            + " per round %s, ms per round %s%s", phase.name(), outcome.rounds(), (phase.subagents() ? 1 : 2) * round,
             outcome.compileMsByRound(), outcome.wallMsByRound(), outcome.settled() ? "" : " (not settled)"));
         compileMs.addAll(outcome.compileMsByRound());
         settled &= outcome.settled();
