@@ -1,5 +1,6 @@
 package dev.workmesh.worker.subagent;
 
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * listed. Should the reaper itself be killed, the worker's start-up reconciliation kills the groups
  * recorded in the attempt directories before it claims anything.
  *
+ * <p>The reaper also answers whether a group still has a process ({@code kill -0}, a shell builtin: no
+ * fork), which Java cannot ask: when a subagent exits, the worker looks through {@code /proc} for what it left
+ * in its group only if the answer is yes. That look reads every process's {@code stat}, which the kernel
+ * computes by walking all of a process's threads, so on a machine with JVMs and databases it cost several
+ * milliseconds of CPU per subagent, most of a short one's supervision; the question is a line each way.
+ *
  * <p>Where there is no {@code /proc} (not Linux), subagents start directly and nothing of this
  * applies; on Linux a missing {@code setsid} or {@code setpriv} is an error that names the package.
  */
@@ -48,6 +55,7 @@ final class ProcessGroupGuard implements AutoCloseable {
       while IFS= read -r line; do
         case "$line" in
           +*) groups="$groups${line#+} " ;;
+          [?]*) if kill -0 -"${line#?}" 2>/dev/null; then echo 1; else echo 0; fi ;;
           -*) kept=" "; for g in $groups; do [ "$g" = "${line#-}" ] || kept="$kept$g "; done; groups="$kept" ;;
         esac
       done
@@ -57,12 +65,14 @@ final class ProcessGroupGuard implements AutoCloseable {
   private final List<String> prefix;
   private final Process reaper;
   private final OutputStream reaperInput;
+  private final BufferedReader reaperAnswers;
   private boolean reaperBroken;
 
   private ProcessGroupGuard(List<String> prefix, Process reaper) {
     this.prefix = prefix;
     this.reaper = reaper;
     this.reaperInput = reaper == null ? null : reaper.getOutputStream();
+    this.reaperAnswers = reaper == null ? null : reaper.inputReader(StandardCharsets.US_ASCII);
   }
 
   /**
@@ -82,7 +92,6 @@ final class ProcessGroupGuard implements AutoCloseable {
       reaper =
           new ProcessBuilder(setsid.toString(), "sh", "-c", REAPER_SCRIPT, REAPER_NAME)
               .directory(new File("/"))
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .redirectError(ProcessBuilder.Redirect.INHERIT)
               .start();
     } catch (IOException e) {
@@ -121,18 +130,46 @@ final class ProcessGroupGuard implements AutoCloseable {
     tell("-" + pgid);
   }
 
-  private synchronized void tell(String line) {
+  /**
+   * Whether group {@code pgid} may still have a process (a zombie counts). True also when the reaper cannot
+   * say (there is none, or it is gone), so that the caller then looks for itself; false means that none is
+   * left, or none this user may signal.
+   */
+  synchronized boolean mayHaveMembers(long pgid) {
+    if (!tell("?" + pgid)) {
+      return true;
+    }
+    try {
+      String answer = reaperAnswers.readLine();
+      if (answer != null) {
+        return !answer.equals("0");
+      }
+      broken("its output ended");
+    } catch (IOException e) {
+      broken(e.getMessage());
+    }
+    return true;
+  }
+
+  /** Writes one line to the reaper; false if there is no reaper or it is gone. */
+  private synchronized boolean tell(String line) {
     if (reaperInput == null || reaperBroken) {
-      return;
+      return false;
     }
     try {
       reaperInput.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
       reaperInput.flush();
+      return true;
     } catch (IOException e) {
-      reaperBroken = true;
-      log.warn("The subagent group reaper (pid {}) is gone ({}); if this worker is killed, its subagents' children are stopped"
-          + " only when it restarts", reaper.pid(), e.getMessage());
+      broken(e.getMessage());
+      return false;
     }
+  }
+
+  private void broken(String why) {
+    reaperBroken = true;
+    log.warn("The subagent group reaper (pid {}) is gone ({}); if this worker is killed, its subagents' children are stopped"
+        + " only when it restarts", reaper.pid(), why);
   }
 
   /** Ends the reaper, which kills every group still listed: call once no subagent should run any more. */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongPredicate;
 
 /**
  * Stops a subagent and everything it started: SIGTERM to the tree, later SIGKILL to whatever is
@@ -21,17 +22,23 @@ final class ProcessTreeTerminator {
 
   private final ProcessHandle root;
   private final long groupStartTicks;
+  private final LongPredicate groupMayHaveMembers;
   private final Set<ProcessHandle> seen = new LinkedHashSet<>();
 
-  /** @param groupStartTicks when the root started (clock ticks since boot), to tell its group from a recycled id */
-  ProcessTreeTerminator(ProcessHandle root, long groupStartTicks) {
+  /**
+   * @param groupStartTicks when the root started (clock ticks since boot), to tell its group from a recycled id
+   * @param groupMayHaveMembers a cheap first question before {@link #killGroup} looks through {@code /proc}:
+   *     false only when no process is left in the group
+   */
+  ProcessTreeTerminator(ProcessHandle root, long groupStartTicks, LongPredicate groupMayHaveMembers) {
     this.root = root;
     this.groupStartTicks = groupStartTicks;
+    this.groupMayHaveMembers = groupMayHaveMembers;
   }
 
   /** SIGKILL to every process still running in the root's group; returns how many. */
   int killGroup() {
-    return ProcessGroups.kill(root.pid(), groupStartTicks);
+    return groupMayHaveMembers.test(root.pid()) ? ProcessGroups.kill(root.pid(), groupStartTicks) : 0;
   }
 
   /**

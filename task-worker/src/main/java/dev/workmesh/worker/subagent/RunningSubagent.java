@@ -72,7 +72,7 @@ public final class RunningSubagent implements Subagent {
       int resultMaxBytes,
       OutputFormat outputFormat,
       Duration killGrace,
-      long groupStartTicks,
+      ProcessTreeTerminator terminator,
       ScheduledExecutorService timers,
       Runnable release) {
     this.spec = spec;
@@ -88,7 +88,7 @@ public final class RunningSubagent implements Subagent {
     this.structuredStdout = outputFormat == OutputFormat.TEXT ? null : new TailBuffer(resultMaxBytes + 256 * 1024);
     this.resultMaxBytes = resultMaxBytes;
     this.killGrace = killGrace;
-    this.terminator = new ProcessTreeTerminator(process.toHandle(), groupStartTicks);
+    this.terminator = terminator;
     this.timers = timers;
     this.release = release;
   }
@@ -113,8 +113,8 @@ public final class RunningSubagent implements Subagent {
     if (spec.timeout() != null) {
       timeoutTimer = timers.schedule(() -> stop(AttemptOutcome.TIMED_OUT), spec.timeout().toNanos(), TimeUnit.NANOSECONDS);
     }
-    // Its own thread: finishing waits for pipes and runs git, and must not depend on a pool still being open.
-    process.onExit().thenRunAsync(() -> finish(List.of(out, err)), task -> Thread.ofPlatform().daemon().name(name + "-finish").start(task));
+    // A thread of its own: finishing waits for pipes and runs git, and its pool is never closed.
+    process.onExit().thenRunAsync(() -> finish(List.of(out, err)), task -> SupervisionThreads.run(name + "-finish", task));
   }
 
   public UUID attemptId() {

@@ -174,7 +174,8 @@ public final class SubagentLauncher implements AutoCloseable {
       RunningSubagent subagent =
           new RunningSubagent(
               spec, process, attemptDir, workspace.directory(), resultFile, attemptLog, attemptSecrets, settings.resultMaxBytes(),
-              runtime.definition().output(), settings.killGrace(), groupStart, timers,
+              runtime.definition().output(), settings.killGrace(),
+              new ProcessTreeTerminator(process.toHandle(), groupStart, groups::mayHaveMembers), timers,
               () -> {
                 running.remove(spec.attemptId());
                 try {

@@ -85,6 +85,34 @@ class SubagentProcessGroupTest {
   }
 
   @Test
+  void whatASubagentLeavesInItsGroupWithItsOutputClosedIsKilledToo() throws Exception {
+    // Nothing holds the output pipes open here: only the group says the process is left.
+    Path childPid = scratch.resolve("child.pid");
+    RunningSubagent subagent = launcher.launch(
+        attempt("bash", "{\"command\": \"sleep 300 </dev/null >/dev/null 2>&1 & echo $! > " + childPid + "\"}"));
+    assertThat(subagent.outcome().get(20, TimeUnit.SECONDS).outcome()).isEqualTo(AttemptOutcome.SUCCEEDED);
+
+    long child = Long.parseLong(Files.readString(childPid).strip());
+    assertThat(ProcessHandle.of(child).filter(ProcessTreeTerminator::isRunning)).isEmpty();
+  }
+
+  @Test
+  void theReaperSaysWhetherAGroupStillHasAProcessAndOnceItIsGoneItCannotSayNo() throws Exception {
+    ProcessGroupGuard guard = ProcessGroupGuard.start(ExecutableLocator.fromEnvironment());
+    Process sleeper = new ProcessBuilder(guard.command(List.of("sleep", "300"))).start();
+    planted = sleeper;
+    await().atMost(Duration.ofSeconds(10)).until(() -> !ProcessGroups.running(sleeper.pid(), 0).isEmpty());
+
+    assertThat(guard.mayHaveMembers(sleeper.pid())).isTrue();
+    sleeper.destroyForcibly();
+    sleeper.waitFor(10, TimeUnit.SECONDS);
+    assertThat(guard.mayHaveMembers(sleeper.pid())).isFalse();
+
+    guard.close();
+    assertThat(guard.mayHaveMembers(sleeper.pid())).as("no reaper: the caller must look for itself").isTrue();
+  }
+
+  @Test
   void aSubagentCountsAsExitedAtOnceWhileItsOutputIsStillCollected() throws Exception {
     // A process in a session of its own keeps the output pipe open for 3 s after the subagent exited.
     RunningSubagent subagent = launcher.launch(attempt("bash", "{\"command\": \"setsid sleep 3 & echo done\"}"));
