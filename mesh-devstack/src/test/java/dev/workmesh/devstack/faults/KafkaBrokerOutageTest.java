@@ -41,9 +41,14 @@ class KafkaBrokerOutageTest {
 
   @TempDir Path dir;
   FaultStack stack;
+  /** The submitter waits on these between its phases; a failed test releases it. */
+  final CompletableFuture<Void> brokerDown = new CompletableFuture<>();
+  final CompletableFuture<Void> brokerBack = new CompletableFuture<>();
 
   @AfterEach
   void stop() {
+    brokerDown.complete(null);
+    brokerBack.complete(null);
     if (stack != null) {
       stack.close();
     }
@@ -66,11 +71,18 @@ class KafkaBrokerOutageTest {
     MissionView mission = mesh.createMission("kafka-outage", "2,000 tasks through a broker restart");
     MeshDatabase db = stack.database();
 
-    // Cheap tasks: exec /bin/true, one short process each.
+    // Cheap tasks: exec /bin/true, one short process each. Half of the batches go before the outage, a
+    // quarter while the broker is down (their outbox rows wait, the workers' pulls run them), the rest after.
     JsonNode input = MeshClient.JSON.readTree("{\"argv\": [\"/bin/true\"]}");
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    int batches = TASKS / BATCH;
     CompletableFuture<Void> submitter = CompletableFuture.runAsync(() -> {
-      for (int b = 0; b < TASKS / BATCH; b++) {
+      for (int b = 0; b < batches; b++) {
+        if (b == batches / 2) {
+          brokerDown.join();
+        } else if (b == batches * 3 / 4) {
+          brokerBack.join();
+        }
         List<TaskRequest> batch = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < BATCH; i++) {
@@ -82,7 +94,7 @@ class KafkaBrokerOutageTest {
         List<TaskView> created = mesh.submitAll(mission.id(), batch);
         assertThat(created).hasSize(BATCH);
         acknowledged.addAll(keys);
-        // Pacing, not synchronisation: spread the submissions so that some come before, during and after the outage.
+        // Pacing, not synchronisation: spreads each phase's batches over a few seconds.
         LockSupport.parkNanos(Duration.ofMillis(400).toNanos());
       }
     });
@@ -95,9 +107,11 @@ class KafkaBrokerOutageTest {
     double pooledBefore = claims(workers, "pooled");
     stack.stopKafka();
     long outageStart = System.nanoTime();
+    brokerDown.complete(null);
     Thread.sleep(OUTAGE.toMillis()); // holds the outage open for a measured time; nothing waits on it
     long doneDuring = succeeded(db, mission) - doneBefore;
     long unpublishedDuring = db.unpublishedOutbox();
+    long submittedDuring = acknowledged.size() - TASKS / 2;
     stack.startKafka();
     // A broker restarting on its own log keeps its topics; this one's log was temporary (mesh-api would
     // create them again, see MeshTopicsAfterBrokerLossTest).
@@ -105,6 +119,8 @@ class KafkaBrokerOutageTest {
     scenario.figure("outage", Duration.ofNanos(System.nanoTime() - outageStart).toMillis() + " ms");
     scenario.figure("tasks finished while the broker was down (pulls)", doneDuring);
     scenario.figure("outbox rows waiting when the broker came back", unpublishedDuring);
+    scenario.figure("tasks submitted while the broker was down", submittedDuring);
+    brokerBack.complete(null);
 
     submitter.get(3, TimeUnit.MINUTES);
     assertThat(acknowledged).hasSize(TASKS);
@@ -125,6 +141,7 @@ class KafkaBrokerOutageTest {
     scenario.figure("outbox rows unpublished at the end", db.unpublishedOutbox());
 
     assertThat(unpublishedDuring).as("the outbox held events while the broker was down").isPositive();
+    assertThat(submittedDuring).as("tasks submitted while the broker was down").isPositive();
     assertThat(verdict.tasks()).isEqualTo(TASKS);
     assertThat(verdict.succeededOnce()).as("tasks with exactly one succeeded attempt").isEqualTo(TASKS);
     assertThat(verdict.lost()).as("lost; some: %s", verdict.someMissing()).isZero();
