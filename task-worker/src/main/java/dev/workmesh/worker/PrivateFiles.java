@@ -19,7 +19,11 @@ import java.util.concurrent.ThreadLocalRandom;
 /** Files only their owner may read (0600, in 0700 directories), written whole or not at all. */
 public final class PrivateFiles {
 
+  private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
   private static final Set<PosixFilePermission> OWNER_READ_WRITE = PosixFilePermissions.fromString("rw-------");
+  /** What a new file is created with: 0600 where the file system has POSIX permissions. */
+  private static final FileAttribute<?>[] OWNER_ONLY =
+      POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE)} : new FileAttribute<?>[0];
 
   private PrivateFiles() {}
 
@@ -31,10 +35,9 @@ public final class PrivateFiles {
     Path dir = target.toAbsolutePath().getParent();
     createDirectories(dir);
     Path temporary = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
-    FileAttribute<?>[] ownerOnly = posix() ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE)} : new FileAttribute<?>[0];
     boolean moved = false;
     try {
-      try (SeekableByteChannel out = Files.newByteChannel(temporary, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly)) {
+      try (SeekableByteChannel out = Files.newByteChannel(temporary, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY)) {
         ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
         while (bytes.hasRemaining()) {
           out.write(bytes);
@@ -59,12 +62,8 @@ public final class PrivateFiles {
       return;
     }
     Files.createDirectories(dir);
-    if (posix()) {
+    if (POSIX) {
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     }
-  }
-
-  private static boolean posix() {
-    return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
   }
 }
