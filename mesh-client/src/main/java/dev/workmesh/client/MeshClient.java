@@ -2,6 +2,7 @@ package dev.workmesh.client;
 
 import dev.workmesh.client.model.AgentRequest;
 import dev.workmesh.client.model.AgentView;
+import dev.workmesh.client.model.StrandedPoolsResponse;
 import dev.workmesh.client.model.Budget;
 import dev.workmesh.client.model.ClaimRequest;
 import dev.workmesh.client.model.ClaimView;
@@ -203,6 +204,15 @@ public final class MeshClient {
       }
       return u.build();
     }).retrieve().body(new ParameterizedTypeReference<List<HeldClaim>>() {});
+  }
+
+  /**
+   * Those of the caller's pools with stranded tasks (ready, their dispatch record older than mesh-api's
+   * {@code mesh-api.long-poll.stranded-after}), waiting up to {@code waitSeconds} for one to be found.
+   */
+  public StrandedPoolsResponse strandedPools(int waitSeconds) {
+    return http.get().uri(u -> u.path("/work/pools/stranded").queryParam("wait_seconds", waitSeconds).build())
+        .retrieve().body(StrandedPoolsResponse.class);
   }
 
   /** Each pool's queue depth and oldest ready age over the last hour. */

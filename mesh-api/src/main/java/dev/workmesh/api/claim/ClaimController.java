@@ -18,6 +18,7 @@ import dev.workmesh.client.model.ReleaseRequest;
 import dev.workmesh.client.model.ReportRequest;
 import dev.workmesh.client.model.ReportsRequest;
 import dev.workmesh.client.model.ReportsResponse;
+import dev.workmesh.client.model.StrandedPoolsResponse;
 import dev.workmesh.client.model.TaskView;
 import dev.workmesh.client.model.Usage;
 import dev.workmesh.core.ConflictException;
@@ -41,7 +42,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -55,12 +58,15 @@ class ClaimController {
   static final int MAX_TASKS = 100;
   private final MeshCore core;
   private final LongPollClaims longPolls;
+  private final StrandedPools stranded;
   private final ApiMetrics metrics;
   private final Duration maxWait;
 
-  ClaimController(MeshCore core, LongPollClaims longPolls, ApiMetrics metrics, MeshApiProperties properties) {
+  ClaimController(MeshCore core, LongPollClaims longPolls, StrandedPools stranded, ApiMetrics metrics,
+      MeshApiProperties properties) {
     this.core = core;
     this.longPolls = longPolls;
+    this.stranded = stranded;
     this.metrics = metrics;
     this.maxWait = properties.maxClaimWait();
   }
@@ -94,6 +100,24 @@ class ClaimController {
       return new ClaimsResponse(answer.claims().stream().map(Views::claim).toList());
     }
     return new ClaimsResponse(List.of(), longPolls.whyNothing(agentId, () -> emptyClaimReason(agentId)).orElse(null));
+  }
+
+  /**
+   * Those of the agent's pools with stranded tasks (see {@link StrandedPools}), waiting up to {@code
+   * wait_seconds} for one: a worker with free slots waits here between its pulls and pulls when named.
+   */
+  @GetMapping("/work/pools/stranded")
+  StrandedPoolsResponse strandedPools(@RequestParam(name = "wait_seconds", required = false) Integer waitSeconds,
+      @RequestParam(name = "agent_id", required = false) UUID agentIdParam, HttpServletRequest http)
+      throws InterruptedException {
+    UUID agentId = actingAgent(BearerAuthFilter.caller(http), agentIdParam);
+    int wait = waitSeconds == null ? 0 : waitSeconds;
+    if (wait < 0 || wait > maxWait.toSeconds()) {
+      throw ValidationException.of("wait_seconds", "must be between 0 and " + maxWait.toSeconds());
+    }
+    List<String> pools = core.agents().get(agentId).pools();
+    List<String> found = wait == 0 ? stranded.now(pools) : stranded.await(pools, Duration.ofSeconds(wait));
+    return new StrandedPoolsResponse(found, stranded.strandedAfter().toMillis());
   }
 
   /** Why the agent's claim found nothing, when the reason is the agent (one small query, on empty claims only). */

@@ -53,7 +53,7 @@ public record MeshApiProperties(
     }
     maxBodySize = maxBodySize == null ? DataSize.ofMegabytes(1) : maxBodySize;
     maxClaimWait = orDefault(maxClaimWait, Duration.ofSeconds(60));
-    longPoll = longPoll == null ? new LongPoll(null, null) : longPoll;
+    longPoll = longPoll == null ? new LongPoll(null, null, null) : longPoll;
     submitRate = submitRate == null ? new SubmitRate(null, null) : submitRate;
     relay = relay == null ? new Relay(null, null, null) : relay;
     kafka = kafka == null ? new Kafka(null, null, null, null) : kafka;
@@ -78,11 +78,18 @@ public record MeshApiProperties(
    *     does not start.
    * @param databaseConcurrency how many long-polls may run a claim or diagnosis query at once (default 8); keep
    *     it below {@code spring.datasource.hikari.maximum-pool-size} (20), so plain requests find a connection
+   * @param strandedAfter how long a pooled task stays ready after its dispatch record before {@code GET
+   *     /work/pools/stranded} calls it stranded and wakes the workers waiting there (default 2s, 100ms to 1h)
    */
-  public record LongPoll(Integer maxWaiting, Integer databaseConcurrency) {
+  public record LongPoll(Integer maxWaiting, Integer databaseConcurrency, Duration strandedAfter) {
     public LongPoll {
       maxWaiting = inRange("long-poll.max-waiting", maxWaiting, 10_000, 0, Integer.MAX_VALUE);
       databaseConcurrency = inRange("long-poll.database-concurrency", databaseConcurrency, 8, 1, Integer.MAX_VALUE);
+      strandedAfter = orDefault(strandedAfter, Duration.ofSeconds(2));
+      if (strandedAfter.compareTo(Duration.ofMillis(100)) < 0 || strandedAfter.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("mesh-api.long-poll.stranded-after must be between 100ms and 1h, got "
+            + strandedAfter);
+      }
     }
   }
 

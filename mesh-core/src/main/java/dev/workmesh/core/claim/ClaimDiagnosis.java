@@ -7,7 +7,10 @@ import dev.workmesh.core.db.MeshDb;
 import dev.workmesh.core.task.ClaimPolicy;
 import dev.workmesh.core.task.MeshTask;
 import dev.workmesh.core.task.TaskStatus;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -86,6 +89,21 @@ public final class ClaimDiagnosis {
       FROM (SELECT 1) one LEFT JOIN agent g ON g.status IN ('connected', 'unhealthy')
       """;
 
+  /**
+   * The pools with first_claim tasks still ready although their last dispatch record is older than the
+   * cutoff, and the newest such record's time per pool: the newest {@value #SAMPLE} of them are read, from the
+   * {@code task_ready_dispatched} index, so a large backlog costs no more than that. A spent mission's tasks
+   * are left out, as the re-dispatch leaves them out: nobody can claim them.
+   */
+  private static final String STRANDED_SQL = """
+      SELECT s.pool, max(s.dispatched_at) AS newest
+      FROM (SELECT t.pool, t.dispatched_at FROM task t
+            WHERE t.status = 'ready' AND t.dispatched_at < :cutoff AND t.claim_policy = 'first_claim'
+              AND NOT EXISTS (SELECT 1 FROM mission m WHERE m.id = t.mission_id AND m.budget_exhausted)
+            ORDER BY t.dispatched_at DESC LIMIT :sample) s
+      GROUP BY s.pool
+      """;
+
   private final MeshDb db;
   private final AgentStore agents;
 
@@ -146,6 +164,23 @@ public final class ClaimDiagnosis {
     }
     return Optional.of(new EmptyClaim("ineligible", m.toString(), agent.pools(), ready, needCapabilities,
         needRuntime, missingCapabilities, missingRuntimes));
+  }
+
+  /**
+   * The pools where a first_claim task is still ready although its last dispatch record was written before
+   * {@code cutoff}: its record did not bring it to a worker with room (in a share group with no more members
+   * than partitions, a record waits for the one member that has its partition), and mapped to the time of the
+   * newest such record, which moves when another task is left so. One index range scan, never a table scan.
+   */
+  public Map<String, Instant> strandedPools(Instant cutoff) {
+    Map<String, Instant> pools = new HashMap<>();
+    db.jdbc()
+        .sql(STRANDED_SQL)
+        .param("cutoff", MeshDb.ts(cutoff))
+        .param("sample", SAMPLE)
+        .query((rs, i) -> pools.put(rs.getString("pool"), MeshDb.instant(rs, "newest")))
+        .list();
+    return pools;
   }
 
   /**
