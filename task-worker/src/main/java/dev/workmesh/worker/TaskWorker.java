@@ -195,7 +195,7 @@ public final class TaskWorker implements AutoCloseable {
             TaskDispatch.start(
                 identity.agentId(), properties.pools(), new WorkerTopics(properties.topicPrefix()), kafkaCommon,
                 "workmesh-worker-" + properties.nodeName(), slots, new TaskClaimer(api, runner, metrics),
-                properties.idlePullInterval(), properties.pollRecords(), metrics);
+                api, properties.apiTimeout(), properties.idlePullInterval(), properties.pollRecords(), metrics);
       }
       log.info("Worker '{}' (agent {}) is claiming work: pools {}, {} slot(s)", properties.nodeName(), identity.agentId(),
           properties.pools(), slots.capacity());

@@ -2,18 +2,21 @@ package dev.workmesh.worker.dispatch;
 
 import dev.workmesh.worker.WorkerLoops;
 import dev.workmesh.worker.WorkerMetrics;
+import dev.workmesh.worker.mesh.GuardedMeshClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Everything that brings work to the worker: a share consumer per pool, the directed consumer, and
  * the pull ({@code POST /work/claims}) at start-up and on a slow timer, so a backlog that predates the
- * worker or whose records were lost still gets worked. Closing it stops all claiming.
+ * worker or whose records were lost still gets worked, brought forward when mesh-api says a task of its
+ * pools is stranded ({@link StrandedWatch}). Closing it stops all claiming.
  */
 public final class TaskDispatch implements AutoCloseable {
 
@@ -37,16 +40,15 @@ public final class TaskDispatch implements AutoCloseable {
       String clientIdPrefix,
       Slots slots,
       TaskClaimer claimer,
+      GuardedMeshClient api,
+      Duration apiTimeout,
       Duration idlePullInterval,
       int pollRecords,
       WorkerMetrics metrics) {
     TaskDispatch dispatch = new TaskDispatch();
     ShareGroupStart.fromEarliest(kafkaCommon, pools.stream().map(topics::poolShareGroup).toList());
-    Runnable pull = () -> {
-      if (claimer.apiAvailable()) {
-        claimer.pull(slots.acquireAllFree());
-      }
-    };
+    IntSupplier pullForFreeSlots = () -> claimer.apiAvailable() ? claimer.pull(slots.acquireAllFree()) : 0;
+    Runnable pull = pullForFreeSlots::getAsInt;
     // The start-up pull: a backlog waiting since before this worker existed.
     pull.run();
     for (String pool : pools) {
@@ -66,6 +68,9 @@ public final class TaskDispatch implements AutoCloseable {
     directed.start();
     dispatch.parts.add(directed);
     dispatch.parts.add(WorkerLoops.start("idle-pull", idlePullInterval, pull, metrics));
+    StrandedWatch stranded = new StrandedWatch(api, slots, apiTimeout, pullForFreeSlots);
+    stranded.start();
+    dispatch.parts.add(stranded);
     return dispatch;
   }
 

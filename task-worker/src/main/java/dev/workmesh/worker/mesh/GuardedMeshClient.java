@@ -158,6 +158,14 @@ public final class GuardedMeshClient {
     return direct("heartbeat agent " + agentId, c -> c.agentHeartbeat(agentId));
   }
 
+  /**
+   * Those of this agent's pools with stranded tasks, waiting up to {@code waitSeconds} for one: straight to
+   * the API, neither retried nor counted by the breaker (a wait that times out is no outage).
+   */
+  public List<String> strandedPools(int waitSeconds) {
+    return direct("ask for stranded tasks", c -> c.strandedPools(waitSeconds)).pools();
+  }
+
   /** No connection, a timeout, a 5xx or a 429: the API may answer later. */
   public static boolean isUnavailable(Throwable e) {
     if (e instanceof ResourceAccessException) {
