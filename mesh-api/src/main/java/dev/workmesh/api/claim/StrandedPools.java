@@ -126,7 +126,7 @@ class StrandedPools implements SmartLifecycle {
 
   private void lookWhileWaited() {
     long next = System.nanoTime();
-    while (!stopping) {
+    while (!stopping && looker == Thread.currentThread()) {
       if (parked.isEmpty()) {
         LockSupport.park(this); // a waiter's arrival unparks
         continue;
@@ -174,7 +174,9 @@ class StrandedPools implements SmartLifecycle {
   @Override
   public void start() {
     stopping = false;
-    looker = Thread.ofPlatform().daemon().name("mesh-stranded-pools").start(this::lookWhileWaited);
+    Thread thread = Thread.ofPlatform().daemon().name("mesh-stranded-pools").unstarted(this::lookWhileWaited);
+    looker = thread; // set first: a looker that is no longer the one set (after a stop) ends
+    thread.start();
   }
 
   @Override
