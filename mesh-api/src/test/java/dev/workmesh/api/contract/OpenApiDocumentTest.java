@@ -38,7 +38,7 @@ class OpenApiDocumentTest {
       }
       assertThat(op.definition().path("responses").has("401")).as(op.id() + " documents 401").isTrue();
     }
-    assertThat(ids).hasSize(26);
+    assertThat(ids).hasSize(27);
   }
 
   @Test
