@@ -67,6 +67,8 @@ final class PoolShareConsumer extends ConsumerLoop {
   private final TaskClaimer claimer;
   private final WorkerMetrics metrics;
   private volatile KafkaShareConsumer<String, byte[]> consumer;
+  /** The last poll with a free slot brought no record: this worker's partitions have nothing for it now. */
+  private volatile boolean idle;
   /** A record went back to the group for lack of a slot since the last pull (this consumer's thread only). */
   private boolean surplusReleased;
 
@@ -109,6 +111,14 @@ final class PoolShareConsumer extends ConsumerLoop {
         groupStart.run();
       }
     }
+  }
+
+  /**
+   * Whether this consumer's last poll with a free slot brought no record: what the share group gives this
+   * worker is drained, so a pull takes nothing its records would bring.
+   */
+  boolean idle() {
+    return idle;
   }
 
   /**
@@ -157,6 +167,7 @@ final class PoolShareConsumer extends ConsumerLoop {
     }
     slot.get().release(); // there is room; holding it through the poll would starve the idle pull
     ConsumerRecords<String, byte[]> records = shareConsumer.poll(POLL_TIMEOUT);
+    idle = records.isEmpty();
     if (records.isEmpty()) {
       if (surplusReleased) {
         surplusReleased = false;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * such a task stay ready past its dispatch record ({@code mesh-api.long-poll.stranded-after}, 2 s) and answers
  * the workers waiting on {@code GET /work/pools/stranded}; this watch holds one such wait at a time and, when
  * a pool of its own is named, pulls ({@code POST /work/claims} for the free slots) now instead of at the next
- * {@code idle-pull-interval}, and again each time a slot frees while its pulls win tasks. Named while every
+ * {@code idle-pull-interval}, and again each time a slot frees while its pulls win tasks, as long as its own
+ * share consumer finds nothing (a worker busy with its own records has no room to lend). Named while every
  * slot is busy, it pulls as soon as one frees (within {@link #SLOT_PATIENCE}).
  *
  * <p>The wait is a long-poll that costs mesh-api no work until something is stranded. A failed wait is
@@ -34,6 +36,7 @@ final class StrandedWatch implements AutoCloseable {
   private final GuardedMeshClient api;
   private final Slots slots;
   private final IntSupplier pull;
+  private final Predicate<List<String>> drained;
   private final int waitSeconds;
   private final CountDownLatch closed = new CountDownLatch(1);
   private final Thread thread;
@@ -41,11 +44,14 @@ final class StrandedWatch implements AutoCloseable {
   /**
    * @param apiTimeout the worker's API timeout: each wait stays well within it
    * @param pull the idle pull's step: claims for the slots free when it runs, and says how many it won
+   * @param drained whether the share consumer of one of these pools found nothing at its last poll
    */
-  StrandedWatch(GuardedMeshClient api, Slots slots, Duration apiTimeout, IntSupplier pull) {
+  StrandedWatch(GuardedMeshClient api, Slots slots, Duration apiTimeout, IntSupplier pull,
+      Predicate<List<String>> drained) {
     this.api = api;
     this.slots = slots;
     this.pull = pull;
+    this.drained = drained;
     this.waitSeconds = waitSeconds(apiTimeout);
     this.thread = Thread.ofPlatform().daemon().name("stranded-watch").unstarted(this::watch);
   }
@@ -84,7 +90,7 @@ final class StrandedWatch implements AutoCloseable {
       }
       if (!pools.isEmpty()) {
         log.debug("Tasks are stranded in pool(s) {}: pulling now", pools);
-        pullWhileWinning();
+        pullWhileWinning(pools);
       }
     }
   }
@@ -92,9 +98,12 @@ final class StrandedWatch implements AutoCloseable {
   /**
    * Pulls for the free slots, and again each time a slot frees, until a pull wins nothing: mesh-api names a
    * pool once for the tasks stranded there, however many they are and however few slots this worker has.
+   * Only while its own share consumer finds nothing: a worker whose records keep coming has a backlog of
+   * its own to run (a pull would take the tasks of records it is about to receive), and a stranded task is
+   * one that waits in another worker's partition.
    */
-  private void pullWhileWinning() {
-    while (awaitFreeSlot() && pull.getAsInt() > 0) {
+  private void pullWhileWinning(List<String> pools) {
+    while (awaitFreeSlot() && drained.test(pools) && pull.getAsInt() > 0) {
       // the next pull once a slot is free again
     }
   }

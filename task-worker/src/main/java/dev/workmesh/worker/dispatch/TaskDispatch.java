@@ -5,6 +5,7 @@ import dev.workmesh.worker.WorkerMetrics;
 import dev.workmesh.worker.mesh.GuardedMeshClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -51,6 +52,7 @@ public final class TaskDispatch implements AutoCloseable {
     Runnable pull = pullForFreeSlots::getAsInt;
     // The start-up pull: a backlog waiting since before this worker existed.
     pull.run();
+    Map<String, PoolShareConsumer> poolConsumers = new HashMap<>();
     for (String pool : pools) {
       String group = topics.poolShareGroup(pool);
       PoolShareConsumer consumer =
@@ -59,6 +61,7 @@ public final class TaskDispatch implements AutoCloseable {
               () -> ShareGroupStart.fromEarliest(kafkaCommon, List.of(group)), pull, slots, claimer, metrics);
       consumer.start();
       dispatch.parts.add(consumer);
+      poolConsumers.put(pool, consumer);
     }
     DirectedConsumer directed =
         new DirectedConsumer(
@@ -68,7 +71,8 @@ public final class TaskDispatch implements AutoCloseable {
     directed.start();
     dispatch.parts.add(directed);
     dispatch.parts.add(WorkerLoops.start("idle-pull", idlePullInterval, pull, metrics));
-    StrandedWatch stranded = new StrandedWatch(api, slots, apiTimeout, pullForFreeSlots);
+    StrandedWatch stranded = new StrandedWatch(api, slots, apiTimeout, pullForFreeSlots,
+        named -> named.stream().map(poolConsumers::get).anyMatch(c -> c != null && c.idle()));
     stranded.start();
     dispatch.parts.add(stranded);
     return dispatch;
