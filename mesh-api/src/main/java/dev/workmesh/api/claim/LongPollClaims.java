@@ -36,7 +36,8 @@ import org.springframework.stereotype.Component;
  * notification costs one query per waiting agent, not one per waiting claim.
  *
  * <p>Limits keep a storm of waiters from hurting anything else: at most {@code mesh-api.long-poll.max-waiting}
- * long-polls are held at once (one more gets 503 with Retry-After); their queries take one of {@code
+ * long-polls are held at once, waiting claims and workers' waits for stranded tasks together (one more gets 503
+ * with Retry-After); their queries take one of {@code
  * mesh-api.long-poll.database-concurrency} permits, so the rest of the connection pool stays free for other
  * requests; a waiter whose permit does not come before its deadline answers without it. The backstop re-check
  * (for a task that became claimable without a notification: room freed under max_concurrency, a broadcast
@@ -64,6 +65,8 @@ class LongPollClaims {
   private final int maxWaiting;
   private final Semaphore database;
   private final AtomicInteger waiting = new AtomicInteger();
+  /** Waits for stranded tasks ({@link StrandedPools}): they share the ceiling, not the gauge of waiting claims. */
+  private final AtomicInteger otherWaits = new AtomicInteger();
   private final Counter refused;
   private final SharedLooks looks = new SharedLooks();
 
@@ -84,17 +87,38 @@ class LongPollClaims {
 
   /** Waits up to {@code wait} for a claim; the answer holds the claims, or none and (if known) why. */
   Answer claim(UUID agentId, UUID missionId, int maxTasks, Duration wait) throws InterruptedException {
-    if (waiting.incrementAndGet() > maxWaiting) {
-      waiting.decrementAndGet();
-      refused.increment();
-      throw RetryLaterException.busy("this mesh-api replica already holds " + maxWaiting + " waiting claims"
-          + " (mesh-api.long-poll.max-waiting): retry after the delay in Retry-After, claim without wait_seconds,"
-          + " or use another replica", ThreadLocalRandom.current().nextLong(1, 6));
-    }
+    takeSeat(waiting, "claim without wait_seconds, ");
     try {
       return waitForClaims(agentId, missionId, maxTasks, System.nanoTime() + wait.toNanos());
     } finally {
       waiting.decrementAndGet();
+    }
+  }
+
+  /** A long-poll of another kind: it holds a connection like a waiting claim and counts towards the ceiling. */
+  interface Wait<T> {
+    T run() throws InterruptedException;
+  }
+
+  /** Runs {@code wait} (a worker's wait for stranded tasks) in one of the replica's long-poll seats. */
+  <T> T seated(Wait<T> wait) throws InterruptedException {
+    takeSeat(otherWaits, "");
+    try {
+      return wait.run();
+    } finally {
+      otherWaits.decrementAndGet();
+    }
+  }
+
+  /** Takes a seat on {@code counter}, or refuses with 503 when the long-polls of both kinds fill the ceiling. */
+  private void takeSeat(AtomicInteger counter, String alternative) {
+    counter.incrementAndGet();
+    if (waiting.get() + otherWaits.get() > maxWaiting) {
+      counter.decrementAndGet();
+      refused.increment();
+      throw RetryLaterException.busy("this mesh-api replica already holds " + maxWaiting + " long-polls"
+          + " (mesh-api.long-poll.max-waiting): retry after the delay in Retry-After, " + alternative
+          + "or use another replica", ThreadLocalRandom.current().nextLong(1, 6));
     }
   }
 

@@ -2,7 +2,6 @@ package dev.workmesh.api.claim;
 
 import dev.workmesh.api.config.MeshApiProperties;
 import dev.workmesh.core.MeshCore;
-import dev.workmesh.web.RetryLaterException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +33,8 @@ import org.springframework.stereotype.Component;
  * stay stranded, again every {@link #REPEAT}: waiters that could not claim them are not woken every look. A
  * waiter answers only announcements made after it arrived, so one wake-up brings each worker one pull.
  *
- * <p>Gauge {@value #WAITING_GAUGE}: the waits held now (they count towards {@code mesh-api.long-poll.max-waiting}
- * on their own, not with the long-poll claims).
+ * <p>Gauge {@value #WAITING_GAUGE}: the waits held now. They count towards {@code mesh-api.long-poll.max-waiting}
+ * with the waiting claims ({@link LongPollClaims#seated}): each holds a connection as they do.
  */
 @Component
 class StrandedPools implements SmartLifecycle {
@@ -51,7 +49,7 @@ class StrandedPools implements SmartLifecycle {
   private final MeshCore core;
   private final Duration strandedAfter;
   private final long lookEveryNanos;
-  private final int maxWaiting;
+  private final LongPollClaims seats;
   private final Set<Thread> parked = ConcurrentHashMap.newKeySet();
   private volatile Announcement latest = new Announcement(0, Set.of());
   private volatile boolean stopping;
@@ -61,11 +59,11 @@ class StrandedPools implements SmartLifecycle {
   private final Map<String, Long> announcedAt = new HashMap<>();
   private long lastErrorLogged;
 
-  StrandedPools(MeshCore core, MeshApiProperties properties, MeterRegistry meters) {
+  StrandedPools(MeshCore core, LongPollClaims seats, MeshApiProperties properties, MeterRegistry meters) {
     this.core = core;
+    this.seats = seats;
     this.strandedAfter = properties.longPoll().strandedAfter();
     this.lookEveryNanos = Math.min(strandedAfter.toNanos() / 2, Duration.ofSeconds(1).toNanos());
-    this.maxWaiting = properties.longPoll().maxWaiting();
     Gauge.builder(WAITING_GAUGE, parked, Set::size)
         .description("Workers waiting on GET /work/pools/stranded at this replica")
         .register(meters);
@@ -86,11 +84,10 @@ class StrandedPools implements SmartLifecycle {
    * or none when the wait ran out or the service began to stop.
    */
   List<String> await(Collection<String> pools, Duration wait) throws InterruptedException {
-    if (parked.size() >= maxWaiting) {
-      throw RetryLaterException.busy("this mesh-api replica already holds " + maxWaiting + " waits for stranded"
-          + " tasks (mesh-api.long-poll.max-waiting): retry after the delay in Retry-After, or use another replica",
-          ThreadLocalRandom.current().nextLong(1, 6));
-    }
+    return seats.seated(() -> awaitSeated(pools, wait));
+  }
+
+  private List<String> awaitSeated(Collection<String> pools, Duration wait) throws InterruptedException {
     long deadline = System.nanoTime() + wait.toNanos();
     Thread waiter = Thread.currentThread();
     parked.add(waiter);
