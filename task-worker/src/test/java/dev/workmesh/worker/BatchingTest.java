@@ -3,7 +3,6 @@ package dev.workmesh.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.model.MissionView;
 import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.client.model.TaskView;
@@ -55,9 +54,7 @@ class BatchingTest {
   }
 
   private List<TaskView> submitTogether(MissionView mission, String pool, int count, String command) {
-    List<TaskRequest> tasks = IntStream.range(0, count).mapToObj(i -> new TaskRequest("t" + i, "", null, null, pool,
-        null, null, "bash", MeshClient.JSON.readTree("{\"command\": " + MeshClient.JSON.writeValueAsString(command) + "}"),
-        null, null, null, null, null, null)).toList();
+    List<TaskRequest> tasks = IntStream.range(0, count).mapToObj(i -> TestWorkers.bashTask("t" + i, pool, command)).toList();
     return api.operator().submitAll(mission.id(), tasks);
   }
 

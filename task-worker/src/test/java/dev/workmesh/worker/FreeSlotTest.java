@@ -3,9 +3,7 @@ package dev.workmesh.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.model.MissionView;
-import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.client.model.TaskView;
 import dev.workmesh.client.wire.DispatchRecord;
 import dev.workmesh.testsupport.MeshIntegrationTest;
@@ -61,9 +59,7 @@ class FreeSlotTest {
 
   TaskView submit(String pool, String command) {
     MissionView mission = api.operator().createMission("m-" + UUID.randomUUID(), "free slots");
-    return api.operator().submit(mission.id(), new TaskRequest("t", "", null, null, pool, null, null, "bash",
-        MeshClient.JSON.readTree("{\"command\": " + MeshClient.JSON.writeValueAsString(command) + "}"), null, null,
-        null, null, null, null)).task();
+    return api.operator().submit(mission.id(), TestWorkers.bashTask("t", pool, command)).task();
   }
 
   @Test

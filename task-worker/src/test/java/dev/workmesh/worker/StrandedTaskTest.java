@@ -3,9 +3,7 @@ package dev.workmesh.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.model.MissionView;
-import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.client.model.TaskView;
 import dev.workmesh.testsupport.MeshIntegrationTest;
 import dev.workmesh.testsupport.MeshTestEnv;
@@ -52,9 +50,7 @@ class StrandedTaskTest {
   }
 
   TaskView submit(MissionView mission, String pool, String command) {
-    return api.operator().submit(mission.id(), new TaskRequest("t", "", null, null, pool, null, null, "bash",
-        MeshClient.JSON.readTree("{\"command\": " + MeshClient.JSON.writeValueAsString(command) + "}"), null, null,
-        null, null, null, null)).task();
+    return api.operator().submit(mission.id(), TestWorkers.bashTask("t", pool, command)).task();
   }
 
   @Test

@@ -3,11 +3,9 @@ package dev.workmesh.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.model.AgentView;
 import dev.workmesh.client.model.MissionView;
 import dev.workmesh.client.model.TaskLog;
-import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.client.model.TaskView;
 import dev.workmesh.testsupport.MeshIntegrationTest;
 import dev.workmesh.testsupport.MeshTestEnv;
@@ -89,9 +87,7 @@ class TaskWorkerApplicationTest {
   }
 
   TaskView submit(String pool, String command) {
-    return api.operator().submit(mission().id(), new TaskRequest("run", "", null, null, pool, null, null, "bash",
-        MeshClient.JSON.readTree("{\"command\": " + MeshClient.JSON.writeValueAsString(command) + "}"), null, null,
-        null, null, null, null)).task();
+    return api.operator().submit(mission().id(), TestWorkers.bashTask("run", pool, command)).task();
   }
 
   TaskView awaitTask(UUID id, java.util.function.Predicate<TaskView> condition) {

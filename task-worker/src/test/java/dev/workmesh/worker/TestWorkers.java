@@ -1,5 +1,7 @@
 package dev.workmesh.worker;
 
+import dev.workmesh.client.MeshClient;
+import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.testsupport.MeshTestEnv;
 import dev.workmesh.worker.config.TaskWorkerProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -71,6 +73,13 @@ final class TestWorkers implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("worker " + keys.get("node-name") + " did not start", e);
     }
+  }
+
+  /** A first_claim task of {@code pool} that runs {@code command} with the bash runtime. */
+  static TaskRequest bashTask(String title, String pool, String command) {
+    return new TaskRequest(title, "", null, null, pool, null, null, "bash",
+        MeshClient.JSON.readTree("{\"command\": " + MeshClient.JSON.writeValueAsString(command) + "}"), null, null,
+        null, null, null, null);
   }
 
   static Duration patience() {
