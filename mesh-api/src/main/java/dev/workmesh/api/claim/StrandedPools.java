@@ -24,14 +24,14 @@ import org.springframework.stereotype.Component;
  * ready {@code mesh-api.long-poll.stranded-after} after its dispatch record was written, so the record did not
  * bring it to a worker with room. That happens where Kafka's share-group assignor gives each partition to one
  * member (a pool with no more workers than partitions): a record in the partition of a worker whose slots are
- * all busy waits for that worker alone, while others are idle. A worker with free slots waits here between its
- * pulls and pulls at once when its pool is named.
+ * all busy waits for that worker alone, while others are idle. Every worker waits here, and one whose own
+ * records have run out pulls at once when its pool is named.
  *
  * <p>One thread per replica looks, and only while somebody waits: every half of {@code stranded-after} (at
  * most a second) it reads the stranded pools (one index range scan, {@code ClaimDiagnosis.strandedPools}). A
  * pool is announced when a task is newly stranded there (the newest stranded record moved) or, while tasks
  * stay stranded, again every {@link #REPEAT}: waiters that could not claim them are not woken every look. A
- * waiter answers only announcements made after it arrived, so one wake-up brings each worker one pull.
+ * waiter answers only announcements made after it arrived, so one announcement wakes each worker once.
  *
  * <p>Gauge {@value #WAITING_GAUGE}: the waits held now. They count towards {@code mesh-api.long-poll.max-waiting}
  * with the waiting claims ({@link LongPollClaims#seated}): each holds a connection as they do.
