@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs every scenario of the benchmark end to end on a tiny profile (a few hundred tasks) against real
+ * Runs every scenario of the benchmark end to end on a tiny profile (tens of tasks per Workmesh scenario) against real
  * embedded PostgreSQL and Kafka: the audits find every task run exactly once, every figure is positive,
  * and the results are written. No timing is asserted: this machine is shared.
  */

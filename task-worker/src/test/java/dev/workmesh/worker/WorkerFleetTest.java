@@ -113,19 +113,22 @@ class WorkerFleetTest {
     return worker.identity().orElseThrow().agentId();
   }
 
+  /** Tasks of the shared run: each one a fake agent's JVM, so this many decides most of the class's time. */
+  static final int SHARED_TASKS = 150;
+
   @Test
-  void threeWorkersRunThreeHundredTasksEachExactlyOnceAndShareTheWork() {
+  void threeWorkersRunAHundredAndFiftyTasksEachExactlyOnceAndShareTheWork() {
     MissionView mission = mission();
-    List<TaskRequest> batch = IntStream.range(0, 300)
+    List<TaskRequest> batch = IntStream.range(0, SHARED_TASKS)
         .mapToObj(i -> task("t" + i, "fake", "{\"fake\": {\"output\": \"ok-" + i + "\"}}"))
         .toList();
     List<TaskView> submitted = new ArrayList<>();
-    for (int from = 0; from < batch.size(); from += 100) {
-      submitted.addAll(operator.submitAll(mission.id(), batch.subList(from, from + 100)));
+    for (int from = 0; from < batch.size(); from += 50) {
+      submitted.addAll(operator.submitAll(mission.id(), batch.subList(from, Math.min(batch.size(), from + 50))));
     }
 
     await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-        assertThat(operator.mission(mission.id()).taskCounts()).containsEntry("succeeded", 300L));
+        assertThat(operator.mission(mission.id()).taskCounts()).containsEntry("succeeded", (long) SHARED_TASKS));
 
     Map<UUID, Long> perAgent = new TreeMap<>();
     for (TaskView t : submitted) {
@@ -138,9 +141,10 @@ class WorkerFleetTest {
     }
     Map<String, Long> byWorker = fleet.stream().collect(Collectors.toMap(
         w -> w.properties().nodeName(), w -> perAgent.getOrDefault(agentOf(w), 0L), Long::sum, TreeMap::new));
-    System.out.println("Distribution of 300 tasks: " + byWorker);
-    assertThat(byWorker.values()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(30L));
-    assertThat(byWorker.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(300L);
+    System.out.println("Distribution of " + SHARED_TASKS + " tasks: " + byWorker);
+    // Each worker ran at least a tenth of them (a third each when the work is shared evenly).
+    assertThat(byWorker.values()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(SHARED_TASKS / 10L));
+    assertThat(byWorker.values().stream().mapToLong(Long::longValue).sum()).isEqualTo((long) SHARED_TASKS);
   }
 
   @Test

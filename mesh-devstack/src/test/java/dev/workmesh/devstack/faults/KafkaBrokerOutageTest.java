@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Kafka goes away in the middle of a run of 2,000 tasks and comes back as a fresh broker (every record in
+ * Kafka goes away in the middle of a run of 1,000 tasks and comes back as a fresh broker (every record in
  * flight is lost). Records are hints: the outbox keeps what was not published, workers pull while idle and
  * the scheduler re-dispatches stale ready tasks. So every task still ends exactly once, and the outbox
  * drains once the broker is back.
@@ -34,8 +34,8 @@ import tools.jackson.databind.JsonNode;
 @ExtendWith(FaultSummaryExtension.class)
 class KafkaBrokerOutageTest {
 
-  static final int TASKS = Integer.getInteger("fault.kafka.tasks", 2_000);
-  static final int BATCH = 100;
+  static final int TASKS = Integer.getInteger("fault.kafka.tasks", 1_000);
+  static final int BATCH = 50;
   static final int WORKERS = 4;
   static final int SLOTS = 6;
   static final Duration OUTAGE = Duration.ofSeconds(8);
@@ -69,7 +69,7 @@ class KafkaBrokerOutageTest {
       workers.add(stack.startWorker(settings));
     }
     MeshClient mesh = FaultStack.operator(api.url());
-    MissionView mission = mesh.createMission("kafka-outage", "2,000 tasks through a broker restart");
+    MissionView mission = mesh.createMission("kafka-outage", TASKS + " tasks through a broker restart");
     MeshDatabase db = stack.database();
 
     // Cheap tasks: exec /bin/true, one short process each. Half of the batches go before the outage, a

@@ -42,12 +42,12 @@ import org.junit.jupiter.api.io.TempDir;
 class LongPollStormTest {
 
   static final int CLAIMS = Integer.getInteger("fault.storm.claims", 1_000);
-  static final int WAIT_SECONDS = Integer.getInteger("fault.storm.wait-seconds", 20);
+  static final int WAIT_SECONDS = Integer.getInteger("fault.storm.wait-seconds", 10);
   /**
-   * Claims are sent over this long, as agents arriving (10 s by default, {@code fault.storm.ramp-seconds}); with a
+   * Claims are sent over this long, as agents arriving (5 s by default, {@code fault.storm.ramp-seconds}); with a
    * ramp shorter than the wait, every one of them waits at once at the end.
    */
-  static final Duration RAMP = Duration.ofSeconds(Integer.getInteger("fault.storm.ramp-seconds", 10));
+  static final Duration RAMP = Duration.ofSeconds(Integer.getInteger("fault.storm.ramp-seconds", 5));
   static final int AGENTS = 100;
   /** HTTP clients the claims are spread over ({@link #stormClients}). */
   static final int STORM_CLIENTS = 8;
