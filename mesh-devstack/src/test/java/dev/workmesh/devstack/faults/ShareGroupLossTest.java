@@ -38,9 +38,13 @@ class ShareGroupLossTest {
   @Test
   void poolShareConsumersClaimAgainAfterTheBrokerLostTheirShareGroup() throws Exception {
     stack = FaultStack.start(dir, FaultLedger.unlisted("share group lost by the broker"));
-    FaultStack.Service api = stack.startControlPlane();
+    // Records are the only way work arrives after the start-up pull: no idle pull for ten minutes, and no task
+    // is ever stranded (mesh-api would otherwise tell the worker to pull the tasks its broken consumer misses).
+    FaultStack.Service api = stack.startApi("mesh-api", Map.of("mesh-api.long-poll.stranded-after", "1h"));
+    stack.startScheduler("scheduler-service", Map.of());
+    stack.startWatchdog("watchdog-service", Map.of());
     Map<String, Object> settings = stack.workerSettings(api.url(), "records-only", "d2", 4);
-    settings.put("idle-pull-interval", "10m"); // records are the only way work arrives after the start-up pull
+    settings.put("idle-pull-interval", "10m");
     TaskWorker worker = stack.startWorker(settings);
     MeshClient mesh = FaultStack.operator(api.url());
     MeshDatabase db = stack.database();
