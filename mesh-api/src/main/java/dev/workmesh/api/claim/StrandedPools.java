@@ -75,8 +75,13 @@ class StrandedPools implements SmartLifecycle {
 
   /** Those of {@code pools} with stranded tasks now: one look, for a caller that does not wait. */
   List<String> now(Collection<String> pools) {
-    Set<String> stranded = core.diagnosis().strandedPools(core.db().now().minus(strandedAfter)).keySet();
+    Set<String> stranded = strandedNow().keySet();
     return pools.stream().filter(stranded::contains).toList();
+  }
+
+  /** The pools with tasks ready {@code stranded-after} past their dispatch record, and each one's newest. */
+  private Map<String, Instant> strandedNow() {
+    return core.diagnosis().strandedPools(core.db().now().minus(strandedAfter));
   }
 
   /**
@@ -148,7 +153,7 @@ class StrandedPools implements SmartLifecycle {
 
   /** One look: announces the pools with newly stranded tasks, and those left stranded for {@link #REPEAT}. */
   void look() {
-    Map<String, Instant> stranded = core.diagnosis().strandedPools(core.db().now().minus(strandedAfter));
+    Map<String, Instant> stranded = strandedNow();
     announcedNewest.keySet().retainAll(stranded.keySet());
     announcedAt.keySet().retainAll(stranded.keySet());
     long now = System.nanoTime();
