@@ -177,7 +177,8 @@ public final class TaskWorker implements AutoCloseable {
       }
       runner =
           new AttemptRunner(
-              api, launcher, runtimes, reports, metrics, properties.attemptHeartbeatInterval(), properties.batchWindow(),
+              api, launcher, runtimes, reports, metrics, properties.attemptHeartbeatInterval(), properties.firstHeartbeatAfter(),
+              properties.batchWindow(),
               inProcessRuntimes, properties.apiBaseUrl());
       synchronized (loops) {
         if (stopping.get()) {

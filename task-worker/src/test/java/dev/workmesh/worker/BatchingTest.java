@@ -90,6 +90,30 @@ class BatchingTest {
   }
 
   @Test
+  void anAttemptThatEndsBeforeItsFirstHeartbeatReportsWithoutOne() {
+    String pool = "first-" + UUID.randomUUID().toString().substring(0, 8);
+    Map<String, Object> keys = workers.settings(api.url(), "first", pool, dir.resolve("first"));
+    keys.put("attempt-heartbeat-interval", "5s");
+    keys.put("first-heartbeat-after", "4s");
+    workers.start(keys, registry);
+    MissionView mission = api.operator().createMission("m-" + UUID.randomUUID(), "first heartbeat");
+
+    List<TaskView> tasks = api.operator().submitAll(mission.id(),
+        List.of(TestWorkers.bashTask("short", pool, "true"), TestWorkers.bashTask("long", pool, "sleep 6")));
+    TaskView shortOne = tasks.get(0);
+    TaskView longOne = tasks.get(1);
+    TaskView running = await().atMost(TestWorkers.patience()).pollInterval(Duration.ofMillis(100))
+        .until(() -> api.operator().task(longOne.id()), t -> t.status().equals("running"));
+    assertThat(Duration.between(running.attempts().getFirst().claimedAt(), running.attempts().getFirst().startedAt()))
+        .as("the long attempt's first heartbeat marked it running after first-heartbeat-after")
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+    awaitSucceeded(tasks);
+    // The short one went from claimed to succeeded: no heartbeat ever marked it running.
+    assertThat(api.operator().task(shortOne.id()).attempts().getFirst().startedAt()).isNull();
+    assertThat(api.operator().task(longOne.id()).attempts().getFirst().startedAt()).isNotNull();
+  }
+
+  @Test
   void theTasksOfOnePollAreClaimedInOneRequest() {
     String pool = "claim-" + UUID.randomUUID().toString().substring(0, 8);
     Map<String, Object> keys = workers.settings(api.url(), "claimer", pool, dir.resolve("claimer"));

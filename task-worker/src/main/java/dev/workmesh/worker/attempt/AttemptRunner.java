@@ -28,14 +28,20 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs each won claim as an attempt: picks the runtime (or hands the task back when this worker lacks
- * it), launches the subagent, renews the lease at once (which also marks the task running) and then at
- * every heartbeat interval, and reports the outcome. Leases are renewed many per request (see {@link
+ * it), launches the subagent, renews the lease once it has run for {@code first-heartbeat-after} (which
+ * also marks the task running) and then at every heartbeat interval, and reports the outcome. An attempt
+ * that ends sooner reports without a heartbeat: its task goes from claimed to its outcome, and a short
+ * task costs the mesh one request and one transaction less. Leases are renewed many per request (see {@link
  * LeaseRenewer}), and reports of attempts that end together go in one request (see {@link ReportSender}).
  *
  * <ul>
@@ -66,6 +72,9 @@ public final class AttemptRunner implements ClaimIntake {
   private final LeaseRenewer renewer;
   private final Map<String, InProcessRuntime> inProcessRuntimes;
   private final Duration heartbeatInterval;
+  private final Duration firstHeartbeatAfter;
+  private final ScheduledExecutorService firstHeartbeats =
+      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("first-heartbeats").factory());
   private final String apiUrl;
   private final Map<UUID, RunningAttempt> attempts = new ConcurrentHashMap<>();
   private final Map<UUID, Instant> declinedUntil = new ConcurrentHashMap<>();
@@ -80,6 +89,7 @@ public final class AttemptRunner implements ClaimIntake {
       ReportSender reports,
       WorkerMetrics metrics,
       Duration heartbeatInterval,
+      Duration firstHeartbeatAfter,
       Duration batchWindow,
       Map<String, InProcessRuntime> inProcessRuntimes,
       String apiUrl) {
@@ -91,6 +101,7 @@ public final class AttemptRunner implements ClaimIntake {
     this.renewer = new LeaseRenewer(api, metrics, batchWindow);
     this.inProcessRuntimes = Map.copyOf(inProcessRuntimes);
     this.heartbeatInterval = heartbeatInterval;
+    this.firstHeartbeatAfter = firstHeartbeatAfter;
     this.apiUrl = apiUrl;
   }
 
@@ -170,7 +181,20 @@ public final class AttemptRunner implements ClaimIntake {
     attempt.started(subagent);
     // The next claim need not wait for this one's output to be collected and its report built.
     subagent.exited().whenComplete((ignored, error) -> attempt.slot.freeForReport());
-    heartbeat(attempt);
+    if (firstHeartbeatAfter.isZero()) {
+      heartbeat(attempt);
+    } else {
+      attempt.firstHeartbeatScheduled = true;
+      try {
+        firstHeartbeats.schedule(() -> {
+          attempt.firstHeartbeatScheduled = false;
+          heartbeat(attempt);
+        }, firstHeartbeatAfter.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException closing) {
+        attempt.firstHeartbeatScheduled = false;
+        heartbeat(attempt);
+      }
+    }
     subagent.outcome().whenComplete(
         (outcome, error) -> Thread.ofVirtual().name("report-" + attempt.attemptId()).start(() -> ended(attempt, outcome, error)));
   }
@@ -183,9 +207,12 @@ public final class AttemptRunner implements ClaimIntake {
     }
   }
 
-  /** Renews every running attempt's lease; called every heartbeat interval (one request for all of them). */
+  /**
+   * Renews every running attempt's lease, except those still waiting for their first heartbeat; called
+   * every heartbeat interval (one request for all of them).
+   */
   public void renewLeases() {
-    attempts.values().forEach(this::heartbeat);
+    attempts.values().stream().filter(a -> !a.firstHeartbeatScheduled).forEach(this::heartbeat);
   }
 
   private void heartbeat(RunningAttempt attempt) {
@@ -375,6 +402,7 @@ public final class AttemptRunner implements ClaimIntake {
 
   /** Stops renewing leases; call once every attempt has reported. */
   public void close() {
+    firstHeartbeats.shutdownNow();
     renewer.close();
   }
 }

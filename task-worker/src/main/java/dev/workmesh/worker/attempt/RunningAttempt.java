@@ -37,6 +37,8 @@ final class RunningAttempt {
   private volatile StopReason stopReason;
   private volatile boolean ended;
   volatile boolean heartbeatFailing;
+  /** The first heartbeat waits for first-heartbeat-after: the interval's renewals leave the attempt alone. */
+  volatile boolean firstHeartbeatScheduled;
   private String lastShippedTail;
 
   RunningAttempt(ClaimView claim, Slots.Permit slot, String source, long wonAtNanos) {

@@ -47,6 +47,10 @@ import org.springframework.util.unit.DataSize;
  * @param agentHeartbeatInterval how often the agent says it is alive. Default 10s.
  * @param attemptHeartbeatInterval how often each running attempt renews its lease. Default 10s; at
  *     most 15s, because mesh-api's lease is 30s by default and a lapsed lease is rescued.
+ * @param firstHeartbeatAfter how long an attempt runs before its first heartbeat, which marks its task
+ *     running; an attempt that ends sooner reports without one, its task going from claimed to its outcome
+ *     (a request and a transaction fewer per short task). Default 500ms (the heartbeat interval if that is
+ *     shorter); 0s heartbeats as the subagent starts.
  * @param idlePullInterval how often a worker with a free slot pulls claimable tasks from the API,
  *     besides reacting to Kafka records; it also pulls once at start-up. Default 15s.
  * @param spoolResendInterval how often reports that could not be delivered are sent again. Default 10s.
@@ -95,6 +99,7 @@ public record TaskWorkerProperties(
     Path dataDir,
     Duration agentHeartbeatInterval,
     Duration attemptHeartbeatInterval,
+    Duration firstHeartbeatAfter,
     Duration idlePullInterval,
     Duration spoolResendInterval,
     Duration shutdownGrace,
@@ -157,6 +162,14 @@ public record TaskWorkerProperties(
           "task-worker.attempt-heartbeat-interval must be at most " + MAX_ATTEMPT_HEARTBEAT_INTERVAL.toSeconds()
               + "s: mesh-api's lease is 30s by default and a claim whose lease lapses is taken away; got "
               + attemptHeartbeatInterval);
+    }
+    if (firstHeartbeatAfter == null) {
+      Duration half = Duration.ofMillis(500);
+      firstHeartbeatAfter = half.compareTo(attemptHeartbeatInterval) < 0 ? half : attemptHeartbeatInterval;
+    }
+    if (firstHeartbeatAfter.isNegative() || firstHeartbeatAfter.compareTo(attemptHeartbeatInterval) > 0) {
+      throw new IllegalArgumentException("task-worker.first-heartbeat-after must be between 0s and"
+          + " task-worker.attempt-heartbeat-interval (" + attemptHeartbeatInterval + "), e.g. 500ms; got " + firstHeartbeatAfter);
     }
     idlePullInterval = positive("idle-pull-interval", idlePullInterval, Duration.ofSeconds(15));
     spoolResendInterval = positive("spool-resend-interval", spoolResendInterval, Duration.ofSeconds(10));

@@ -43,6 +43,9 @@ class TaskWorkerPropertiesTest {
     assertThat(p.dataDir()).isEqualTo(Path.of(System.getProperty("user.home"), ".workmesh", "worker"));
     assertThat(p.agentHeartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(p.attemptHeartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(p.firstHeartbeatAfter()).isEqualTo(Duration.ofMillis(500));
+    assertThat(bind(Map.of("api-url", "http://m", "attempt-heartbeat-interval", "200ms")).firstHeartbeatAfter())
+        .as("never later than the interval's renewals").isEqualTo(Duration.ofMillis(200));
     assertThat(p.idlePullInterval()).isEqualTo(Duration.ofSeconds(15));
     assertThat(p.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
     assertThat(p.killGrace()).isEqualTo(Duration.ofSeconds(10));
@@ -117,6 +120,8 @@ class TaskWorkerPropertiesTest {
         .contains("task-worker.agent-id and task-worker.agent-token go together");
     assertThat(failure(Map.of("api-url", "http://m", "attempt-heartbeat-interval", "30s")))
         .contains("task-worker.attempt-heartbeat-interval must be at most 15s");
+    assertThat(failure(Map.of("api-url", "http://m", "first-heartbeat-after", "11s")))
+        .contains("task-worker.first-heartbeat-after must be between 0s and task-worker.attempt-heartbeat-interval (PT10S)");
     assertThat(failure(Map.of("api-url", "http://m", "max-concurrent-subagents", "0")))
         .contains("task-worker.max-concurrent-subagents must be between 1 and 100");
     assertThat(failure(Map.of("api-url", "http://m", "pools", "a b")))
