@@ -192,7 +192,8 @@ final class PoolShareConsumer extends ConsumerLoop {
           Optional<Slots.Permit> forRecord = slots.tryAcquire();
           if (forRecord.isEmpty()) {
             // The slots filled up (an attempt, or a pull took them) while this consumer polled: another member takes it.
-            log.info("No free slot left for task {} of pool '{}'; releasing the record", hint.get().taskId(), pool);
+            // Routine for a busy worker with short tasks, so counted (workmesh_worker_records_surplus_total), not logged.
+            log.debug("No free slot left for task {} of pool '{}'; releasing the record", hint.get().taskId(), pool);
             settlements.put(record, AcknowledgeType.RELEASE);
             metrics.surplusReleased();
             surplusReleased = true;
