@@ -111,14 +111,15 @@ public final class MeshClient {
   }
 
   private static ClientHttpRequestFactory jdkHttpClient(String baseUrl, Duration readTimeout) {
-    // Responses complete on this executor rather than the common fork-join pool, which has a single
-    // worker on a two-core machine: one blocked task there would stall every call in the JVM.
+    // Calls go through BlockingSendHttpClient: the JDK's own sendAsync, which Spring calls, completes every
+    // response on the common fork-join pool (a single worker on a two-core machine), so one task blocked there
+    // would stall every call in the JVM. The executor runs the client's own steps of an exchange.
     // Over cleartext the JDK client would offer an upgrade to HTTP/2 (h2c) in every request's headers, which
     // mesh-api never accepts; over TLS it negotiates HTTP/2 where the server offers it.
     HttpClient jdk = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
         .version(baseUrl.regionMatches(true, 0, "http:", 0, 5) ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2)
         .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
-    JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(jdk);
+    JdkClientHttpRequestFactory factory = new JdkClientHttpRequestFactory(new BlockingSendHttpClient(jdk));
     factory.setReadTimeout(readTimeout);
     return factory;
   }
