@@ -74,6 +74,21 @@ class StrictJsonTest extends ApiTestBase {
   }
 
   @Test
+  void aBlankStringIsNotANumber() throws Exception {
+    EnrolledAgent agent = enrol("p-" + UUID.randomUUID());
+    // Jackson's default reads a blank string as null, which here would mean "the default": one task, no wait.
+    for (String blank : new String[] {"", " ", "\\t"}) {
+      assertProblem(raw("POST", "/work/claims", agent.token(), "{\"max_tasks\":\"" + blank + "\"}"), 400, "max_tasks");
+      assertProblem(raw("POST", "/work/claims", agent.token(), "{\"wait_seconds\":\"" + blank + "\"}"), 400,
+          "wait_seconds");
+    }
+    MissionView mission = newMission();
+    assertProblem(raw("POST", "/work/missions/" + mission.id() + "/tasks", OPERATOR_TOKEN,
+        "{\"title\":\"t\",\"priority\":\" \"}"), 400, "priority");
+    assertThat(taskCount(mission.id())).isZero();
+  }
+
+  @Test
   void duplicateKeysAreRefusedInsteadOfTheLastOneWinning() throws Exception {
     EnrolledAgent a = enrol("p-" + UUID.randomUUID());
     EnrolledAgent b = enrol("p-" + UUID.randomUUID());

@@ -34,7 +34,7 @@ public final class StrictJsonMapper {
         .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         // A scalar is read only as its own type: no "5" for a number, 5.0 for a whole number, 123 for a text
-        // or 1 for a boolean.
+        // or 1 for a boolean, and no blank string for a number or a boolean (Jackson's default reads " " as null).
         .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
         .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
         .withCoercionConfig(LogicalType.Textual, text -> text
@@ -43,12 +43,15 @@ public final class StrictJsonMapper {
             .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
         .withCoercionConfig(LogicalType.Boolean, bool -> bool
             .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-            .setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+            .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+            .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
         .withCoercionConfig(LogicalType.Integer, whole -> whole
             .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+            .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail)
             .setCoercion(CoercionInputShape.Float, CoercionAction.Fail))
         .withCoercionConfig(LogicalType.Float, number -> number
-            .setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+            .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+            .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail))
         .addModule(new SimpleModule("workmesh-strict-json").addDeserializer(UUID.class, new UuidReader())
             .addDeserializer(Instant.class, new InstantReader()));
   }
