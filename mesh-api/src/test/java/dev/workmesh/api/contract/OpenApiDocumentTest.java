@@ -81,12 +81,10 @@ class OpenApiDocumentTest {
   }
 
   @Test
-  void aCoercedScalarIsDriftNowThatTheServerReadsScalarsStrictly() {
+  void aScalarOfAnotherTypeIsARequestViolation() {
     var op = doc.find("POST", "/work/missions/" + UUID + "/tasks").orElseThrow();
-    Exchange coerced = body(op, "{\"title\":123,\"priority\":\"5\"}");
-    assertThat(check.requestViolations(op, coerced)).isNotEmpty();
-    assertThat(check.tolerated(coerced)).isEmpty();
-    assertThat(check.tolerated(body(op, "{\"title\":\"t\",\"priority\":{}}"))).isEmpty();
+    assertThat(check.requestViolations(op, body(op, "{\"title\":123,\"priority\":\"5\"}"))).isNotEmpty();
+    assertThat(check.requestViolations(op, body(op, "{\"title\":\"t\",\"priority\":\" \"}"))).isNotEmpty();
     assertThat(check.requestViolations(op, body(op, "{\"title\":\"t\",\"priority\":1e400}")))
         .singleElement().asString().contains("out of every documented range");
   }

@@ -23,39 +23,10 @@ public final class ContractCheck {
       .enable(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
 
-  /**
-   * Whether a 2xx to a request that breaks the document only by a scalar of the wrong type (a number
-   * where a string belongs, "5" for 5) or by another spelling of a UUID is tolerated: the server still
-   * reads scalars as Jackson does by default. Such exchanges are listed by {@link #tolerated} instead of failing; once the server reads
-   * JSON strictly this is false and they fail like any other drift.
-   */
-  static final boolean TOLERATE_SCALAR_COERCION = false;
-
   private final OpenApiDocument doc;
-  private final ContractCheck widened;
 
   public ContractCheck(OpenApiDocument doc) {
-    this(doc, new ContractCheck(doc.scalarsWidened(), null));
-  }
-
-  private ContractCheck(OpenApiDocument doc, ContractCheck widened) {
     this.doc = doc;
-    this.widened = widened;
-  }
-
-  /** The exchange, when the server accepted a request that keeps to the document only once scalars are coerced. */
-  public Optional<String> tolerated(Exchange x) {
-    if (!TOLERATE_SCALAR_COERCION || x.status() < 200 || x.status() >= 300) {
-      return Optional.empty();
-    }
-    Optional<Operation> op = doc.find(x.method(), x.path());
-    if (op.isEmpty() || requestViolations(op.get(), x).isEmpty()) {
-      return Optional.empty();
-    }
-    Operation same = widened.doc.find(x.method(), x.path()).orElseThrow();
-    return widened.requestViolations(same, x).isEmpty()
-        ? Optional.of(x.describe() + " " + new String(x.requestBody(), java.nio.charset.StandardCharsets.UTF_8))
-        : Optional.empty();
   }
 
   /** What is wrong with this exchange, one line each; empty when it keeps to the document. */
@@ -70,7 +41,7 @@ public final class ContractCheck {
     }
     Operation op = found.get();
     List<String> requestProblems = requestViolations(op, x);
-    if (x.status() >= 200 && x.status() < 300 && !requestProblems.isEmpty() && tolerated(x).isEmpty()) {
+    if (x.status() >= 200 && x.status() < 300 && !requestProblems.isEmpty()) {
       out.add(x.describe() + " (" + op.id() + "): the server accepted a request the document refuses: "
           + requestProblems);
     }

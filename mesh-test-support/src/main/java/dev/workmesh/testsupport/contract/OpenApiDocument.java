@@ -71,42 +71,6 @@ public final class OpenApiDocument {
         b -> b.schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
   }
 
-  /**
-   * This document with every scalar type widened to any scalar (a string where an integer is expected, a
-   * number where a string is) and any spelling of a UUID: what a server that reads scalars the way Jackson
-   * does by default accepts.
-   */
-  public OpenApiDocument scalarsWidened() {
-    JsonNode copy = root.deepCopy();
-    widen(copy);
-    return new OpenApiDocument(copy);
-  }
-
-  private static final List<String> SCALARS = List.of("string", "integer", "number", "boolean");
-
-  private static void widen(JsonNode node) {
-    if (node instanceof ObjectNode object) {
-      JsonNode type = object.get("type");
-      if (type != null && (type.isString() || type.isArray())) {
-        List<String> types = new ArrayList<>();
-        (type.isString() ? List.of(type) : type.valueStream().toList()).forEach(t -> types.add(t.asString()));
-        if (types.stream().anyMatch(SCALARS::contains)) {
-          var widened = JsonNodeFactory.instance.arrayNode();
-          types.stream().filter(t -> !SCALARS.contains(t)).forEach(widened::add);
-          SCALARS.forEach(widened::add);
-          object.set("type", widened);
-          if (object.path("format").asString("").equals("uuid")) {
-            object.remove("pattern"); // Jackson also reads other spellings of a UUID (e.g. base64)
-          }
-          object.remove("format");
-        }
-      }
-      object.values().forEach(OpenApiDocument::widen);
-    } else if (node != null && node.isArray()) {
-      node.values().forEach(OpenApiDocument::widen);
-    }
-  }
-
   /** The document at a classpath resource such as {@code /openapi/mesh-api.yaml}, read once per JVM. */
   public static OpenApiDocument load(String resource) {
     return LOADED.computeIfAbsent(resource, OpenApiDocument::read);
