@@ -43,8 +43,10 @@ class FreeSlotTest {
   @BeforeAll
   static void startApi() {
     // One partition: records waiting for a free slot come back in one poll (with several, a poll may
-    // return one partition's record only).
-    api = MeshApiServer.start(ENV, Map.of("mesh-api.kafka.partitions", "1"));
+    // return one partition's record only). No stranded-pool answers: a worker would pull on them for the
+    // slot that frees, where these tests count what its records and its idle pull do (StrandedTaskTest
+    // covers the stranded pull).
+    api = MeshApiServer.start(ENV, Map.of("mesh-api.kafka.partitions", "1", "mesh-api.long-poll.stranded-after", "1h"));
   }
 
   @AfterAll
