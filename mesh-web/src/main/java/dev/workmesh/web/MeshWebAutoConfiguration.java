@@ -54,8 +54,9 @@ public class MeshWebAutoConfiguration {
     return new ProblemErrorController();
   }
 
+  /** A post-processor of Spring MVC's handler adapter: static, so that it does not make this configuration early. */
   @Bean
-  StrictParameters strictParameters() {
+  static StrictParameters strictParameters() {
     return new StrictParameters();
   }
 
