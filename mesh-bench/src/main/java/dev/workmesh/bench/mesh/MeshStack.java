@@ -36,6 +36,7 @@ import java.util.function.IntFunction;
 final class MeshStack implements AutoCloseable {
 
   static final Duration COMPLETION_LIMIT = Duration.ofMinutes(5);
+  private static final Duration GROUP_ASSIGNMENT_LIMIT = Duration.ofMinutes(1);
 
   final TestDatabase database;
   final MeshApiInstance api;
@@ -81,16 +82,24 @@ final class MeshStack implements AutoCloseable {
   }
 
   /**
-   * Starts W task-workers on the pool's share group (which starts from the earliest record). Without
-   * {@code subagents} they run every task with the in-process {@link NoOpRuntime}; with it they spawn the
-   * tasks' processes ({@code exec}), {@code subagentSlots} at a time each.
+   * Starts W task-workers on the pool's share group (which starts from the earliest record) and waits
+   * until the group has given every partition to them, as in a fleet that has been running: a group that
+   * has just formed leaves partitions unread for up to a share-group heartbeat (5 s), and their tasks
+   * would wait for mesh-api's stranded-pool answer and a pull. Without {@code subagents} they run every
+   * task with the in-process {@link NoOpRuntime}; with it they spawn the tasks' processes ({@code exec}),
+   * {@code subagentSlots} at a time each.
    */
-  void startWorkers(BenchOptions options, BenchWorkers.Mode mode, boolean subagents) {
+  void startWorkers(BenchOptions options, BenchWorkers.Mode mode, boolean subagents) throws InterruptedException {
     MeshTopics topics = new MeshTopics(kafka.topicPrefix());
-    kafka.shareGroupFromEarliest(topics.poolShareGroup("default"));
+    String group = topics.poolShareGroup("default");
+    kafka.shareGroupFromEarliest(group);
     noOp = subagents ? null : new NoOpRuntime(ledger);
     workers = BenchWorkers.start(replicas.stream().map(MeshApiInstance::url).toList(), api.operatorToken(), kafka.bootstrapServers(), kafka.topicPrefix(),
         options.workers(), subagents ? options.subagentSlots() : options.slots(), options.pollRecords(), mode, noOp);
+    if (!kafka.awaitShareGroupAssigned(group, topics.pooled(), options.workers(), GROUP_ASSIGNMENT_LIMIT)) {
+      throw new IllegalStateException("share group " + group + " did not give every partition of " + topics.pooled()
+          + " to its " + options.workers() + " workers within " + GROUP_ASSIGNMENT_LIMIT);
+    }
   }
 
   /**
