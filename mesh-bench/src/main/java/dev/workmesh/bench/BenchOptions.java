@@ -7,7 +7,7 @@ import java.util.Set;
 /**
  * What one benchmark run does. A profile fixes the sizes; flags override single values.
  *
- * @param profile {@code quick} (the whole run in about two minutes), {@code full} (a few minutes) or
+ * @param profile {@code quick} (the whole run in about two minutes), {@code full} (about 12 minutes) or
  *     {@code tiny} (the module's own test)
  * @param workers W: competing claimers in every scenario (threads of the raw loop and of db-scheduler,
  *     task-workers of Workmesh)
@@ -64,7 +64,7 @@ public record BenchOptions(
       usage: mesh-bench [--quick | --full] [--out FILE] [--workers W] [--rate N] [--seconds N]
                         [--tasks N] [--poll-records N] [--jit-warmup SECONDS] [--only key,key,...]
                         [--partitions P] [--replicas R] [--sweep]
-        --quick          the whole run in about two minutes (default: the full profile, a few minutes)
+        --quick          the whole run in about two minutes (default: the full profile, about 12 minutes)
         --out FILE       JSON results (default mesh-bench/target/bench-results.json, or ./bench-results.json)
         --workers W      competing claimers in every scenario (default 4)
         --rate N         offered tasks/s of the latency run (full 1000, quick 400); a second latency run
@@ -75,7 +75,7 @@ public record BenchOptions(
         --poll-records N task-worker.poll-records in the batched queue scenarios (default 50, at most --slots)
         --subagent-slots N  slots of each task-worker in the subagent scenario (default 4)
         --jit-warmup SECONDS  at most how long Workmesh runs before its first measured scenario, until
-                         the JIT has compiled its path (full 120, quick 45; 0: none)
+                         the JIT has compiled its path (full 360, quick 45; 0: none)
         --only KEYS      run only these scenarios: raw-single, raw-batched, db-scheduler, queue-single,
                          queue-batched, queue-drain, queue-drain-per-task, spawn-bare, subagent, latency,
                          latency-sustainable, request-cost
@@ -140,7 +140,7 @@ public record BenchOptions(
   }
 
   public static BenchOptions full() {
-    return new BenchOptions("full", 4, 40_000, 100, 20_000, 3_000, 600, 300, 120, 4, 100, 50, 50, 4, 1_000, 5,
+    return new BenchOptions("full", 4, 40_000, 100, 20_000, 3_000, 600, 300, 360, 4, 100, 50, 50, 4, 1_000, 5,
         0, 1, false, defaultOut(), Set.of());
   }
 
