@@ -230,7 +230,8 @@ public final class BenchRun {
             + " subagent slots), nothing else: the subagent target compares with it.",
         "Before the first Workmesh scenario, the JIT warm-up (its own row, not measured, audited) runs Workmesh's"
             + " path until a round spends under 5% of its time compiling, as in a mesh that has served for a while;"
-            + " each scenario then has its own short warm-up (pools, the share group's assignment).",
+            + " each scenario waits until the pool's share group has given every partition to its workers, then"
+            + " runs its own short warm-up (connection pools).",
         "Latency is from sending the submit request to winning the claim; the JSON also has it from each send's"
             + " scheduled time (coordinated omission).",
         "The embedded PostgreSQL runs with fsync and synchronous_commit off, the same for every scenario.");

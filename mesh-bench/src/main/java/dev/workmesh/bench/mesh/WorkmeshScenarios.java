@@ -30,8 +30,8 @@ import tools.jackson.databind.node.ObjectNode;
  * (outbox), relayed to {@code mesh.tasks.pooled}, delivered by the pool's share group to W competing
  * task-workers (the product's own consumers, claimer, lease renewer and report path), claimed and
  * reported over REST. Each scenario runs in its own database and topic prefix
- * with its own mesh-api, after a warm-up (JIT, connection pools, the share group's assignment) whose
- * tasks are left out of the figures but not out of the audit.
+ * with its own mesh-api, once the pool's share group has given every partition to the workers and after
+ * a warm-up (JIT, connection pools) whose tasks are left out of the figures but not out of the audit.
  */
 public final class WorkmeshScenarios {
 
