@@ -63,7 +63,7 @@ public final class MeshCore {
     this.agents = new AgentStore(db, outbox);
     this.claims = new ClaimEngine(db, tasks, outbox, settings.lease());
     this.reports = new AttemptReports(db, lifecycle, claims, agents);
-    this.batchReports = new BatchReports(db, lifecycle, reports);
+    this.batchReports = new BatchReports(db, reports);
     this.rescuer = new LeaseRescuer(db, reports);
     this.diagnosis = new ClaimDiagnosis(db, agents);
   }

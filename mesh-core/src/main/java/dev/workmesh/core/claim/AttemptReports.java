@@ -8,15 +8,21 @@ import dev.workmesh.core.db.MeshDb;
 import dev.workmesh.core.task.AttemptOutcome;
 import dev.workmesh.core.task.TaskLifecycle;
 import dev.workmesh.core.task.TaskStatus;
+import dev.workmesh.core.task.TaskTransitions;
 import dev.workmesh.core.task.StorableJson;
 import dev.workmesh.core.usage.AttemptUsage;
 import dev.workmesh.core.usage.MissionSpending;
 import dev.workmesh.core.usage.MissionSpending.Spent;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.support.SqlArrayValue;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -202,11 +208,21 @@ public final class AttemptReports {
       FROM live l JOIN agent g ON g.id = l.agent_id
       """;
 
-  /** Ends the attempt succeeded; the task succeeds (broadcast: when every target has). */
+  /**
+   * Ends the attempt succeeded; the task succeeds (broadcast: when every target has). A first_claim or
+   * assigned attempt is ended, and its task moved, by the same one statement as a batch of completions
+   * ({@link #completeTogether}); a broadcast target's attempt, or a token that fences no live attempt of
+   * this agent, goes the one-by-one way, which says why it was refused.
+   */
   public void complete(UUID taskId, String claimToken, UUID agentId, Completion report) {
     checkResult("result", report.result());
     checkUsage("usage", report.usage());
-    endAndSpend(taskId, report.usage(), () -> completeIn(taskId, claimToken, agentId, report));
+    endAndSpend(taskId, report.usage(), () -> {
+      boolean fenced = claimToken != null && !claimToken.isBlank();
+      if (!fenced || completeTogether(agentId, List.of(Report.completed(taskId, claimToken, report))).isEmpty()) {
+        completeIn(taskId, claimToken, agentId, report); // a broadcast target's attempt, or the reason for a refusal
+      }
+    });
   }
 
   void completeIn(UUID taskId, String claimToken, UUID agentId, Completion report) {
@@ -328,6 +344,113 @@ public final class AttemptReports {
     }
     return true;
   }
+
+  /**
+   * One statement for the live, non-broadcast attempts among these completions (one alone, or a batch):
+   * ends the attempts succeeded and moves their tasks to succeeded (unless a task already ended, as {@link
+   * TaskLifecycle#succeedAttempt} leaves it). Returns the tasks it handled; the others (stale, someone
+   * else's, broadcast) are left for the one-by-one path, which says why. In a transaction.
+   */
+  Map<UUID, Reported> completeTogether(UUID agentId, List<Report> completions) {
+    Map<UUID, Reported> handled = new HashMap<>();
+    if (completions.isEmpty()) {
+      return handled;
+    }
+    int n = completions.size();
+    UUID[] tasks = new UUID[n];
+    byte[][] hashes = new byte[n][];
+    String[] results = new String[n];
+    Integer[] exits = new Integer[n];
+    String[] tails = new String[n];
+    String[] models = new String[n];
+    Long[] inputs = new Long[n];
+    Long[] outputs = new Long[n];
+    BigDecimal[] costs = new BigDecimal[n];
+    for (int i = 0; i < n; i++) {
+      Report r = completions.get(i);
+      tasks[i] = r.taskId();
+      hashes[i] = Ids.sha256(r.claimToken());
+      results[i] = db.writeJson(r.completion().result());
+      exits[i] = r.completion().exitCode();
+      tails[i] = AttemptReports.tail(r.completion().logTail());
+      AttemptUsage usage = r.completion().usage();
+      if (usage != null) {
+        models[i] = usage.model();
+        inputs[i] = usage.inputTokens();
+        outputs[i] = usage.outputTokens();
+        costs[i] = usage.costUsd();
+      }
+    }
+    String fromStates = TaskTransitions.from(TaskStatus.SUCCEEDED).stream()
+        .map(st -> "'" + st.wire() + "'").collect(Collectors.joining(", "));
+    List<TaskLifecycle.Succeeded> moved = new ArrayList<>();
+    db.jdbc()
+        .sql(COMPLETE_TOGETHER_SQL.formatted(fromStates))
+        .param("tasks", new SqlArrayValue("uuid", (Object[]) tasks))
+        .param("hashes", new SqlArrayValue("bytea", (Object[]) hashes))
+        .param("results", new SqlArrayValue("text", (Object[]) results))
+        .param("exits", new SqlArrayValue("int4", (Object[]) exits))
+        .param("tails", new SqlArrayValue("text", (Object[]) tails))
+        .param("models", new SqlArrayValue("text", (Object[]) models))
+        .param("inputs", new SqlArrayValue("int8", (Object[]) inputs))
+        .param("outputs", new SqlArrayValue("int8", (Object[]) outputs))
+        .param("costs", new SqlArrayValue("numeric", (Object[]) costs))
+        .param("agent", agentId, java.sql.Types.OTHER)
+        .param("now", MeshDb.ts(db.now()))
+        .query((rs, i) -> {
+          UUID taskId = MeshDb.uuid(rs, "task_id");
+          // Its status now: succeeded, or as it was when it had already ended.
+          TaskStatus status =
+              rs.getBoolean("moved") ? TaskStatus.SUCCEEDED : TaskStatus.fromWire(rs.getString("previous"));
+          handled.put(taskId, Reported.accepted(taskId, rs.getString("claim_policy")).withTaskStatus(status));
+          if (rs.getBoolean("moved")) {
+            moved.add(new TaskLifecycle.Succeeded(taskId, MeshDb.uuid(rs, "mission_id"),
+                TaskStatus.fromWire(rs.getString("previous")), rs.getInt("attempt"), MeshDb.uuid(rs, "agent_id"),
+                MeshDb.uuid(rs, "attempt_id")));
+          }
+          return taskId;
+        })
+        .list();
+    lifecycle.succeededTogether(moved);
+    return handled;
+  }
+
+  /** {@code %1$s}: the task states from which succeeded may be reached. */
+  private static final String COMPLETE_TOGETHER_SQL = """
+      WITH report AS (
+        SELECT * FROM unnest(CAST(:tasks AS uuid[]), CAST(:hashes AS bytea[]), CAST(:results AS text[]),
+                             CAST(:exits AS int[]), CAST(:tails AS text[]), CAST(:models AS text[]),
+                             CAST(:inputs AS bigint[]), CAST(:outputs AS bigint[]), CAST(:costs AS numeric[]))
+          AS r(task_id, hash, result, exit_code, log_tail, usage_model, input_tokens, output_tokens, cost_usd)
+      ),
+      live AS (
+        SELECT a.id, a.task_id, a.agent_id, r.result, r.exit_code, r.log_tail, r.usage_model, r.input_tokens,
+               r.output_tokens, r.cost_usd
+        FROM attempt a JOIN report r ON a.task_id = r.task_id AND a.claim_token_hash = r.hash
+        WHERE a.outcome IS NULL AND NOT a.broadcast AND (CAST(:agent AS uuid) IS NULL OR a.agent_id = :agent)
+        FOR UPDATE OF a
+      ),
+      before AS (
+        SELECT t.id, t.mission_id, t.status, t.attempt, t.claim_policy
+        FROM task t JOIN live l ON t.id = l.task_id FOR UPDATE OF t
+      ),
+      ended AS (
+        UPDATE attempt a SET outcome = 'succeeded', finished_at = :now, result = CAST(l.result AS jsonb),
+               error = NULL, exit_code = l.exit_code, log_tail = l.log_tail, usage_model = l.usage_model,
+               input_tokens = l.input_tokens, output_tokens = l.output_tokens, cost_usd = l.cost_usd
+        FROM live l WHERE a.id = l.id
+        RETURNING a.id, a.task_id, a.agent_id
+      ),
+      moved AS (
+        UPDATE task t SET status = 'succeeded', updated_at = :now, result = COALESCE(CAST(l.result AS jsonb), 'null'),
+               error = NULL, finished_at = :now, cancel_requested = false
+        FROM live l, before b WHERE t.id = l.task_id AND b.id = t.id AND b.status IN (%1$s)
+        RETURNING t.id
+      )
+      SELECT e.id AS attempt_id, e.task_id, e.agent_id, b.mission_id, b.status AS previous, b.attempt,
+             b.claim_policy, m.id IS NOT NULL AS moved
+      FROM ended e JOIN before b ON b.id = e.task_id LEFT JOIN moved m ON m.id = e.task_id
+      """;
 
   private void finishAttempt(UUID attemptId, AttemptOutcome outcome, JsonNode result, String error, Integer exitCode,
       String logTail, AttemptUsage usage) {
