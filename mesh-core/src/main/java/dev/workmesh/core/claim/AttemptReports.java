@@ -372,7 +372,7 @@ public final class AttemptReports {
       hashes[i] = Ids.sha256(r.claimToken());
       results[i] = db.writeJson(r.completion().result());
       exits[i] = r.completion().exitCode();
-      tails[i] = AttemptReports.tail(r.completion().logTail());
+      tails[i] = tail(r.completion().logTail());
       AttemptUsage usage = r.completion().usage();
       if (usage != null) {
         models[i] = usage.model();
@@ -381,11 +381,9 @@ public final class AttemptReports {
         costs[i] = usage.costUsd();
       }
     }
-    String fromStates = TaskTransitions.from(TaskStatus.SUCCEEDED).stream()
-        .map(st -> "'" + st.wire() + "'").collect(Collectors.joining(", "));
     List<TaskLifecycle.Succeeded> moved = new ArrayList<>();
     db.jdbc()
-        .sql(COMPLETE_TOGETHER_SQL.formatted(fromStates))
+        .sql(COMPLETE_TOGETHER_SQL)
         .param("tasks", new SqlArrayValue("uuid", (Object[]) tasks))
         .param("hashes", new SqlArrayValue("bytea", (Object[]) hashes))
         .param("results", new SqlArrayValue("text", (Object[]) results))
@@ -415,7 +413,10 @@ public final class AttemptReports {
     return handled;
   }
 
-  /** {@code %1$s}: the task states from which succeeded may be reached. */
+  /** The task states from which succeeded may be reached, as a SQL list. */
+  private static final String TO_SUCCEEDED_FROM = TaskTransitions.from(TaskStatus.SUCCEEDED).stream()
+      .map(st -> "'" + st.wire() + "'").collect(Collectors.joining(", "));
+
   private static final String COMPLETE_TOGETHER_SQL = """
       WITH report AS (
         SELECT * FROM unnest(CAST(:tasks AS uuid[]), CAST(:hashes AS bytea[]), CAST(:results AS text[]),
@@ -450,7 +451,7 @@ public final class AttemptReports {
       SELECT e.id AS attempt_id, e.task_id, e.agent_id, b.mission_id, b.status AS previous, b.attempt,
              b.claim_policy, m.id IS NOT NULL AS moved
       FROM ended e JOIN before b ON b.id = e.task_id LEFT JOIN moved m ON m.id = e.task_id
-      """;
+      """.formatted(TO_SUCCEEDED_FROM);
 
   private void finishAttempt(UUID attemptId, AttemptOutcome outcome, JsonNode result, String error, Integer exitCode,
       String logTail, AttemptUsage usage) {
