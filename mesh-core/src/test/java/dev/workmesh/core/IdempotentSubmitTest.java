@@ -10,6 +10,12 @@ import dev.workmesh.core.task.TaskFilter;
 import dev.workmesh.core.task.TaskSubmitter.Submitted;
 import dev.workmesh.testsupport.MeshIntegrationTest;
 import dev.workmesh.testsupport.TestDatabase;
+import dev.workmesh.core.claim.ClaimDiagnosis;
+import dev.workmesh.core.db.MeshDb;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -18,6 +24,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,6 +135,66 @@ class IdempotentSubmitTest {
           .param("id", id.toString()).query(String.class).list())
           .as("the ready event and the dispatch record of %s, once", id)
           .containsExactly("mesh.task-events", "mesh.tasks.pooled");
+    }
+  }
+
+  @Test
+  void aTaskSubmittedAloneIsOneStatementThatAlsoCountsTheAgentsThatCouldClaimIt() {
+    Mission mission = mesh.mission();
+    String pool = "counted-" + UUID.randomUUID();
+    mesh.agent(List.of(pool), List.of("gpu"));
+    mesh.agent(List.of(pool), List.of());
+    AtomicInteger statements = new AtomicInteger();
+    MeshCore counted = new MeshCore(new MeshDb(counting(mesh.dataSource, statements), mesh.clock),
+        MeshCore.Settings.defaults());
+
+    Submitted needsCuda = counted.submitter().submit(mission.id(),
+        NewTask.builder("needs cuda").pool(pool).requiredCapabilities(List.of("cuda")).build(), "op");
+    assertThat(statements).as("the insert, its outbox rows and the agents counted: one statement").hasValue(1);
+    assertThat(needsCuda.agents()).isNotNull();
+    assertThat(needsCuda.agents().inPool()).isEqualTo(2);
+    assertThat(needsCuda.agents().withCapabilities()).isZero();
+    assertThat(needsCuda.agents().eligible()).isZero();
+    assertThat(ClaimDiagnosis.whyWaiting(needsCuda.task(), needsCuda.agents()))
+        .as("what the submission's counts say is what reading the task again says")
+        .isEqualTo(mesh.core.diagnosis().whyWaiting(needsCuda.task()))
+        .hasValueSatisfying(w -> assertThat(w.requirement()).isEqualTo("capabilities"));
+
+    statements.set(0);
+    Submitted needsGpu = counted.submitter().submit(mission.id(),
+        NewTask.builder("needs gpu").pool(pool).requiredCapabilities(List.of("gpu")).build(), "op");
+    assertThat(statements).hasValue(1);
+    assertThat(needsGpu.agents().eligible()).isEqualTo(1);
+    assertThat(ClaimDiagnosis.whyWaiting(needsGpu.task(), needsGpu.agents())).isEmpty();
+
+    assertThat(counted.submitter().submitAll(mission.id(), List.of(NewTask.builder("in a batch").pool(pool).build()),
+        "op").getFirst().agents()).as("a batch's submitter is told nothing of agents").isNull();
+  }
+
+  /** {@code dataSource}, counting every statement its connections prepare or create. */
+  private static DataSource counting(DataSource dataSource, AtomicInteger statements) {
+    return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+        (proxy, method, args) -> {
+          Object result = invoke(dataSource, method, args);
+          if (!(result instanceof Connection connection)) {
+            return result;
+          }
+          return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+              (p, m, a) -> {
+                if (m.getName().equals("prepareStatement") || m.getName().equals("createStatement")
+                    || m.getName().equals("prepareCall")) {
+                  statements.incrementAndGet();
+                }
+                return invoke(connection, m, a);
+              });
+        });
+  }
+
+  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
     }
   }
 }

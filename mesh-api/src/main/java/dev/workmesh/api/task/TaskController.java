@@ -13,6 +13,8 @@ import dev.workmesh.client.model.TaskView;
 import dev.workmesh.client.model.WaitingReason;
 import dev.workmesh.core.MeshCore;
 import dev.workmesh.core.ValidationException;
+import dev.workmesh.core.claim.ClaimDiagnosis;
+import dev.workmesh.core.claim.ClaimDiagnosis.Waiting;
 import dev.workmesh.core.task.Attempt;
 import dev.workmesh.core.task.MeshTask;
 import dev.workmesh.core.task.TaskFilter;
@@ -25,6 +27,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -75,7 +78,10 @@ class TaskController {
     TaskRequest task = bodies.read(body, TaskRequest.class, "");
     rateLimiter.acquire(caller, 1);
     Submitted submitted = core.submitter().submit(missionId, task, caller.name());
-    TaskView view = waiting(submitted.task(), Views.task(submitted.task()));
+    TaskView view = Views.task(submitted.task());
+    view = submitted.agents() != null // counted by the submission's own statement: no second round trip
+        ? waiting(view, ClaimDiagnosis.whyWaiting(submitted.task(), submitted.agents()))
+        : waiting(view, core.diagnosis().whyWaiting(submitted.task()));
     if (submitted.replay()) {
       return ResponseEntity.ok(view);
     }
@@ -151,14 +157,12 @@ class TaskController {
   @GetMapping("/work/tasks/{id}")
   TaskView get(@PathVariable UUID id) {
     MeshTask task = core.tasks().get(id);
-    return waiting(task, Views.task(task, core.tasks().attempts(id)));
+    return waiting(Views.task(task, core.tasks().attempts(id)), core.diagnosis().whyWaiting(task));
   }
 
   /** The view with the requirement no connected agent meets, for a ready or pending task nobody can claim. */
-  private TaskView waiting(MeshTask task, TaskView view) {
-    return core.diagnosis().whyWaiting(task)
-        .map(w -> view.withWaitingReason(new WaitingReason(w.requirement(), w.message())))
-        .orElse(view);
+  private static TaskView waiting(TaskView view, Optional<Waiting> waiting) {
+    return waiting.map(w -> view.withWaitingReason(new WaitingReason(w.requirement(), w.message()))).orElse(view);
   }
 
   /** A failed or cancelled task gets a fresh budget of attempts. */

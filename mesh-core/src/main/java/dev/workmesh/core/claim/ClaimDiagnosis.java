@@ -4,6 +4,7 @@ import dev.workmesh.core.agent.Agent;
 import dev.workmesh.core.agent.AgentStatus;
 import dev.workmesh.core.agent.AgentStore;
 import dev.workmesh.core.db.MeshDb;
+import dev.workmesh.core.task.AgentCounts;
 import dev.workmesh.core.task.ClaimPolicy;
 import dev.workmesh.core.task.MeshTask;
 import dev.workmesh.core.task.TaskStatus;
@@ -72,22 +73,8 @@ public final class ClaimDiagnosis {
       GROUP BY me.capabilities, me.runtimes
       """;
 
-  /**
-   * Everything {@link #whyWaiting} weighs for a first_claim task, in one round trip: its mission's budget
-   * flag, its accepted runtimes, and the counts over the connected agents.
-   */
-  private static final String WAITING_SQL = """
-      WITH t AS (SELECT accepted_runtimes FROM task WHERE id = :task)
-      SELECT coalesce((SELECT budget_exhausted FROM mission WHERE id = :mission), false) AS budget_spent,
-             (SELECT accepted_runtimes FROM t) AS accepted_runtimes,
-             count(g.id) AS connected,
-             count(g.id) FILTER (WHERE :pool = ANY(g.pools)) AS in_pool,
-             count(g.id) FILTER (WHERE :pool = ANY(g.pools) AND CAST(:caps AS text[]) <@ g.capabilities)
-               AS with_capabilities,
-             count(g.id) FILTER (WHERE :pool = ANY(g.pools) AND CAST(:caps AS text[]) <@ g.capabilities
-               AND (cardinality(g.runtimes) = 0 OR (SELECT accepted_runtimes FROM t) && g.runtimes)) AS eligible
-      FROM (SELECT 1) one LEFT JOIN agent g ON g.status IN ('connected', 'unhealthy')
-      """;
+  /** What {@link #whyWaiting} weighs for a first_claim task, in one round trip. */
+  private static final String WAITING_SQL = "SELECT agents.* FROM task t" + AgentCounts.JOIN + " WHERE t.id = :task";
 
   /**
    * The pools with first_claim tasks still ready although their last dispatch record is older than the
@@ -193,16 +180,8 @@ public final class ClaimDiagnosis {
       return Optional.empty();
     }
     if (task.claimPolicy() == ClaimPolicy.FIRST_CLAIM) {
-      return db.jdbc()
-          .sql(WAITING_SQL)
-          .param("task", task.id())
-          .param("mission", task.missionId())
-          .param("pool", task.pool())
-          .param("caps", MeshDb.textArray(task.requiredCapabilities()))
-          .query((rs, i) -> rs.getBoolean("budget_spent") ? budgetSpent(task)
-              : waiting(task, MeshDb.textList(rs, "accepted_runtimes"), rs.getInt("connected"), rs.getInt("in_pool"),
-                  rs.getInt("with_capabilities"), rs.getInt("eligible")))
-          .single();
+      return db.jdbc().sql(WAITING_SQL).param("task", task.id()).query((rs, i) -> AgentCounts.map(rs)).optional()
+          .flatMap(counts -> whyWaiting(task, counts));
     }
     if (missionBudgetSpent(task.missionId())) {
       return budgetSpent(task);
@@ -229,21 +208,32 @@ public final class ClaimDiagnosis {
         .query(Boolean.class).optional().orElse(false);
   }
 
-  private static Optional<Waiting> waiting(MeshTask task, List<String> runtimes, int connected, int inPool,
-      int withCapabilities, int eligible) {
-    if (eligible > 0) {
+  /**
+   * Which requirement of this first_claim task no connected agent meets, from the agents counted against it
+   * by the statement that read or wrote it ({@link AgentCounts#JOIN}); empty when some connected agent could
+   * claim it, or the task is past waiting.
+   */
+  public static Optional<Waiting> whyWaiting(MeshTask task, AgentCounts agents) {
+    if (task.status() != TaskStatus.READY && task.status() != TaskStatus.PENDING) {
       return Optional.empty();
     }
-    if (connected == 0) {
+    if (agents.budgetSpent()) {
+      return budgetSpent(task);
+    }
+    if (agents.eligible() > 0) {
+      return Optional.empty();
+    }
+    if (agents.connected() == 0) {
       return Optional.of(new Waiting("agent", "no agent is connected"));
     }
-    if (inPool == 0) {
+    if (agents.inPool() == 0) {
       return Optional.of(new Waiting("pool", "no connected agent is in pool '" + task.pool() + "'"));
     }
-    if (withCapabilities == 0) {
+    if (agents.withCapabilities() == 0) {
       return Optional.of(new Waiting("capabilities", "no connected agent in pool '" + task.pool()
           + "' holds all of the capabilities " + task.requiredCapabilities()));
     }
+    List<String> runtimes = agents.acceptedRuntimes();
     String which = task.runtime() != null ? "runtime '" + task.runtime() + "'"
         : runtimes.size() == 1 ? "runtime '" + runtimes.getFirst() + "'" : "any of the runtimes " + runtimes;
     return Optional.of(new Waiting("runtime", "no connected agent in pool '" + task.pool() + "'"

@@ -36,10 +36,19 @@ final class SubmissionStatement {
           + " CAST(:taskIds AS uuid[])) WITH ORDINALITY AS m(topic, message_key, payload, task_id, ord)"
           + " WHERE m.task_id IN (SELECT id FROM t) ORDER BY m.ord)";
 
+  /** A task the statement inserted, with the agents counted against it when they were asked for. */
+  record Inserted(MeshTask task, AgentCounts agents) {}
+
   private SubmissionStatement() {}
 
-  /** Inserts the rows that do not replay an idempotency key; returns the inserted tasks, in no set order. */
-  static List<MeshTask> insert(MeshDb db, UUID missionId, String submittedBy, Instant now, List<Row> rows) {
+  /**
+   * Inserts the rows that do not replay an idempotency key; returns the inserted tasks, in no set order.
+   *
+   * @param countAgents whether to count, in the same statement, the connected agents against each inserted
+   *     task's requirements ({@link AgentCounts}); otherwise {@link Inserted#agents()} is null
+   */
+  static List<Inserted> insert(MeshDb db, UUID missionId, String submittedBy, Instant now, List<Row> rows,
+      boolean countAgents) {
     StringBuilder sql = new StringBuilder("WITH t AS (INSERT INTO task (").append(COLUMNS).append(") VALUES ");
     Map<String, Object> params = new HashMap<>();
     params.put("mission", missionId);
@@ -72,11 +81,14 @@ final class SubmissionStatement {
       }
     }
     sql.append(" ON CONFLICT (mission_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING ")
-        .append(TaskStore.COLUMNS).append("), ").append(OUTBOX).append(" SELECT * FROM t");
+        .append(TaskStore.COLUMNS).append(countAgents ? ", accepted_runtimes), " : "), ").append(OUTBOX)
+        .append(countAgents ? " SELECT * FROM t" + AgentCounts.JOIN : " SELECT * FROM t");
     params.put("topics", MeshDb.textArray(topics));
     params.put("keys", MeshDb.textArray(keys));
     params.put("payloads", MeshDb.textArray(payloads));
     params.put("taskIds", MeshDb.uuidArray(taskIds));
-    return db.jdbc().sql(sql.toString()).params(params).query((rs, i) -> TaskStore.mapTask(db, rs)).list();
+    return db.jdbc().sql(sql.toString()).params(params)
+        .query((rs, i) -> new Inserted(TaskStore.mapTask(db, rs), countAgents ? AgentCounts.map(rs) : null))
+        .list();
   }
 }

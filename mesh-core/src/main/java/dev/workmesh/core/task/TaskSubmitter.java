@@ -28,8 +28,18 @@ import org.springframework.dao.DataIntegrityViolationException;
  */
 public final class TaskSubmitter {
 
-  /** The task as stored, and whether it already existed under the same idempotency key. */
-  public record Submitted(MeshTask task, boolean replay) {}
+  /**
+   * The task as stored, and whether it already existed under the same idempotency key.
+   *
+   * @param agents the connected agents counted against a first_claim task submitted alone, by the statement
+   *     that inserted it ({@link #submit}); null for a replay, {@link #submitAll}, or another claim policy
+   */
+  public record Submitted(MeshTask task, boolean replay, AgentCounts agents) {
+
+    public Submitted(MeshTask task, boolean replay) {
+      this(task, replay, null);
+    }
+  }
 
   private final MeshDb db;
   private final TaskStore store;
@@ -43,8 +53,13 @@ public final class TaskSubmitter {
     this.outbox = outbox;
   }
 
+  /**
+   * Submits one task. A first_claim task comes back with the connected agents counted against it ({@link
+   * Submitted#agents()}), from the statement that inserted it: what its submitter is told about who can claim
+   * it costs no other round trip.
+   */
   public Submitted submit(UUID missionId, TaskRequest task, String submittedBy) {
-    return submitAll(missionId, List.of(task), submittedBy).getFirst();
+    return submit(missionId, List.of(task), submittedBy, true).getFirst();
   }
 
   /**
@@ -54,6 +69,11 @@ public final class TaskSubmitter {
    * @param submittedBy who asked: an agent id or "operator", kept with the task
    */
   public List<Submitted> submitAll(UUID missionId, List<TaskRequest> tasks, String submittedBy) {
+    return submit(missionId, tasks, submittedBy, false);
+  }
+
+  /** @param alone a single submission: a first_claim task comes back with the agents counted against it */
+  private List<Submitted> submit(UUID missionId, List<TaskRequest> tasks, String submittedBy, boolean alone) {
     if (tasks.isEmpty()) {
       throw ValidationException.of("tasks", "must contain at least one task");
     }
@@ -70,7 +90,7 @@ public final class TaskSubmitter {
     boolean broadcast = valid.stream().anyMatch(v -> v.claimPolicy() == ClaimPolicy.BROADCAST);
     try {
       if (!references && !broadcast) {
-        return write(missionId, valid, Map.of(), submittedBy); // one statement: its own transaction
+        return write(missionId, valid, Map.of(), submittedBy, alone); // one statement: its own transaction
       }
       return db.inTransaction(() -> {
         if (!missionExists(missionId)) {
@@ -78,7 +98,7 @@ public final class TaskSubmitter {
         }
         Map<UUID, TaskStatus> referenced = referencedTasks(valid);
         checkReferences(valid, referenced, tasks.size() == 1 ? "" : null);
-        return write(missionId, valid, referenced, submittedBy);
+        return write(missionId, valid, referenced, submittedBy, alone);
       });
     } catch (DataIntegrityViolationException e) {
       // The mission is a foreign key: a submission to one that does not exist fails the insert.
@@ -99,15 +119,17 @@ public final class TaskSubmitter {
    * replays of an idempotency key are read back in one more, and broadcast tasks fix their targets after.
    */
   private List<Submitted> write(UUID missionId, List<Valid> valid, Map<UUID, TaskStatus> referenced,
-      String submittedBy) {
+      String submittedBy, boolean alone) {
     Instant now = db.now();
     List<Row> rows = new ArrayList<>(valid.size());
     for (Valid v : valid) {
       rows.add(row(missionId, v, referenced, now));
     }
-    Map<UUID, MeshTask> inserted = new HashMap<>();
-    for (MeshTask task : SubmissionStatement.insert(db, missionId, submittedBy, now, rows)) {
-      inserted.put(task.id(), task);
+    boolean countAgents = alone && valid.getFirst().claimPolicy() == ClaimPolicy.FIRST_CLAIM;
+    Map<UUID, SubmissionStatement.Inserted> inserted = new HashMap<>();
+    for (SubmissionStatement.Inserted row : SubmissionStatement.insert(db, missionId, submittedBy, now, rows,
+        countAgents)) {
+      inserted.put(row.task().id(), row);
     }
     if (!inserted.isEmpty()) {
       outbox.appended();
@@ -115,7 +137,8 @@ public final class TaskSubmitter {
     Map<String, MeshTask> replayed = replayed(missionId, rows, inserted);
     List<Submitted> results = new ArrayList<>(rows.size());
     for (Row row : rows) {
-      MeshTask task = inserted.get(row.id());
+      SubmissionStatement.Inserted written = inserted.get(row.id());
+      MeshTask task = written == null ? null : written.task();
       if (task == null) {
         results.add(new Submitted(replayed.get(row.task().idempotencyKey()), true));
       } else if (task.claimPolicy() == ClaimPolicy.BROADCAST) {
@@ -125,7 +148,7 @@ public final class TaskSubmitter {
         // A broadcast task with no one to broadcast to has failed already.
         results.add(new Submitted(store.get(task.id()), false));
       } else {
-        results.add(new Submitted(task, false));
+        results.add(new Submitted(task, false, written.agents()));
       }
     }
     return results;
@@ -164,7 +187,8 @@ public final class TaskSubmitter {
   }
 
   /** The tasks already stored under the idempotency keys of the rows that were not inserted, by key. */
-  private Map<String, MeshTask> replayed(UUID missionId, List<Row> rows, Map<UUID, MeshTask> inserted) {
+  private Map<String, MeshTask> replayed(UUID missionId, List<Row> rows,
+      Map<UUID, SubmissionStatement.Inserted> inserted) {
     List<String> keys = rows.stream().filter(r -> !inserted.containsKey(r.id()))
         .map(r -> r.task().idempotencyKey()).distinct().toList();
     Map<String, MeshTask> byKey = new HashMap<>();
