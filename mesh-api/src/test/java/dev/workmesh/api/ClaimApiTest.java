@@ -17,6 +17,9 @@ import dev.workmesh.client.model.ReportsResponse;
 import dev.workmesh.client.model.TaskRequest;
 import dev.workmesh.client.model.TaskView;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -196,6 +199,49 @@ class ClaimApiTest extends ApiTestBase {
         2, "oops"));
     assertThat(failed.status()).isEqualTo("failed");
     assertThat(as(agent.token()).retry(task.id()).status()).isEqualTo("ready");
+  }
+
+  @Test
+  void aReporterThatPrefersNoBodyGets204AndTheReportStillCounts() throws Exception {
+    String pool = pool();
+    MissionView mission = newMission();
+    EnrolledAgent agent = enrol(pool);
+    MeshClient me = as(agent.token());
+    TaskView first = submitIn(mission, pool);
+    TaskView second = submitIn(mission, pool);
+    TaskView third = submitIn(mission, pool);
+    ClaimView firstClaim = me.claimTask(first.id()).orElseThrow();
+    ClaimView secondClaim = me.claimTask(second.id()).orElseThrow();
+    ClaimView thirdClaim = me.claimTask(third.id()).orElseThrow();
+
+    HttpResponse<String> completed = prefer("return=minimal", "/work/tasks/" + first.id() + "/complete",
+        agent.token(), "{\"claim_token\":\"" + firstClaim.claimToken() + "\",\"result\":{\"n\":1}}");
+    assertThat(completed.statusCode()).isEqualTo(204);
+    assertThat(completed.body()).isEmpty();
+    assertThat(completed.headers().firstValue("Preference-Applied")).hasValue("return=minimal");
+    assertThat(operator().task(first.id()).status()).isEqualTo("succeeded");
+    assertThat(operator().task(first.id()).result().get("n").asInt()).isEqualTo(1);
+
+    me.failMinimal(second.id(), new FailRequest(secondClaim.claimToken(), "exit 2", "failed", true, 2, null));
+    assertThat(operator().task(second.id()).status()).as("retried after its backoff").isEqualTo("pending");
+    me.releaseMinimal(third.id(), thirdClaim.claimToken(), "no room");
+    assertThat(operator().task(third.id()).status()).isEqualTo("ready");
+
+    // Another preference, or none the server knows, is the full answer; a refusal is a problem either way.
+    ClaimView again = me.claimTask(third.id()).orElseThrow();
+    HttpResponse<String> full = prefer("return=representation, wait=5", "/work/tasks/" + third.id() + "/complete",
+        agent.token(), "{\"claim_token\":\"" + again.claimToken() + "\"}");
+    assertThat(full.statusCode()).isEqualTo(200);
+    assertThat(full.headers().firstValue("Preference-Applied")).isEmpty();
+    assertThat(MeshClient.JSON.readTree(full.body()).get("status").asString()).isEqualTo("succeeded");
+    assertThatThrownBy(() -> me.completeMinimal(third.id(), new CompleteRequest(again.claimToken(), null, 0, null)))
+        .isInstanceOfSatisfying(MeshApiException.class, e -> assertThat(e.status()).isEqualTo(409));
+  }
+
+  private HttpResponse<String> prefer(String prefer, String path, String token, String body) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).header("Prefer", prefer)
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -288,8 +288,18 @@ public final class MeshClient {
     return post("/work/tasks/" + taskId + "/complete", report, TaskView.class);
   }
 
+  /** {@link #complete}, without the task back ({@code Prefer: return=minimal}): for a caller with no use for it. */
+  public void completeMinimal(UUID taskId, CompleteRequest report) {
+    postMinimal("/work/tasks/" + taskId + "/complete", report);
+  }
+
   public TaskView fail(UUID taskId, FailRequest report) {
     return post("/work/tasks/" + taskId + "/fail", report, TaskView.class);
+  }
+
+  /** {@link #fail}, without the task back ({@code Prefer: return=minimal}). */
+  public void failMinimal(UUID taskId, FailRequest report) {
+    postMinimal("/work/tasks/" + taskId + "/fail", report);
   }
 
   public TaskView release(UUID taskId, String claimToken) {
@@ -299,6 +309,11 @@ public final class MeshClient {
   /** Gives the claim back; the reason is kept on the released attempt. */
   public TaskView release(UUID taskId, String claimToken, String reason) {
     return post("/work/tasks/" + taskId + "/release", new ReleaseRequest(claimToken, reason), TaskView.class);
+  }
+
+  /** {@link #release}, without the task back ({@code Prefer: return=minimal}). */
+  public void releaseMinimal(UUID taskId, String claimToken, String reason) {
+    postMinimal("/work/tasks/" + taskId + "/release", new ReleaseRequest(claimToken, reason));
   }
 
   // --- agents -------------------------------------------------------------------------------------------
@@ -327,6 +342,12 @@ public final class MeshClient {
       spec = spec.contentType(MediaType.APPLICATION_JSON).body(body);
     }
     return spec.retrieve().body(type);
+  }
+
+  /** A POST answered 204 with no body, as {@code Prefer: return=minimal} asks. */
+  private void postMinimal(String path, Object body) {
+    http.post().uri(URI.create(path).getPath()).header("Prefer", "return=minimal")
+        .contentType(MediaType.APPLICATION_JSON).body(body).retrieve().toBodilessEntity();
   }
 
   private static UriBuilder page(UriBuilder builder, String cursor, int limit) {

@@ -5,6 +5,7 @@ import dev.workmesh.api.auth.BearerAuthFilter;
 import dev.workmesh.api.auth.Caller;
 import dev.workmesh.web.ForbiddenException;
 import dev.workmesh.api.config.MeshApiProperties;
+import dev.workmesh.api.web.MinimalAnswers;
 import dev.workmesh.api.web.Views;
 import dev.workmesh.client.model.ClaimRequest;
 import dev.workmesh.client.model.ClaimView;
@@ -34,6 +35,7 @@ import dev.workmesh.core.claim.AttemptReports.Reported;
 import dev.workmesh.core.claim.Claim;
 import dev.workmesh.core.claim.NotYourClaimException;
 import dev.workmesh.core.task.AttemptOutcome;
+import dev.workmesh.core.task.ClaimPolicy;
 import dev.workmesh.core.usage.AttemptUsage;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
@@ -41,11 +43,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -170,31 +174,37 @@ class ClaimController {
     return new HeartbeatResponse(ack.attemptId(), ack.leaseExpiresAt(), ack.cancelRequested());
   }
 
+  /** 200 with the task after the report, or 204 with no body for {@code Prefer: return=minimal}. */
   @PostMapping("/work/tasks/{id}/complete")
-  TaskView complete(@PathVariable UUID id, @RequestBody(required = false) CompleteRequest body,
-      HttpServletRequest http) {
+  ResponseEntity<TaskView> complete(@PathVariable UUID id, @RequestBody(required = false) CompleteRequest body,
+      @RequestHeader(name = MinimalAnswers.PREFER, required = false) String prefer, HttpServletRequest http) {
     if (body == null) {
       throw ValidationException.of("claim_token", "is required: the token returned by the claim");
     }
-    core.reports().complete(id, token(body.claimToken()), BearerAuthFilter.caller(http).agentId(),
+    ClaimPolicy policy = core.reports().complete(id, token(body.claimToken()), BearerAuthFilter.caller(http).agentId(),
         new Completion(body.result(), body.exitCode(), body.logTail(), usage(body.usage())));
-    TaskView task = Views.task(core.tasks().get(id));
-    metrics.reported(task.claimPolicy(), "succeeded");
-    return task;
+    metrics.reported(policy.wire(), "succeeded");
+    return after(id, prefer);
   }
 
+  /** 200 with the task after the report, or 204 with no body for {@code Prefer: return=minimal}. */
   @PostMapping("/work/tasks/{id}/fail")
-  TaskView fail(@PathVariable UUID id, @RequestBody(required = false) FailRequest body, HttpServletRequest http) {
+  ResponseEntity<TaskView> fail(@PathVariable UUID id, @RequestBody(required = false) FailRequest body,
+      @RequestHeader(name = MinimalAnswers.PREFER, required = false) String prefer, HttpServletRequest http) {
     if (body == null) {
       throw ValidationException.of("claim_token", "is required: the token returned by the claim");
     }
     AttemptOutcome outcome = outcome(body.outcome(), "outcome", false);
-    core.reports().fail(id, token(body.claimToken()), BearerAuthFilter.caller(http).agentId(),
+    ClaimPolicy policy = core.reports().fail(id, token(body.claimToken()), BearerAuthFilter.caller(http).agentId(),
         new Failure(outcome, body.error(), body.retryable() == null || body.retryable(), body.exitCode(),
             body.logTail(), usage(body.usage())));
-    TaskView task = Views.task(core.tasks().get(id));
-    metrics.reported(task.claimPolicy(), outcome.wire());
-    return task;
+    metrics.reported(policy.wire(), outcome.wire());
+    return after(id, prefer);
+  }
+
+  /** The task after a report or a release, unless the caller prefers no body. */
+  private ResponseEntity<TaskView> after(UUID id, String prefer) {
+    return MinimalAnswers.wanted(prefer) ? MinimalAnswers.noContent() : ResponseEntity.ok(Views.task(core.tasks().get(id)));
   }
 
   /**
@@ -258,16 +268,17 @@ class ClaimController {
     };
   }
 
+  /** 200 with the task after the release, or 204 with no body for {@code Prefer: return=minimal}. */
   @PostMapping("/work/tasks/{id}/release")
-  TaskView release(@PathVariable UUID id, @RequestBody(required = false) ReleaseRequest body,
-      HttpServletRequest http) {
+  ResponseEntity<TaskView> release(@PathVariable UUID id, @RequestBody(required = false) ReleaseRequest body,
+      @RequestHeader(name = MinimalAnswers.PREFER, required = false) String prefer, HttpServletRequest http) {
     String reason = body == null ? null : body.reason();
     if (reason != null && reason.length() > AttemptReports.MAX_RELEASE_REASON) {
       throw ValidationException.of("reason", "must be at most " + AttemptReports.MAX_RELEASE_REASON + " characters");
     }
     core.reports().release(id, token(body == null ? null : body.claimToken()),
         BearerAuthFilter.caller(http).agentId(), reason);
-    return Views.task(core.tasks().get(id));
+    return after(id, prefer);
   }
 
   /** An agent acts as itself; the operator must say which agent it claims for. */

@@ -9,8 +9,8 @@ import dev.workmesh.bench.report.ScenarioResult;
 import dev.workmesh.client.MeshClient;
 import dev.workmesh.client.model.AgentRequest;
 import dev.workmesh.client.model.ClaimView;
+import dev.workmesh.client.model.CompleteRequest;
 import dev.workmesh.client.model.HeartbeatsRequest;
-import dev.workmesh.client.model.ReportRequest;
 import dev.workmesh.client.model.TaskView;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +21,8 @@ import java.util.Map;
 
 /**
  * What one request costs mesh-api in CPU, by kind: a single submit, a claim of one ready task by id (as
- * task-worker sends it), a batch heartbeat of one claim, a GET of the task, and a report of its attempt.
+ * task-worker sends it), a batch heartbeat of one claim, a GET of the task, and a report of its attempt (a
+ * completion alone, as task-worker sends one that no other report joins: {@code Prefer: return=minimal}).
  * No task-worker runs, so only these requests reach mesh-api; they are sent one after the other from one
  * platform thread over mesh-client's plain {@code HttpURLConnection} transport (keep-alive), so that no
  * client code runs on mesh-api's virtual-thread carriers. The JIT is warmed until a round of every kind
@@ -137,8 +138,8 @@ public final class RequestCost {
     timed(Kind.HEARTBEAT, measured, () -> claims.forEach(c ->
         expectOne(agent.heartbeatAll(List.of(new HeartbeatsRequest.Claim(c.task().id(), c.claimToken()))), c)));
     timed(Kind.GET, measured, () -> tasks.forEach(t -> agent.task(t.id())));
-    timed(Kind.REPORT, measured, () -> claims.forEach(c -> expectOne(
-        agent.report(List.of(ReportRequest.succeeded(c.task().id(), c.claimToken(), null, 0, null))), c)));
+    timed(Kind.REPORT, measured, () -> claims.forEach(c ->
+        agent.completeMinimal(c.task().id(), new CompleteRequest(c.claimToken(), null, 0, null))));
   }
 
   private static void expectOne(List<?> results, ClaimView claim) {

@@ -6,6 +6,7 @@ import dev.workmesh.core.ValidationException;
 import dev.workmesh.core.agent.AgentStore;
 import dev.workmesh.core.db.MeshDb;
 import dev.workmesh.core.task.AttemptOutcome;
+import dev.workmesh.core.task.ClaimPolicy;
 import dev.workmesh.core.task.TaskLifecycle;
 import dev.workmesh.core.task.TaskStatus;
 import dev.workmesh.core.task.TaskTransitions;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.support.SqlArrayValue;
 import tools.jackson.databind.JsonNode;
@@ -212,55 +214,62 @@ public final class AttemptReports {
    * Ends the attempt succeeded; the task succeeds (broadcast: when every target has). A first_claim or
    * assigned attempt is ended, and its task moved, by the same one statement as a batch of completions
    * ({@link #completeTogether}); a broadcast target's attempt, or a token that fences no live attempt of
-   * this agent, goes the one-by-one way, which says why it was refused.
+   * this agent, goes the one-by-one way, which says why it was refused. Returns the task's claim policy.
    */
-  public void complete(UUID taskId, String claimToken, UUID agentId, Completion report) {
+  public ClaimPolicy complete(UUID taskId, String claimToken, UUID agentId, Completion report) {
     checkResult("result", report.result());
     checkUsage("usage", report.usage());
-    endAndSpend(taskId, report.usage(), () -> {
+    return endAndSpend(taskId, report.usage(), () -> {
       boolean fenced = claimToken != null && !claimToken.isBlank();
-      if (!fenced || completeTogether(agentId, List.of(Report.completed(taskId, claimToken, report))).isEmpty()) {
-        completeIn(taskId, claimToken, agentId, report); // a broadcast target's attempt, or the reason for a refusal
-      }
+      Reported together = fenced
+          ? completeTogether(agentId, List.of(Report.completed(taskId, claimToken, report))).get(taskId) : null;
+      return together != null ? ClaimPolicy.fromWire(together.claimPolicy())
+          : completeIn(taskId, claimToken, agentId, report); // a broadcast target's attempt, or why it is refused
     });
   }
 
-  void completeIn(UUID taskId, String claimToken, UUID agentId, Completion report) {
+  /** Ends the attempt succeeded, one by one; returns the task's claim policy. In a transaction. */
+  ClaimPolicy completeIn(UUID taskId, String claimToken, UUID agentId, Completion report) {
     Live live = lockLive(taskId, claimToken, agentId);
     finishAttempt(live.id(), AttemptOutcome.SUCCEEDED, report.result(), null, report.exitCode(), report.logTail(),
         report.usage());
     if (live.broadcast()) {
       lifecycle.broadcast().afterTargetAttempt(taskId, live.agentId(), AttemptOutcome.SUCCEEDED, report.result(), null, false);
-    } else {
-      lifecycle.succeedAttempt(taskId, report.result(), live.agentId(), live.id());
+      return ClaimPolicy.BROADCAST;
     }
+    return lifecycle.succeedAttempt(taskId, report.result(), live.agentId(), live.id());
   }
 
-  /** Ends the attempt failed, timed out or cancelled; the task is retried, cancelled or failed. */
-  public void fail(UUID taskId, String claimToken, UUID agentId, Failure report) {
+  /**
+   * Ends the attempt failed, timed out or cancelled; the task is retried, cancelled or failed. Returns the
+   * task's claim policy.
+   */
+  public ClaimPolicy fail(UUID taskId, String claimToken, UUID agentId, Failure report) {
     checkOutcome("outcome", report);
     checkUsage("usage", report.usage());
-    endAndSpend(taskId, report.usage(), () -> failIn(taskId, claimToken, agentId, report));
+    return endAndSpend(taskId, report.usage(), () -> failIn(taskId, claimToken, agentId, report));
   }
 
   /** Ends an attempt and adds what it reported spending to its mission, in one transaction. */
-  private void endAndSpend(UUID taskId, AttemptUsage usage, Runnable end) {
-    db.inTransaction(() -> {
-      end.run();
+  private ClaimPolicy endAndSpend(UUID taskId, AttemptUsage usage, Supplier<ClaimPolicy> end) {
+    return db.inTransaction(() -> {
+      ClaimPolicy policy = end.get();
       spending.spend(List.of(new Spent(taskId, usage)));
+      return policy;
     });
   }
 
-  void failIn(UUID taskId, String claimToken, UUID agentId, Failure report) {
+  /** Ends the attempt without success, one by one; returns the task's claim policy. In a transaction. */
+  ClaimPolicy failIn(UUID taskId, String claimToken, UUID agentId, Failure report) {
     Live live = lockLive(taskId, claimToken, agentId);
     finishAttempt(live.id(), report.outcome(), null, report.error(), report.exitCode(), report.logTail(),
         report.usage());
     if (live.broadcast()) {
       lifecycle.broadcast().afterTargetAttempt(taskId, live.agentId(), report.outcome(), null, report.error(), report.retryable());
-    } else {
-      lifecycle.afterBadAttempt(taskId, report.outcome(), report.error(), report.retryable(), live.agentId(),
-          live.id());
+      return ClaimPolicy.BROADCAST;
     }
+    return lifecycle.afterBadAttempt(taskId, report.outcome(), report.error(), report.retryable(), live.agentId(),
+        live.id());
   }
 
   static void checkUsage(String field, AttemptUsage usage) {

@@ -3,6 +3,7 @@ package dev.workmesh.core.claim;
 import dev.workmesh.core.MeshException;
 import dev.workmesh.core.ValidationException;
 import dev.workmesh.core.db.MeshDb;
+import dev.workmesh.core.task.ClaimPolicy;
 import dev.workmesh.core.task.TaskStatus;
 import dev.workmesh.core.usage.AttemptUsage;
 import dev.workmesh.core.usage.MissionSpending;
@@ -58,16 +59,10 @@ public final class BatchReports {
           continue;
         }
         try {
-          String policy = db.inSavepoint(() -> {
-            if (r.completion() != null) {
-              attempts.completeIn(r.taskId(), r.claimToken(), agentId, r.completion());
-            } else {
-              attempts.failIn(r.taskId(), r.claimToken(), agentId, r.failure());
-            }
-            return db.jdbc().sql("SELECT claim_policy FROM task WHERE id = :id").param("id", r.taskId())
-                .query(String.class).single();
-          });
-          answers.put(r.taskId(), Reported.accepted(r.taskId(), policy));
+          ClaimPolicy policy = db.inSavepoint(() -> r.completion() != null
+              ? attempts.completeIn(r.taskId(), r.claimToken(), agentId, r.completion())
+              : attempts.failIn(r.taskId(), r.claimToken(), agentId, r.failure()));
+          answers.put(r.taskId(), Reported.accepted(r.taskId(), policy.wire()));
           spent.add(new Spent(r.taskId(), usage));
         } catch (MeshException refused) {
           answers.put(r.taskId(), Reported.refused(r.taskId(), refused));

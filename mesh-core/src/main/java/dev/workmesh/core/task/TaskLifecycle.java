@@ -187,12 +187,16 @@ public final class TaskLifecycle {
     releaseDependents(List.of(taskId));
   }
 
-  /** A first_claim or assigned attempt succeeded: so does its task, unless it already ended. In a transaction. */
-  public void succeedAttempt(UUID taskId, JsonNode result, UUID agentId, UUID attemptId) {
+  /**
+   * A first_claim or assigned attempt succeeded: so does its task, unless it already ended. Returns the task's
+   * claim policy. In a transaction.
+   */
+  public ClaimPolicy succeedAttempt(UUID taskId, JsonNode result, UUID agentId, UUID attemptId) {
     MeshTask task = lock(taskId);
     if (!task.status().isTerminal()) {
       succeed(task, result, agentId, attemptId);
     }
+    return task.claimPolicy();
   }
 
   /** A task that a set-based statement moved to succeeded, as it was before: what its event says. */
@@ -245,13 +249,13 @@ public final class TaskLifecycle {
   /**
    * After an attempt of a first_claim or assigned task ended without success: cancelled if cancellation
    * was asked for, retried with backoff if attempts are left and the failure is retryable, else failed.
-   * In a transaction.
+   * Returns the task's claim policy. In a transaction.
    */
-  public void afterBadAttempt(UUID taskId, AttemptOutcome outcome, String error, boolean retryable, UUID agentId,
-      UUID attemptId) {
+  public ClaimPolicy afterBadAttempt(UUID taskId, AttemptOutcome outcome, String error, boolean retryable,
+      UUID agentId, UUID attemptId) {
     MeshTask task = lock(taskId);
     if (task.status().isTerminal()) {
-      return; // cancelled or failed while the attempt ran; the attempt's own record says how it ended
+      return task.claimPolicy(); // cancelled or failed while the attempt ran; the attempt's record says how it ended
     }
     if (task.cancelRequested() || outcome == AttemptOutcome.CANCELLED) {
       finishBadly(taskId, TaskStatus.CANCELLED, error == null ? "cancelled" : error, agentId, attemptId);
@@ -263,6 +267,7 @@ public final class TaskLifecycle {
       finishBadly(taskId, TaskStatus.FAILED, (error == null ? outcome.wire() : error) + " (" + why + ")", agentId,
           attemptId);
     }
+    return task.claimPolicy();
   }
 
   /** Back to ready now, or to pending until the backoff has passed. In a transaction. */

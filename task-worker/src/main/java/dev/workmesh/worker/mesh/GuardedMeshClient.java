@@ -12,7 +12,6 @@ import dev.workmesh.client.model.HeartbeatsRequest;
 import dev.workmesh.client.model.HeartbeatsResponse;
 import dev.workmesh.client.model.ReportRequest;
 import dev.workmesh.client.model.ReportsResponse;
-import dev.workmesh.client.model.TaskView;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -133,16 +132,28 @@ public final class GuardedMeshClient {
     return direct("heartbeat " + claims.size() + " claim(s)", c -> c.heartbeatAll(claims));
   }
 
-  public TaskView complete(UUID taskId, CompleteRequest report) {
-    return guarded("complete task " + taskId, c -> c.complete(taskId, report));
+  /** Reports the claim succeeded; the worker has no use for the task after it, so none is sent back. */
+  public void complete(UUID taskId, CompleteRequest report) {
+    guarded("complete task " + taskId, c -> {
+      c.completeMinimal(taskId, report);
+      return null;
+    });
   }
 
-  public TaskView fail(UUID taskId, FailRequest report) {
-    return guarded("fail task " + taskId, c -> c.fail(taskId, report));
+  /** Reports the claim failed; no task is sent back. */
+  public void fail(UUID taskId, FailRequest report) {
+    guarded("fail task " + taskId, c -> {
+      c.failMinimal(taskId, report);
+      return null;
+    });
   }
 
-  public TaskView release(UUID taskId, String claimToken, String reason) {
-    return guarded("release task " + taskId, c -> c.release(taskId, claimToken, reason));
+  /** Gives the claim back; no task is sent back. */
+  public void release(UUID taskId, String claimToken, String reason) {
+    guarded("release task " + taskId, c -> {
+      c.releaseMinimal(taskId, claimToken, reason);
+      return null;
+    });
   }
 
   public HeartbeatResponse heartbeat(UUID taskId, String claimToken) {
