@@ -13,6 +13,7 @@ import dev.workmesh.core.claim.Claim;
 import dev.workmesh.core.claim.NotYourClaimException;
 import dev.workmesh.core.claim.StaleClaimException;
 import dev.workmesh.core.mission.Mission;
+import dev.workmesh.core.outbox.TaskEvent;
 import dev.workmesh.core.task.AttemptOutcome;
 import dev.workmesh.core.task.Attempt;
 import dev.workmesh.core.task.ClaimPolicy;
@@ -27,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,6 +70,52 @@ class BatchClaimsAndReportsTest {
         .sql("SELECT count(*) FROM outbox WHERE topic = 'mesh.task-events' AND message_key = :k"
             + " AND payload->>'type' = :type")
         .param("k", taskId.toString()).param("type", type).query(Long.class).single();
+  }
+
+  @Test
+  void aClaimIsOneStatementThatWritesEachClaimsEventAsTheJavaSideWouldWriteIt() {
+    Mission mission = mesh.mission();
+    Agent me = mesh.agent(List.of("events-" + UUID.randomUUID()), List.of());
+    UUID pooled = submit(mission, NewTask.builder("pooled").pool(me.pools().getFirst()).build());
+    UUID everyone = submit(mission,
+        NewTask.builder("everyone").pool(me.pools().getFirst()).claimPolicy(ClaimPolicy.BROADCAST).build());
+    AtomicInteger statements = new AtomicInteger();
+
+    MeshCore counted = mesh.countingStatements(statements);
+
+    Claim claim = counted.claims().claimTask(me.id(), pooled).orElseThrow();
+    assertThat(statements).as("the claim, its attempt and its event").hasValue(1);
+    statements.set(0);
+    Claim target = counted.claims().claimTask(me.id(), everyone).orElseThrow();
+    assertThat(statements).as("the claim with the broadcast's start and its event, then a read of the task").hasValue(2);
+    assertThat(mesh.core.tasks().get(everyone).status()).as("running from its first target's claim on")
+        .isEqualTo(TaskStatus.RUNNING);
+    assertThat(target.task().status()).isEqualTo(TaskStatus.RUNNING);
+    assertThat(claim.task().status()).isEqualTo(TaskStatus.CLAIMED);
+    assertThat(payload(pooled, "task.claimed")).as("as the mesh's mapper writes the event").isEqualTo(
+        new TaskEvent(eventId(pooled, "task.claimed"), "task.claimed", pooled, mission.id(), "claimed", "ready", 1,
+            me.id(), claim.attemptId(), null, mesh.clock.instant()));
+    assertThat(payload(everyone, "task.target_claimed")).isEqualTo(
+        new TaskEvent(eventId(everyone, "task.target_claimed"), "task.target_claimed", everyone, mission.id(), "running",
+            "running", 1, me.id(), target.attemptId(), null, mesh.clock.instant()));
+  }
+
+  /** The one event of this type of the task, as written, with its keys in the order the mesh's mapper writes them. */
+  private TaskEvent payload(UUID taskId, String type) {
+    String text = mesh.core.db().jdbc()
+        .sql("SELECT payload::text FROM outbox WHERE topic = 'mesh.task-events' AND message_key = :k"
+            + " AND payload->>'type' = :type")
+        .param("k", taskId.toString()).param("type", type).query(String.class).single();
+    TaskEvent event = mesh.core.db().json().readValue(text, TaskEvent.class);
+    assertThat(List.copyOf(mesh.core.db().json().readTree(text).propertyNames()))
+        .containsExactlyElementsOf(mesh.core.db().json().readTree(mesh.core.db().writeJson(event)).propertyNames());
+    return event;
+  }
+
+  private UUID eventId(UUID taskId, String type) {
+    return UUID.fromString(mesh.core.db().jdbc()
+        .sql("SELECT payload->>'event_id' FROM outbox WHERE message_key = :k AND payload->>'type' = :type")
+        .param("k", taskId.toString()).param("type", type).query(String.class).single());
   }
 
   @Test

@@ -8,11 +8,17 @@ import dev.workmesh.core.mission.Mission;
 import dev.workmesh.core.task.RetryBackoff;
 import dev.workmesh.testsupport.MutableClock;
 import dev.workmesh.testsupport.TestDatabase;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 
 /** mesh-core on a test class's own database, with a clock the test moves. */
 final class CoreHarness implements AutoCloseable {
@@ -49,6 +55,37 @@ final class CoreHarness implements AutoCloseable {
   long outboxCount(String topic) {
     return core.db().jdbc().sql("SELECT count(*) FROM outbox WHERE topic = :t").param("t", topic)
         .query(Long.class).single();
+  }
+
+  /**
+   * Another mesh-core on the same database and clock, whose connections count every statement they prepare
+   * or create: a round trip each, as mesh-core runs them (a transaction's commit aside).
+   */
+  MeshCore countingStatements(AtomicInteger statements) {
+    DataSource counted = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+        new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+          Object result = invoke(dataSource, method, args);
+          if (!(result instanceof Connection connection)) {
+            return result;
+          }
+          return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+              (p, m, a) -> {
+                if (m.getName().equals("prepareStatement") || m.getName().equals("createStatement")
+                    || m.getName().equals("prepareCall")) {
+                  statements.incrementAndGet();
+                }
+                return invoke(connection, m, a);
+              });
+        });
+    return new MeshCore(new MeshDb(counted, clock), MeshCore.Settings.defaults());
+  }
+
+  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
   }
 
   @Override

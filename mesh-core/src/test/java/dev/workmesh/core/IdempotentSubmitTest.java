@@ -11,11 +11,6 @@ import dev.workmesh.core.task.TaskSubmitter.Submitted;
 import dev.workmesh.testsupport.MeshIntegrationTest;
 import dev.workmesh.testsupport.TestDatabase;
 import dev.workmesh.core.claim.ClaimDiagnosis;
-import dev.workmesh.core.db.MeshDb;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
-import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -25,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -145,8 +139,7 @@ class IdempotentSubmitTest {
     mesh.agent(List.of(pool), List.of("gpu"));
     mesh.agent(List.of(pool), List.of());
     AtomicInteger statements = new AtomicInteger();
-    MeshCore counted = new MeshCore(new MeshDb(counting(mesh.dataSource, statements), mesh.clock),
-        MeshCore.Settings.defaults());
+    MeshCore counted = mesh.countingStatements(statements);
 
     Submitted needsCuda = counted.submitter().submit(mission.id(),
         NewTask.builder("needs cuda").pool(pool).requiredCapabilities(List.of("cuda")).build(), "op");
@@ -169,32 +162,5 @@ class IdempotentSubmitTest {
 
     assertThat(counted.submitter().submitAll(mission.id(), List.of(NewTask.builder("in a batch").pool(pool).build()),
         "op").getFirst().agents()).as("a batch's submitter is told nothing of agents").isNull();
-  }
-
-  /** {@code dataSource}, counting every statement its connections prepare or create. */
-  private static DataSource counting(DataSource dataSource, AtomicInteger statements) {
-    return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
-        (proxy, method, args) -> {
-          Object result = invoke(dataSource, method, args);
-          if (!(result instanceof Connection connection)) {
-            return result;
-          }
-          return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
-              (p, m, a) -> {
-                if (m.getName().equals("prepareStatement") || m.getName().equals("createStatement")
-                    || m.getName().equals("prepareCall")) {
-                  statements.incrementAndGet();
-                }
-                return invoke(connection, m, a);
-              });
-        });
-  }
-
-  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
-    try {
-      return method.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
-    }
   }
 }

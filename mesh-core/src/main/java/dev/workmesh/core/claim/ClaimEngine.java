@@ -2,8 +2,8 @@ package dev.workmesh.core.claim;
 
 import dev.workmesh.core.db.MeshDb;
 import dev.workmesh.core.outbox.OutboxWriter;
-import dev.workmesh.core.outbox.OutboxWriter.Message;
-import dev.workmesh.core.outbox.TaskEvent;
+import dev.workmesh.core.outbox.MeshTopics;
+import dev.workmesh.core.outbox.TaskEventSql;
 import dev.workmesh.core.task.MeshTask;
 import dev.workmesh.core.task.TaskStatus;
 import dev.workmesh.core.task.TaskStore;
@@ -18,9 +18,10 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Claims tasks for agents. Each claim is one SQL statement: it picks the best eligible tasks (priority,
- * then age) with {@code FOR UPDATE SKIP LOCKED}, moves them, and creates their attempts with a fencing
- * token and a lease. Concurrent claimers skip each other's rows instead of waiting, and the unique
+ * Claims tasks for agents. Each claim is one SQL statement, and one round trip: it picks the best eligible
+ * tasks (priority, then age) with {@code FOR UPDATE SKIP LOCKED}, moves them, creates their attempts with a
+ * fencing token and a lease, starts a broadcast task at its first target's claim, and writes the claims'
+ * events to the outbox ({@link TaskEventSql}). Concurrent claimers skip each other's rows instead of waiting, and the unique
  * partial indexes on live attempts make a double claim impossible even if the SQL were wrong
  * (invariants 1 and 7).
  */
@@ -37,7 +38,7 @@ public final class ClaimEngine {
         FROM agent a WHERE a.id = :agent AND a.status NOT IN ('revoked', 'disconnected')
       ),
       pooled AS (
-        SELECT t.id, t.priority, t.ready_at, false AS broadcast
+        SELECT t.id, t.mission_id, t.priority, t.ready_at, false AS broadcast
         FROM task t, me
         WHERE t.status = 'ready' AND t.claim_policy = 'first_claim'
           AND t.pool = ANY(me.pools) AND t.required_capabilities <@ me.capabilities
@@ -46,14 +47,14 @@ public final class ClaimEngine {
         LIMIT least(:n, (SELECT room FROM me)) FOR UPDATE OF t SKIP LOCKED
       ),
       assigned AS (
-        SELECT t.id, t.priority, t.ready_at, false AS broadcast
+        SELECT t.id, t.mission_id, t.priority, t.ready_at, false AS broadcast
         FROM task t, me
         WHERE t.status = 'ready' AND t.claim_policy = 'assigned' AND t.assigned_agent = me.id %1$s
         ORDER BY t.priority DESC, t.ready_at, t.id
         LIMIT least(:n, (SELECT room FROM me)) FOR UPDATE OF t SKIP LOCKED
       ),
       targeted AS (
-        SELECT t.id, t.priority, t.ready_at, true AS broadcast
+        SELECT t.id, t.mission_id, t.priority, t.ready_at, true AS broadcast
         FROM broadcast_target bt JOIN task t ON t.id = bt.task_id, me
         WHERE bt.agent_id = me.id AND bt.status = 'ready' AND bt.available_at <= :now
           AND t.status IN ('ready', 'running') AND NOT t.cancel_requested %1$s
@@ -83,6 +84,16 @@ public final class ClaimEngine {
       attempts AS (
         INSERT INTO attempt (id, task_id, agent_id, number, broadcast, claim_token_hash, lease_expires_at, claimed_at)
         SELECT attempt_id, id, :agent, number, broadcast, sha256(convert_to(token, 'UTF8')), :lease, :now FROM took
+      ),
+      started AS (
+        UPDATE task SET status = 'running', attempt = attempt + 1, updated_at = :now
+        WHERE id IN (SELECT c.id FROM chosen c WHERE c.broadcast) AND status = 'ready'
+      ),
+      events AS (
+        INSERT INTO outbox (topic, message_key, payload, created_at)
+        SELECT :eventsTopic, took.id::text, %3$s, :now
+        FROM took JOIN chosen c ON c.id = took.id
+        ORDER BY c.priority DESC, c.ready_at, c.id
       )
       SELECT took.id AS took_id, took.number AS took_number, took.broadcast AS took_broadcast,
              took.attempt_id AS took_attempt_id, took.token AS took_token, tt.*
@@ -97,14 +108,10 @@ public final class ClaimEngine {
   private static final String WITHIN_BUDGET =
       "AND NOT EXISTS (SELECT 1 FROM mission bm WHERE bm.id = t.mission_id AND bm.budget_exhausted)";
 
-  private static final String NEXT_SQL = claimSql(WITHIN_BUDGET);
-  private static final String NEXT_IN_MISSION_SQL = claimSql("AND t.mission_id = :mission " + WITHIN_BUDGET);
-  private static final String THESE_TASKS_SQL = claimSql("AND t.id = ANY(:tasks) " + WITHIN_BUDGET);
-
-  /** The claim with this extra filter; a claimed task comes back whole, as its claim left it. */
-  private static String claimSql(String filter) {
-    return CLAIM_SQL.formatted(filter, TaskStore.COLUMNS);
-  }
+  /** The claim statements, with the extra filter of each; built once, with the JSON of the claims' events. */
+  private final String nextSql;
+  private final String nextInMissionSql;
+  private final String theseTasksSql;
 
   private final MeshDb db;
   private final TaskStore store;
@@ -116,6 +123,31 @@ public final class ClaimEngine {
     this.store = store;
     this.outbox = outbox;
     this.lease = lease;
+    String event = TaskEventSql.json(db.json(), claimedEvent());
+    this.nextSql = CLAIM_SQL.formatted(WITHIN_BUDGET, TaskStore.COLUMNS, event);
+    this.nextInMissionSql = CLAIM_SQL.formatted("AND t.mission_id = :mission " + WITHIN_BUDGET, TaskStore.COLUMNS, event);
+    this.theseTasksSql = CLAIM_SQL.formatted("AND t.id = ANY(:tasks) " + WITHIN_BUDGET, TaskStore.COLUMNS, event);
+  }
+
+  /**
+   * The event of a claim, from the claim statement's rows: {@code task.claimed}, or {@code
+   * task.target_claimed} for a broadcast target, whose task is running from its first target's claim on.
+   */
+  private static Map<String, String> claimedEvent() {
+    String running = "'" + TaskStatus.RUNNING.wire() + "'";
+    return Map.ofEntries(
+        Map.entry("event_id", "gen_random_uuid()"),
+        Map.entry("type", "CASE WHEN took.broadcast THEN 'task.target_claimed' ELSE 'task.claimed' END"),
+        Map.entry("task_id", "took.id"),
+        Map.entry("mission_id", "c.mission_id"),
+        Map.entry("status", "CASE WHEN took.broadcast THEN " + running + " ELSE '" + TaskStatus.CLAIMED.wire() + "' END"),
+        Map.entry("previous_status", "CASE WHEN took.broadcast THEN " + running + " ELSE '" + TaskStatus.READY.wire()
+            + "' END"),
+        Map.entry("attempt", "took.number"),
+        Map.entry("agent_id", "CAST(:agent AS uuid)"),
+        Map.entry("attempt_id", "took.attempt_id"),
+        Map.entry("reason", "CAST(NULL AS text)"),
+        Map.entry("at", "CAST(:eventAt AS json)"));
   }
 
   public Duration lease() {
@@ -134,7 +166,7 @@ public final class ClaimEngine {
    * @param missionId only tasks of this mission, or any when null
    */
   public List<Claim> claimNext(UUID agentId, UUID missionId, int maxTasks) {
-    String sql = missionId == null ? NEXT_SQL : NEXT_IN_MISSION_SQL;
+    String sql = missionId == null ? nextSql : nextInMissionSql;
     return claim(sql, agentId, Math.max(1, maxTasks), missionId == null ? Map.of() : Map.of("mission", missionId));
   }
 
@@ -156,63 +188,49 @@ public final class ClaimEngine {
       return List.of();
     }
     List<UUID> distinct = taskIds.stream().distinct().toList();
-    return claim(THESE_TASKS_SQL, agentId, distinct.size(), Map.of("tasks", MeshDb.uuidArray(distinct)));
+    return claim(theseTasksSql, agentId, distinct.size(), Map.of("tasks", MeshDb.uuidArray(distinct)));
   }
 
   /** One claimed task: its row as the claim left it, or null for a broadcast target's claim. */
   private record Took(UUID taskId, int number, boolean broadcast, UUID attemptId, String token, MeshTask task) {}
 
+  /**
+   * One statement, its own transaction: the claims, their attempts, a broadcast task's start, and the
+   * claims' events in the outbox.
+   */
   private List<Claim> claim(String sql, UUID agentId, int n, Map<String, Object> filter) {
-    return db.inTransaction(() -> {
-      Instant now = db.now();
-      Instant leaseExpiresAt = now.plus(lease);
-      var statement = db.jdbc().sql(sql)
-          .param("agent", agentId)
-          .param("n", n)
-          .param("now", MeshDb.ts(now))
-          .param("lease", MeshDb.ts(leaseExpiresAt));
-      for (var e : filter.entrySet()) {
-        statement = statement.param(e.getKey(), e.getValue());
-      }
-      List<Took> took = statement
-          .query((rs, i) -> {
-            boolean broadcast = rs.getBoolean("took_broadcast");
-            return new Took(MeshDb.uuid(rs, "took_id"), rs.getInt("took_number"), broadcast,
-                MeshDb.uuid(rs, "took_attempt_id"), rs.getString("took_token"),
-                broadcast ? null : TaskStore.mapTask(db, rs));
-          })
-          .list();
-      if (took.isEmpty()) {
-        return List.of();
-      }
-      Map<UUID, MeshTask> broadcastTasks = startBroadcasts(
-          took.stream().filter(Took::broadcast).map(Took::taskId).toList(), now);
-      List<Claim> claims = new ArrayList<>(took.size());
-      List<Message> events = new ArrayList<>(took.size());
-      for (Took t : took) {
-        MeshTask task = t.broadcast() ? broadcastTasks.get(t.taskId()) : t.task();
-        claims.add(new Claim(task, t.attemptId(), t.number(), t.token(), leaseExpiresAt));
-        events.add(OutboxWriter.taskEvent(new TaskEvent(OutboxWriter.newEventId(),
-            t.broadcast() ? "task.target_claimed" : "task.claimed", task.id(), task.missionId(), task.status().wire(),
-            t.broadcast() ? task.status().wire() : TaskStatus.READY.wire(), t.number(), agentId, t.attemptId(), null,
-            now)));
-      }
-      outbox.append(events);
-      return claims;
-    });
-  }
-
-  /** A broadcast task is running from its first target's claim on; answers the claimed broadcast tasks by id. */
-  private Map<UUID, MeshTask> startBroadcasts(List<UUID> broadcastIds, Instant now) {
-    if (broadcastIds.isEmpty()) {
-      return Map.of();
-    }
-    db.jdbc()
-        .sql("UPDATE task SET status = 'running', attempt = attempt + 1, updated_at = :now"
-            + " WHERE id = ANY(:ids) AND status = 'ready'")
+    Instant now = db.now();
+    Instant leaseExpiresAt = now.plus(lease);
+    var statement = db.jdbc().sql(sql)
+        .param("agent", agentId)
+        .param("n", n)
         .param("now", MeshDb.ts(now))
-        .param("ids", MeshDb.uuidArray(broadcastIds))
-        .update();
-    return store.getAll(broadcastIds).stream().collect(Collectors.toMap(MeshTask::id, Function.identity()));
+        .param("lease", MeshDb.ts(leaseExpiresAt))
+        .param("eventsTopic", MeshTopics.TASK_EVENTS)
+        .param("eventAt", db.writeJson(now));
+    for (var e : filter.entrySet()) {
+      statement = statement.param(e.getKey(), e.getValue());
+    }
+    List<Took> took = statement
+        .query((rs, i) -> {
+          boolean broadcast = rs.getBoolean("took_broadcast");
+          return new Took(MeshDb.uuid(rs, "took_id"), rs.getInt("took_number"), broadcast,
+              MeshDb.uuid(rs, "took_attempt_id"), rs.getString("took_token"),
+              broadcast ? null : TaskStore.mapTask(db, rs));
+        })
+        .list();
+    if (took.isEmpty()) {
+      return List.of();
+    }
+    outbox.appended();
+    List<UUID> broadcastIds = took.stream().filter(Took::broadcast).map(Took::taskId).toList();
+    Map<UUID, MeshTask> broadcastTasks = broadcastIds.isEmpty() ? Map.of()
+        : store.getAll(broadcastIds).stream().collect(Collectors.toMap(MeshTask::id, Function.identity()));
+    List<Claim> claims = new ArrayList<>(took.size());
+    for (Took t : took) {
+      claims.add(new Claim(t.broadcast() ? broadcastTasks.get(t.taskId()) : t.task(), t.attemptId(), t.number(),
+          t.token(), leaseExpiresAt));
+    }
+    return claims;
   }
 }
