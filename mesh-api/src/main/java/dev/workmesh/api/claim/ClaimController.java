@@ -181,7 +181,8 @@ class ClaimController {
     if (body == null) {
       throw ValidationException.of("claim_token", "is required: the token returned by the claim");
     }
-    ClaimPolicy policy = core.reports().complete(id, token(body.claimToken()), BearerAuthFilter.caller(http).agentId(),
+    ClaimPolicy policy = core.reports().complete(id, token(body.claimToken()),
+        BearerAuthFilter.caller(http).agentId(),
         new Completion(body.result(), body.exitCode(), body.logTail(), usage(body.usage())));
     metrics.reported(policy.wire(), "succeeded");
     return after(id, prefer);
@@ -204,7 +205,8 @@ class ClaimController {
 
   /** The task after a report or a release, unless the caller prefers no body. */
   private ResponseEntity<TaskView> after(UUID id, String prefer) {
-    return MinimalAnswers.wanted(prefer) ? MinimalAnswers.noContent() : ResponseEntity.ok(Views.task(core.tasks().get(id)));
+    return MinimalAnswers.wanted(prefer) ? MinimalAnswers.noContent()
+        : ResponseEntity.ok(Views.task(core.tasks().get(id)));
   }
 
   /**

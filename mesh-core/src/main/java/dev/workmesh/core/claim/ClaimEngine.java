@@ -21,9 +21,9 @@ import java.util.stream.Collectors;
  * Claims tasks for agents. Each claim is one SQL statement, and one round trip: it picks the best eligible
  * tasks (priority, then age) with {@code FOR UPDATE SKIP LOCKED}, moves them, creates their attempts with a
  * fencing token and a lease, starts a broadcast task at its first target's claim, and writes the claims'
- * events to the outbox ({@link TaskEventSql}). Concurrent claimers skip each other's rows instead of waiting, and the unique
- * partial indexes on live attempts make a double claim impossible even if the SQL were wrong
- * (invariants 1 and 7).
+ * events to the outbox ({@link TaskEventSql}). Concurrent claimers skip each other's rows instead of
+ * waiting, and the unique partial indexes on live attempts make a double claim impossible even if the SQL
+ * were wrong (invariants 1 and 7).
  */
 public final class ClaimEngine {
 
@@ -125,7 +125,8 @@ public final class ClaimEngine {
     this.lease = lease;
     String event = TaskEventSql.json(db.json(), claimedEvent());
     this.nextSql = CLAIM_SQL.formatted(WITHIN_BUDGET, TaskStore.COLUMNS, event);
-    this.nextInMissionSql = CLAIM_SQL.formatted("AND t.mission_id = :mission " + WITHIN_BUDGET, TaskStore.COLUMNS, event);
+    this.nextInMissionSql =
+        CLAIM_SQL.formatted("AND t.mission_id = :mission " + WITHIN_BUDGET, TaskStore.COLUMNS, event);
     this.theseTasksSql = CLAIM_SQL.formatted("AND t.id = ANY(:tasks) " + WITHIN_BUDGET, TaskStore.COLUMNS, event);
   }
 
@@ -135,14 +136,15 @@ public final class ClaimEngine {
    */
   private static Map<String, String> claimedEvent() {
     String running = "'" + TaskStatus.RUNNING.wire() + "'";
+    String claimed = "'" + TaskStatus.CLAIMED.wire() + "'";
+    String ready = "'" + TaskStatus.READY.wire() + "'";
     return Map.ofEntries(
         Map.entry("event_id", "gen_random_uuid()"),
         Map.entry("type", "CASE WHEN took.broadcast THEN 'task.target_claimed' ELSE 'task.claimed' END"),
         Map.entry("task_id", "took.id"),
         Map.entry("mission_id", "c.mission_id"),
-        Map.entry("status", "CASE WHEN took.broadcast THEN " + running + " ELSE '" + TaskStatus.CLAIMED.wire() + "' END"),
-        Map.entry("previous_status", "CASE WHEN took.broadcast THEN " + running + " ELSE '" + TaskStatus.READY.wire()
-            + "' END"),
+        Map.entry("status", "CASE WHEN took.broadcast THEN " + running + " ELSE " + claimed + " END"),
+        Map.entry("previous_status", "CASE WHEN took.broadcast THEN " + running + " ELSE " + ready + " END"),
         Map.entry("attempt", "took.number"),
         Map.entry("agent_id", "CAST(:agent AS uuid)"),
         Map.entry("attempt_id", "took.attempt_id"),
