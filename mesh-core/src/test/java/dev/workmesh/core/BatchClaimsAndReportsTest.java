@@ -73,21 +73,21 @@ class BatchClaimsAndReportsTest {
   }
 
   @Test
-  void aClaimIsOneStatementThatWritesEachClaimsEventAsTheJavaSideWouldWriteIt() {
+  void aClaimIsOneRoundTripThatWritesEachClaimsEventAsTheJavaSideWouldWriteIt() {
     Mission mission = mesh.mission();
     Agent me = mesh.agent(List.of("events-" + UUID.randomUUID()), List.of());
     UUID pooled = submit(mission, NewTask.builder("pooled").pool(me.pools().getFirst()).build());
     UUID everyone = submit(mission,
         NewTask.builder("everyone").pool(me.pools().getFirst()).claimPolicy(ClaimPolicy.BROADCAST).build());
-    AtomicInteger statements = new AtomicInteger();
+    AtomicInteger roundTrips = new AtomicInteger();
 
-    MeshCore counted = mesh.countingStatements(statements);
+    MeshCore counted = mesh.countingRoundTrips(roundTrips);
 
     Claim claim = counted.claims().claimTask(me.id(), pooled).orElseThrow();
-    assertThat(statements).as("the claim, its attempt and its event").hasValue(1);
-    statements.set(0);
+    assertThat(roundTrips).as("the claim, its attempt and its event").hasValue(1);
+    roundTrips.set(0);
     Claim target = counted.claims().claimTask(me.id(), everyone).orElseThrow();
-    assertThat(statements).as("the claim with the broadcast's start and its event, then a read of the task").hasValue(2);
+    assertThat(roundTrips).as("the claim with the broadcast's start and its event, then a read of the task").hasValue(2);
     assertThat(mesh.core.tasks().get(everyone).status()).as("running from its first target's claim on")
         .isEqualTo(TaskStatus.RUNNING);
     assertThat(target.task().status()).isEqualTo(TaskStatus.RUNNING);
@@ -98,6 +98,43 @@ class BatchClaimsAndReportsTest {
     assertThat(payload(everyone, "task.target_claimed")).isEqualTo(
         new TaskEvent(eventId(everyone, "task.target_claimed"), "task.target_claimed", everyone, mission.id(), "running",
             "running", 1, me.id(), target.attemptId(), null, mesh.clock.instant()));
+  }
+
+  @Test
+  void aCompletionAloneIsOneRoundTripThatWritesItsEventAndItsDependentsBecomeReadyAfterIt() {
+    Mission mission = mesh.mission();
+    Agent me = mesh.agent(List.of("done-" + UUID.randomUUID()), List.of());
+    String pool = me.pools().getFirst();
+    UUID solo = submit(mission, NewTask.builder("solo").pool(pool).build());
+    UUID first = submit(mission, NewTask.builder("first").pool(pool).build());
+    UUID second = submit(mission, NewTask.builder("second").pool(pool).build());
+    UUID afterFirst = submit(mission, NewTask.builder("after first").pool(pool).dependsOn(List.of(first)).build());
+    UUID afterBoth =
+        submit(mission, NewTask.builder("after both").pool(pool).dependsOn(List.of(first, second)).build());
+    List<Claim> claims = mesh.core.claims().claimTasks(me.id(), List.of(solo, first, second));
+    assertThat(claims).hasSize(3);
+    AtomicInteger roundTrips = new AtomicInteger();
+    MeshCore counted = mesh.countingRoundTrips(roundTrips);
+
+    Claim soloClaim = byTask(claims, solo);
+    assertThat(counted.reports().complete(solo, soloClaim.claimToken(), me.id(), new Completion(json("7"), 0, "ok")))
+        .isEqualTo(ClaimPolicy.FIRST_CLAIM);
+    assertThat(roundTrips).as("the attempt ended, the task moved and its event written: one statement, no commit")
+        .hasValue(1);
+    assertThat(mesh.core.tasks().get(solo).status()).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(mesh.core.tasks().get(solo).result()).isEqualTo(json("7"));
+    assertThat(payload(solo, "task.succeeded")).as("as the mesh's mapper writes the event").isEqualTo(
+        new TaskEvent(eventId(solo, "task.succeeded"), "task.succeeded", solo, mission.id(), "succeeded", "claimed", 1,
+            me.id(), soloClaim.attemptId(), null, mesh.clock.instant()));
+
+    counted.reports().complete(first, byTask(claims, first).claimToken(), me.id(), new Completion(null, 0, null));
+    assertThat(mesh.core.tasks().get(afterFirst).status()).as("its one dependency succeeded")
+        .isEqualTo(TaskStatus.READY);
+    assertThat(events(afterFirst, "task.ready")).isEqualTo(1);
+    assertThat(mesh.core.tasks().get(afterBoth).status()).as("the second has not").isEqualTo(TaskStatus.PENDING);
+    counted.reports().complete(second, byTask(claims, second).claimToken(), me.id(), new Completion(null, 0, null));
+    assertThat(mesh.core.tasks().get(afterBoth).status()).isEqualTo(TaskStatus.READY);
+    assertThat(events(afterBoth, "task.ready")).isEqualTo(1);
   }
 
   /** The one event of this type of the task, as written, with its keys in the order the mesh's mapper writes them. */

@@ -58,10 +58,11 @@ final class CoreHarness implements AutoCloseable {
   }
 
   /**
-   * Another mesh-core on the same database and clock, whose connections count every statement they prepare
-   * or create: a round trip each, as mesh-core runs them (a transaction's commit aside).
+   * Another mesh-core on the same database and clock, whose connections count the round trips to
+   * PostgreSQL: every statement they prepare or create (one round trip each, as mesh-core runs them; the
+   * {@code BEGIN} of a transaction goes with its first) and every commit.
    */
-  MeshCore countingStatements(AtomicInteger statements) {
+  MeshCore countingRoundTrips(AtomicInteger roundTrips) {
     DataSource counted = (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
         new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
           Object result = invoke(dataSource, method, args);
@@ -71,8 +72,8 @@ final class CoreHarness implements AutoCloseable {
           return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
               (p, m, a) -> {
                 if (m.getName().equals("prepareStatement") || m.getName().equals("createStatement")
-                    || m.getName().equals("prepareCall")) {
-                  statements.incrementAndGet();
+                    || m.getName().equals("prepareCall") || m.getName().equals("commit")) {
+                  roundTrips.incrementAndGet();
                 }
                 return invoke(connection, m, a);
               });

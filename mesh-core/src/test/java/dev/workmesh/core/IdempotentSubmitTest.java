@@ -133,17 +133,17 @@ class IdempotentSubmitTest {
   }
 
   @Test
-  void aTaskSubmittedAloneIsOneStatementThatAlsoCountsTheAgentsThatCouldClaimIt() {
+  void aTaskSubmittedAloneIsOneRoundTripThatAlsoCountsTheAgentsThatCouldClaimIt() {
     Mission mission = mesh.mission();
     String pool = "counted-" + UUID.randomUUID();
     mesh.agent(List.of(pool), List.of("gpu"));
     mesh.agent(List.of(pool), List.of());
-    AtomicInteger statements = new AtomicInteger();
-    MeshCore counted = mesh.countingStatements(statements);
+    AtomicInteger roundTrips = new AtomicInteger();
+    MeshCore counted = mesh.countingRoundTrips(roundTrips);
 
     Submitted needsCuda = counted.submitter().submit(mission.id(),
         NewTask.builder("needs cuda").pool(pool).requiredCapabilities(List.of("cuda")).build(), "op");
-    assertThat(statements).as("the insert, its outbox rows and the agents counted: one statement").hasValue(1);
+    assertThat(roundTrips).as("the insert, its outbox rows and the agents counted: one statement").hasValue(1);
     assertThat(needsCuda.agents()).isNotNull();
     assertThat(needsCuda.agents().inPool()).isEqualTo(2);
     assertThat(needsCuda.agents().withCapabilities()).isZero();
@@ -153,10 +153,10 @@ class IdempotentSubmitTest {
         .isEqualTo(mesh.core.diagnosis().whyWaiting(needsCuda.task()))
         .hasValueSatisfying(w -> assertThat(w.requirement()).isEqualTo("capabilities"));
 
-    statements.set(0);
+    roundTrips.set(0);
     Submitted needsGpu = counted.submitter().submit(mission.id(),
         NewTask.builder("needs gpu").pool(pool).requiredCapabilities(List.of("gpu")).build(), "op");
-    assertThat(statements).hasValue(1);
+    assertThat(roundTrips).hasValue(1);
     assertThat(needsGpu.agents().eligible()).isEqualTo(1);
     assertThat(ClaimDiagnosis.whyWaiting(needsGpu.task(), needsGpu.agents())).isEmpty();
 

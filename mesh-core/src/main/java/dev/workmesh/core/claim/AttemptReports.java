@@ -5,6 +5,8 @@ import dev.workmesh.core.MeshException;
 import dev.workmesh.core.ValidationException;
 import dev.workmesh.core.agent.AgentStore;
 import dev.workmesh.core.db.MeshDb;
+import dev.workmesh.core.outbox.MeshTopics;
+import dev.workmesh.core.outbox.TaskEventSql;
 import dev.workmesh.core.task.AttemptOutcome;
 import dev.workmesh.core.task.ClaimPolicy;
 import dev.workmesh.core.task.TaskLifecycle;
@@ -109,6 +111,8 @@ public final class AttemptReports {
   private final ClaimEngine engine;
   private final AgentStore agents;
   private final MissionSpending spending;
+  /** The completion statement, with the JSON of its events; built once. */
+  private final String completeTogetherSql;
 
   public AttemptReports(MeshDb db, TaskLifecycle lifecycle, ClaimEngine engine, AgentStore agents) {
     this.db = db;
@@ -116,6 +120,8 @@ public final class AttemptReports {
     this.engine = engine;
     this.agents = agents;
     this.spending = new MissionSpending(db);
+    this.completeTogetherSql = COMPLETE_TOGETHER_SQL.formatted(TO_SUCCEEDED_FROM, TaskEventSql.json(db.json(),
+        succeededEvent()));
   }
 
   private record Live(UUID id, UUID agentId, boolean broadcast, boolean started) {}
@@ -212,17 +218,24 @@ public final class AttemptReports {
 
   /**
    * Ends the attempt succeeded; the task succeeds (broadcast: when every target has). A first_claim or
-   * assigned attempt is ended, and its task moved, by the same one statement as a batch of completions
-   * ({@link #completeTogether}); a broadcast target's attempt, or a token that fences no live attempt of
+   * assigned attempt is ended, its task moved and its event written by the same one statement as a batch
+   * of completions ({@link #completeTogether}); without usage to add to its mission, that statement is the
+   * whole report, one round trip. A broadcast target's attempt, or a token that fences no live attempt of
    * this agent, goes the one-by-one way, which says why it was refused. Returns the task's claim policy.
    */
   public ClaimPolicy complete(UUID taskId, String claimToken, UUID agentId, Completion report) {
     checkResult("result", report.result());
     checkUsage("usage", report.usage());
+    boolean fenced = claimToken != null && !claimToken.isBlank();
+    List<Report> alone = fenced ? List.of(Report.completed(taskId, claimToken, report)) : List.of();
+    if (report.usage() == null) {
+      Reported together = completeTogether(agentId, alone).get(taskId);
+      if (together != null) {
+        return ClaimPolicy.fromWire(together.claimPolicy());
+      }
+    }
     return endAndSpend(taskId, report.usage(), () -> {
-      boolean fenced = claimToken != null && !claimToken.isBlank();
-      Reported together = fenced
-          ? completeTogether(agentId, List.of(Report.completed(taskId, claimToken, report))).get(taskId) : null;
+      Reported together = report.usage() != null ? completeTogether(agentId, alone).get(taskId) : null;
       return together != null ? ClaimPolicy.fromWire(together.claimPolicy())
           : completeIn(taskId, claimToken, agentId, report); // a broadcast target's attempt, or why it is refused
     });
@@ -356,9 +369,11 @@ public final class AttemptReports {
 
   /**
    * One statement for the live, non-broadcast attempts among these completions (one alone, or a batch):
-   * ends the attempts succeeded and moves their tasks to succeeded (unless a task already ended, as {@link
-   * TaskLifecycle#succeedAttempt} leaves it). Returns the tasks it handled; the others (stale, someone
-   * else's, broadcast) are left for the one-by-one path, which says why. In a transaction.
+   * ends the attempts succeeded, moves their tasks to succeeded (unless a task already ended, as {@link
+   * TaskLifecycle#succeedAttempt} leaves it), writes their events to the outbox and finds their pending
+   * dependents, which {@link TaskLifecycle#succeededTogether} then makes ready. Returns the tasks it
+   * handled; the others (stale, someone else's, broadcast) are left for the one-by-one path, which says
+   * why. In the caller's transaction, or its own.
    */
   Map<UUID, Reported> completeTogether(UUID agentId, List<Report> completions) {
     Map<UUID, Reported> handled = new HashMap<>();
@@ -390,9 +405,11 @@ public final class AttemptReports {
         costs[i] = usage.costUsd();
       }
     }
-    List<TaskLifecycle.Succeeded> moved = new ArrayList<>();
+    Instant now = db.now();
+    List<UUID> dependents = new ArrayList<>();
+    boolean[] moved = {false};
     db.jdbc()
-        .sql(COMPLETE_TOGETHER_SQL)
+        .sql(completeTogetherSql)
         .param("tasks", new SqlArrayValue("uuid", (Object[]) tasks))
         .param("hashes", new SqlArrayValue("bytea", (Object[]) hashes))
         .param("results", new SqlArrayValue("text", (Object[]) results))
@@ -403,22 +420,25 @@ public final class AttemptReports {
         .param("outputs", new SqlArrayValue("int8", (Object[]) outputs))
         .param("costs", new SqlArrayValue("numeric", (Object[]) costs))
         .param("agent", agentId, java.sql.Types.OTHER)
-        .param("now", MeshDb.ts(db.now()))
+        .param("now", MeshDb.ts(now))
+        .param("eventsTopic", MeshTopics.TASK_EVENTS)
+        .param("eventAt", db.writeJson(now))
         .query((rs, i) -> {
           UUID taskId = MeshDb.uuid(rs, "task_id");
           // Its status now: succeeded, or as it was when it had already ended.
-          TaskStatus status =
-              rs.getBoolean("moved") ? TaskStatus.SUCCEEDED : TaskStatus.fromWire(rs.getString("previous"));
+          boolean itMoved = rs.getBoolean("moved");
+          TaskStatus status = itMoved ? TaskStatus.SUCCEEDED : TaskStatus.fromWire(rs.getString("previous"));
           handled.put(taskId, Reported.accepted(taskId, rs.getString("claim_policy")).withTaskStatus(status));
-          if (rs.getBoolean("moved")) {
-            moved.add(new TaskLifecycle.Succeeded(taskId, MeshDb.uuid(rs, "mission_id"),
-                TaskStatus.fromWire(rs.getString("previous")), rs.getInt("attempt"), MeshDb.uuid(rs, "agent_id"),
-                MeshDb.uuid(rs, "attempt_id")));
+          moved[0] |= itMoved;
+          if (i == 0) {
+            dependents.addAll(MeshDb.uuidList(rs, "dependents"));
           }
           return taskId;
         })
         .list();
-    lifecycle.succeededTogether(moved);
+    if (moved[0]) {
+      lifecycle.succeededTogether(dependents);
+    }
     return handled;
   }
 
@@ -426,16 +446,22 @@ public final class AttemptReports {
   private static final String TO_SUCCEEDED_FROM = TaskTransitions.from(TaskStatus.SUCCEEDED).stream()
       .map(st -> "'" + st.wire() + "'").collect(Collectors.joining(", "));
 
+  /**
+   * {@code %1$s}: the states succeeded is reached from; {@code %2$s}: the JSON of a {@code task.succeeded}
+   * event. The look for dependents reads the tasks as they were before the statement, so it finds the
+   * pending tasks that depend on one moved here; which of them are ready is decided after it.
+   */
   private static final String COMPLETE_TOGETHER_SQL = """
       WITH report AS (
         SELECT * FROM unnest(CAST(:tasks AS uuid[]), CAST(:hashes AS bytea[]), CAST(:results AS text[]),
                              CAST(:exits AS int[]), CAST(:tails AS text[]), CAST(:models AS text[]),
                              CAST(:inputs AS bigint[]), CAST(:outputs AS bigint[]), CAST(:costs AS numeric[]))
-          AS r(task_id, hash, result, exit_code, log_tail, usage_model, input_tokens, output_tokens, cost_usd)
+          WITH ORDINALITY AS r(task_id, hash, result, exit_code, log_tail, usage_model, input_tokens, output_tokens,
+                               cost_usd, position)
       ),
       live AS (
         SELECT a.id, a.task_id, a.agent_id, r.result, r.exit_code, r.log_tail, r.usage_model, r.input_tokens,
-               r.output_tokens, r.cost_usd
+               r.output_tokens, r.cost_usd, r.position
         FROM attempt a JOIN report r ON a.task_id = r.task_id AND a.claim_token_hash = r.hash
         WHERE a.outcome IS NULL AND NOT a.broadcast AND (CAST(:agent AS uuid) IS NULL OR a.agent_id = :agent)
         FOR UPDATE OF a
@@ -456,11 +482,36 @@ public final class AttemptReports {
                error = NULL, finished_at = :now, cancel_requested = false
         FROM live l, before b WHERE t.id = l.task_id AND b.id = t.id AND b.status IN (%1$s)
         RETURNING t.id
+      ),
+      events AS (
+        INSERT INTO outbox (topic, message_key, payload, created_at)
+        SELECT :eventsTopic, b.id::text, %2$s, :now
+        FROM moved m JOIN before b ON b.id = m.id JOIN ended e ON e.task_id = m.id JOIN live l ON l.task_id = m.id
+        ORDER BY l.position
+      ),
+      dependents AS (
+        SELECT t.id FROM task t WHERE t.status = 'pending' AND t.depends_on && ARRAY(SELECT id FROM moved)
       )
-      SELECT e.id AS attempt_id, e.task_id, e.agent_id, b.mission_id, b.status AS previous, b.attempt,
-             b.claim_policy, m.id IS NOT NULL AS moved
+      SELECT e.id AS attempt_id, e.task_id, b.status AS previous, b.claim_policy, m.id IS NOT NULL AS moved,
+             ARRAY(SELECT id FROM dependents ORDER BY id) AS dependents
       FROM ended e JOIN before b ON b.id = e.task_id LEFT JOIN moved m ON m.id = e.task_id
-      """.formatted(TO_SUCCEEDED_FROM);
+      """;
+
+  /** The event of a completion, from the completion statement's rows. */
+  private static Map<String, String> succeededEvent() {
+    return Map.ofEntries(
+        Map.entry("event_id", "gen_random_uuid()"),
+        Map.entry("type", "'task." + TaskStatus.SUCCEEDED.wire() + "'"),
+        Map.entry("task_id", "b.id"),
+        Map.entry("mission_id", "b.mission_id"),
+        Map.entry("status", "'" + TaskStatus.SUCCEEDED.wire() + "'"),
+        Map.entry("previous_status", "b.status"),
+        Map.entry("attempt", "b.attempt"),
+        Map.entry("agent_id", "e.agent_id"),
+        Map.entry("attempt_id", "e.id"),
+        Map.entry("reason", "CAST(NULL AS text)"),
+        Map.entry("at", "CAST(:eventAt AS json)"));
+  }
 
   private void finishAttempt(UUID attemptId, AttemptOutcome outcome, JsonNode result, String error, Integer exitCode,
       String logTail, AttemptUsage usage) {

@@ -199,23 +199,19 @@ public final class TaskLifecycle {
     return task.claimPolicy();
   }
 
-  /** A task that a set-based statement moved to succeeded, as it was before: what its event says. */
-  public record Succeeded(UUID taskId, UUID missionId, TaskStatus previous, int attempt, UUID agentId,
-      UUID attemptId) {}
-
   /**
-   * What follows when one statement has moved several tasks to succeeded (their WHERE clause restricted
-   * to {@link TaskTransitions#from}): their events and their released dependents. In a transaction.
+   * What follows when one statement has moved tasks to succeeded and written their events to the outbox
+   * (its WHERE clause restricted to {@link TaskTransitions#from}): the relay hears of the events, and those
+   * of {@code candidates}, the pending dependents of those tasks that the statement found, whose every
+   * dependency has now succeeded become ready. In the caller's transaction, or, after a statement that
+   * committed on its own, in one of their own: the scheduler's maintenance promotes any a crash leaves
+   * behind.
    */
-  public void succeededTogether(List<Succeeded> tasks) {
-    if (tasks.isEmpty()) {
-      return;
+  public void succeededTogether(List<UUID> candidates) {
+    outbox.appended();
+    if (!candidates.isEmpty()) {
+      db.inTransaction(() -> releaseReady("t.id = ANY(:ids)", candidates));
     }
-    outbox.append(tasks.stream()
-        .map(t -> OutboxWriter.taskEvent(event(t.taskId(), t.missionId(), "task." + TaskStatus.SUCCEEDED.wire(),
-            TaskStatus.SUCCEEDED, t.previous(), t.attempt(), t.agentId(), t.attemptId(), null)))
-        .toList());
-    releaseDependents(tasks.stream().map(Succeeded::taskId).toList());
   }
 
   /**
@@ -287,13 +283,21 @@ public final class TaskLifecycle {
 
   /** Makes ready the pending dependents of these succeeded tasks whose every dependency has succeeded. */
   private void releaseDependents(List<UUID> succeeded) {
+    releaseReady("t.depends_on && :ids", succeeded);
+  }
+
+  /**
+   * Makes ready the pending tasks matching {@code which} (over {@code :ids}) that are due and whose every
+   * dependency has succeeded. Locked with SKIP LOCKED: one the maintenance loop is promoting is its to
+   * promote. In a transaction.
+   */
+  private void releaseReady(String which, List<UUID> ids) {
     List<UUID> ready =
         db.jdbc()
-            .sql("SELECT t.id FROM task t WHERE t.status = 'pending' AND t.depends_on && :ids"
-                + " AND t.available_at <= :now"
+            .sql("SELECT t.id FROM task t WHERE t.status = 'pending' AND " + which + " AND t.available_at <= :now"
                 + " AND NOT EXISTS (SELECT 1 FROM task d WHERE d.id = ANY(t.depends_on) AND d.status <> 'succeeded')"
-                + " ORDER BY t.id")
-            .param("ids", MeshDb.uuidArray(succeeded))
+                + " ORDER BY t.id FOR UPDATE OF t SKIP LOCKED")
+            .param("ids", MeshDb.uuidArray(ids))
             .param("now", MeshDb.ts(db.now()))
             .query(UUID.class)
             .list();
