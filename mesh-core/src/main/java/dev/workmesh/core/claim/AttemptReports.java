@@ -481,13 +481,11 @@ public final class AttemptReports {
         UPDATE task t SET status = 'succeeded', updated_at = :now, result = COALESCE(CAST(l.result AS jsonb), 'null'),
                error = NULL, finished_at = :now, cancel_requested = false
         FROM live l, before b WHERE t.id = l.task_id AND b.id = t.id AND b.status IN (%1$s)
-        RETURNING t.id
+        RETURNING t.id, b.mission_id, b.status AS previous, b.attempt, l.id AS attempt_id, l.agent_id, l.position
       ),
       events AS (
         INSERT INTO outbox (topic, message_key, payload, created_at)
-        SELECT :eventsTopic, b.id::text, %2$s, :now
-        FROM moved m JOIN before b ON b.id = m.id JOIN ended e ON e.task_id = m.id JOIN live l ON l.task_id = m.id
-        ORDER BY l.position
+        SELECT :eventsTopic, m.id::text, %2$s, :now FROM moved m ORDER BY m.position
       ),
       dependents AS (
         SELECT t.id FROM task t WHERE t.status = 'pending' AND t.depends_on && ARRAY(SELECT id FROM moved)
@@ -502,13 +500,13 @@ public final class AttemptReports {
     return Map.ofEntries(
         Map.entry("event_id", "gen_random_uuid()"),
         Map.entry("type", "'task." + TaskStatus.SUCCEEDED.wire() + "'"),
-        Map.entry("task_id", "b.id"),
-        Map.entry("mission_id", "b.mission_id"),
+        Map.entry("task_id", "m.id"),
+        Map.entry("mission_id", "m.mission_id"),
         Map.entry("status", "'" + TaskStatus.SUCCEEDED.wire() + "'"),
-        Map.entry("previous_status", "b.status"),
-        Map.entry("attempt", "b.attempt"),
-        Map.entry("agent_id", "e.agent_id"),
-        Map.entry("attempt_id", "e.id"),
+        Map.entry("previous_status", "m.previous"),
+        Map.entry("attempt", "m.attempt"),
+        Map.entry("agent_id", "m.agent_id"),
+        Map.entry("attempt_id", "m.attempt_id"),
         Map.entry("reason", "CAST(NULL AS text)"),
         Map.entry("at", "CAST(:eventAt AS json)"));
   }
