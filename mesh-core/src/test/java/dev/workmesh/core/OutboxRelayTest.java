@@ -121,14 +121,13 @@ class OutboxRelayTest {
     try (ServerSocket s = new ServerSocket(0)) {
       deadPort = s.getLocalPort();
     }
-    try (KafkaProducer<String, byte[]> down = producer("127.0.0.1:" + deadPort)) {
-      OutboxRelay relay = new OutboxRelay(mesh.core.db(), down, topics, 500, Duration.ofSeconds(3));
-      assertThatThrownBy(relay::relayOnce).isInstanceOf(OutboxPublishException.class);
-    }
-    assertThat(unpublished()).isEqualTo(pending);
-
-    try (KafkaProducer<String, byte[]> up = producer(kafka.bootstrapServers())) {
-      OutboxRelay relay = new OutboxRelay(mesh.core.db(), up, topics, 500, Duration.ofSeconds(10));
+    try (KafkaProducer<String, byte[]> down = producer("127.0.0.1:" + deadPort);
+        KafkaProducer<String, byte[]> up = producer(kafka.bootstrapServers());
+        OutboxRelay failing = new OutboxRelay(mesh.core.db(), down, topics, 500, Duration.ofSeconds(3));
+        OutboxRelay relay = new OutboxRelay(mesh.core.db(), up, topics, 500, Duration.ofSeconds(10))) {
+      assertThatThrownBy(failing::relayOnce).isInstanceOf(OutboxPublishException.class);
+      assertThat(unpublished()).isEqualTo(pending);
+      // the relay that failed let go of the lock: another replica's takes over at its next pass
       while (relay.relayOnce() > 0) {
         // drain
       }
@@ -141,6 +140,40 @@ class OutboxRelayTest {
     List<ConsumerRecord<String, String>> dispatch = readAll(topics.pooled(), ids.size());
     assertThat(dispatch).extracting(ConsumerRecord::key).containsAll(ids.stream().map(UUID::toString).toList());
     assertThat(dispatch.getFirst().value()).contains("\"claim_policy\":\"first_claim\"").contains("\"pool\":\"default\"");
+  }
+
+  @Test
+  void oneRelayAtATimeHoldsTheLockUntilItLetsGoAndAPassIsTwoRoundTrips() throws Exception {
+    Mission mission = mesh.mission();
+    try (KafkaProducer<String, byte[]> producer = producer(kafka.bootstrapServers());
+        OutboxRelay first = new OutboxRelay(mesh.core.db(), producer, topics, 500, Duration.ofSeconds(10));
+        OutboxRelay second = new OutboxRelay(mesh.core.db(), producer, topics, 500, Duration.ofSeconds(10))) {
+      while (first.relayOnce() > 0) {
+        // drain what other tests left, and take the lock
+      }
+      mesh.core.submitter().submit(mission.id(), NewTask.of("relayed by the holder", ""), "operator");
+      assertThat(second.relayOnce()).as("the first relay holds the lock").isZero();
+      assertThat(unpublished()).isEqualTo(2);
+
+      AtomicInteger roundTrips = new AtomicInteger();
+      try (OutboxRelay counted = new OutboxRelay(mesh.countingRoundTrips(roundTrips).db(), producer, topics, 500,
+          Duration.ofSeconds(10))) {
+        first.close(); // a replica that stops lets go at once
+        assertThat(counted.relayOnce()).isEqualTo(2);
+        assertThat(unpublished()).isZero();
+        mesh.core.submitter().submit(mission.id(), NewTask.of("relayed by the new holder", ""), "operator");
+        roundTrips.set(0);
+        assertThat(counted.relayOnce()).isEqualTo(2);
+        assertThat(roundTrips).as("the read of the batch and, once Kafka took it, the mark").hasValue(2);
+        roundTrips.set(0);
+        assertThat(counted.relayOnce()).isZero();
+        assertThat(roundTrips).as("a pass that finds nothing").hasValue(1);
+        assertThat(second.relayOnce()).as("the lock moved to the counted relay").isZero();
+      }
+      mesh.core.submitter().submit(mission.id(), NewTask.of("after the holder closed", ""), "operator");
+      assertThat(second.relayOnce()).isEqualTo(2);
+    }
+    assertThat(unpublished()).isZero();
   }
 
   private List<ConsumerRecord<String, String>> readAll(String topic, int atLeast) {

@@ -173,6 +173,7 @@ class OutboxRelayRunner implements SmartLifecycle {
   public void stop() {
     running = false;
     loop.close();
+    relay.close(); // another replica's relay takes over at its next pass
   }
 
   @Override

@@ -2,6 +2,8 @@ package dev.workmesh.core.outbox;
 
 import dev.workmesh.core.db.MeshDb;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,17 +16,23 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 
 /**
  * Publishes committed outbox rows to Kafka in id order and marks them published (invariant 3).
  *
- * <p>Several replicas may run a relay: a transaction-scoped advisory lock lets one of them relay a batch
- * at a time, so records of one task never overtake each other across replicas. Within a batch, the
- * idempotent producer keeps per-partition order and the task id key keeps a task on one partition. If a
- * send fails the transaction rolls back and the whole batch is sent again later: delivery is at least
+ * <p>Several replicas may run a relay; one of them relays at a time, so records of one task never overtake
+ * each other across replicas. That one holds the relay's advisory lock on a connection of its own for as long
+ * as it relays without a failure: a pass is then a read of the batch and, once Kafka has acknowledged it,
+ * the mark (two round trips, no transaction). A relay that fails lets go of the lock and its connection, and
+ * the lock goes with a relay whose connection or process dies, so another replica's next pass takes over.
+ * Within a batch, the idempotent producer keeps per-partition order and the task id key keeps a task on one
+ * partition. If a send fails nothing is marked and the whole batch is sent again later: delivery is at least
  * once, and every record carries its outbox id in the {@code mesh-outbox-id} header for deduplication.
  */
-public final class OutboxRelay {
+public final class OutboxRelay implements AutoCloseable {
 
   /** Advisory-lock key of the relay ("MESHOUTB" as a long). */
   private static final long RELAY_LOCK = 0x4D4553484F555442L;
@@ -36,6 +44,10 @@ public final class OutboxRelay {
   private final MeshTopics topics;
   private final int batchSize;
   private final Duration sendTimeout;
+
+  /** The connection that holds the relay lock, while this relay holds it; null otherwise. */
+  private Connection holding;
+  private JdbcClient onHolding;
 
   public OutboxRelay(
       MeshDb db, Producer<String, byte[]> producer, MeshTopics topics, int batchSize, Duration sendTimeout) {
@@ -54,33 +66,87 @@ public final class OutboxRelay {
    * @return how many rows were published; 0 when there were none or another replica holds the relay lock
    * @throws OutboxPublishException when Kafka did not acknowledge the batch; nothing is marked published
    */
-  public int relayOnce() {
-    return db.inTransaction(() -> {
-      Boolean locked =
-          db.jdbc().sql("SELECT pg_try_advisory_xact_lock(:key)").param("key", RELAY_LOCK).query(Boolean.class).single();
-      if (!Boolean.TRUE.equals(locked)) {
+  public synchronized int relayOnce() {
+    try {
+      if (holding == null && !takeLock()) {
         return 0;
       }
-      List<Row> rows =
-          db.jdbc()
-              .sql("SELECT id, topic, message_key, payload::text AS payload FROM outbox"
-                  + " WHERE published_at IS NULL ORDER BY id LIMIT :n")
-              .param("n", batchSize)
-              .query((rs, i) -> new Row(rs.getLong("id"), rs.getString("topic"), rs.getString("message_key"),
-                  rs.getString("payload")))
-              .list();
+      List<Row> rows = onHolding
+          .sql("SELECT id, topic, message_key, payload::text AS payload FROM outbox"
+              + " WHERE published_at IS NULL ORDER BY id LIMIT :n")
+          .param("n", batchSize)
+          .query((rs, i) -> new Row(rs.getLong("id"), rs.getString("topic"), rs.getString("message_key"),
+              rs.getString("payload")))
+          .list();
       if (rows.isEmpty()) {
         return 0;
       }
       send(rows);
-      db.jdbc()
+      onHolding
           .sql("UPDATE outbox SET published_at = :now WHERE id = ANY(:ids)")
           .param("now", MeshDb.ts(db.now()))
           .param("ids", new org.springframework.jdbc.support.SqlArrayValue(
               "bigint", rows.stream().map(Row::id).toArray()))
           .update();
       return rows.size();
-    });
+    } catch (RuntimeException e) {
+      letGo();
+      throw e;
+    }
+  }
+
+  /** Takes the relay lock on a connection of its own, kept while this relay holds the lock. */
+  private boolean takeLock() {
+    Connection connection;
+    try {
+      connection = db.dataSource().getConnection();
+    } catch (SQLException e) {
+      throw new CannotGetJdbcConnectionException("the outbox relay could not get a connection", e);
+    }
+    JdbcClient jdbc = JdbcClient.create(new SingleConnectionDataSource(connection, true));
+    boolean locked;
+    try {
+      locked = Boolean.TRUE.equals(
+          jdbc.sql("SELECT pg_try_advisory_lock(:key)").param("key", RELAY_LOCK).query(Boolean.class).single());
+    } catch (RuntimeException e) {
+      close(connection);
+      throw e;
+    }
+    if (!locked) {
+      close(connection);
+      return false;
+    }
+    holding = connection;
+    onHolding = jdbc;
+    return true;
+  }
+
+  /** Lets go of the relay lock, if this relay holds it: another replica's relay may take it. */
+  private void letGo() {
+    if (holding != null) {
+      try {
+        onHolding.sql("SELECT pg_advisory_unlock(:key)").param("key", RELAY_LOCK).query(Boolean.class).single();
+      } catch (RuntimeException e) {
+        // the connection is gone, and the lock with it
+      }
+      close(holding);
+      holding = null;
+      onHolding = null;
+    }
+  }
+
+  private static void close(Connection connection) {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      // given back or gone: either way no longer ours
+    }
+  }
+
+  /** Lets go of the relay lock and the connection that holds it. */
+  @Override
+  public synchronized void close() {
+    letGo();
   }
 
   private void send(List<Row> rows) {

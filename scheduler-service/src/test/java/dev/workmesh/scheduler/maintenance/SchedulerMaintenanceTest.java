@@ -112,8 +112,8 @@ class SchedulerMaintenanceTest {
     UUID task = mesh.core.submitter().submit(mission().id(), NewTask.of("nobody had room", ""), "operator")
         .task().id();
 
-    try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
-      OutboxRelay relay = new OutboxRelay(mesh.core.db(), producer, topics, 500, Duration.ofSeconds(10));
+    try (KafkaProducer<String, byte[]> producer = producer(kafka);
+        OutboxRelay relay = new OutboxRelay(mesh.core.db(), producer, topics, 500, Duration.ofSeconds(10))) {
       drain(relay);
       assertThat(read(kafka, topics.pooled(), task, 1)).as("the first record, taken and dropped by a worker")
           .hasSize(1);
