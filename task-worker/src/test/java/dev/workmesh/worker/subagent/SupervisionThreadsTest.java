@@ -2,8 +2,10 @@ package dev.workmesh.worker.subagent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class SupervisionThreadsTest {
@@ -21,15 +23,22 @@ class SupervisionThreadsTest {
     assertThat(thread.isVirtual()).isFalse();
     assertThat(thread.isDaemon()).isTrue();
 
-    // Once the first job is done its thread is idle again, named as such, and the pool hands it the next job.
+    // Once the first job is done its thread is idle again, named as such, waiting for the next job; the pool
+    // hands the next job to an idle thread rather than starting one. The pool serves the whole JVM, so that
+    // idle thread may be another one left by an earlier job: any thread of the pool that was idle already.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!thread.getName().equals("subagent-supervision") && System.nanoTime() < deadline) {
+    while (!(thread.getName().equals("subagent-supervision") && thread.getState() == Thread.State.TIMED_WAITING)
+        && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
     assertThat(thread.getName()).isEqualTo("subagent-supervision");
+    assertThat(thread.getState()).as("waiting for the next job").isEqualTo(Thread.State.TIMED_WAITING);
+    Set<Thread> idle = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals("subagent-supervision")).collect(Collectors.toSet());
+    assertThat(idle).contains(thread);
     CompletableFuture<Thread> second = new CompletableFuture<>();
     SupervisionThreads.run("subagent-b-finish", () -> second.complete(Thread.currentThread()));
-    assertThat(second.get(10, TimeUnit.SECONDS)).isSameAs(thread);
+    assertThat(second.get(10, TimeUnit.SECONDS)).as("a thread of the pool that was idle").isIn(idle);
   }
 
   @Test
