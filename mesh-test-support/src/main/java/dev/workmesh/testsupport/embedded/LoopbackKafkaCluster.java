@@ -40,8 +40,38 @@ final class LoopbackKafkaCluster {
 
   private LoopbackKafkaCluster() {}
 
-  /** Starts the node with {@code settings} on top of the test kit's, and waits until the broker is ready. */
+  /** How often a start whose listener port was taken in the meantime is tried again, on other ports. */
+  private static final int STARTS = 3;
+
+  /**
+   * Starts the node with {@code settings} on top of the test kit's, and waits until the broker is ready.
+   * Between closing a pre-opened socket and binding it again on loopback, another socket may take its port
+   * (a client's ephemeral port, such as one of a client that keeps reconnecting to a broker that is down);
+   * such a start is tried again, with new ports.
+   */
   static KafkaClusterTestKit start(Map<String, String> settings) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce(settings);
+      } catch (IllegalStateException e) {
+        if (attempt == STARTS || !portTaken(e)) {
+          throw e;
+        }
+        log.info("a listener's port was taken while the embedded Kafka broker started; starting it again");
+      }
+    }
+  }
+
+  private static boolean portTaken(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static KafkaClusterTestKit startOnce(Map<String, String> settings) {
     TestKitNodes nodes = nodesWithoutExitHook();
     KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
     builder.setConfigProp("listeners",
