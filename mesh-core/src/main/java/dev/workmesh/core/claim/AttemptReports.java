@@ -490,7 +490,7 @@ public final class AttemptReports {
       dependents AS (
         SELECT t.id FROM task t WHERE t.status = 'pending' AND t.depends_on && ARRAY(SELECT id FROM moved)
       )
-      SELECT e.id AS attempt_id, e.task_id, b.status AS previous, b.claim_policy, m.id IS NOT NULL AS moved,
+      SELECT e.task_id, b.status AS previous, b.claim_policy, m.id IS NOT NULL AS moved,
              ARRAY(SELECT id FROM dependents ORDER BY id) AS dependents
       FROM ended e JOIN before b ON b.id = e.task_id LEFT JOIN moved m ON m.id = e.task_id
       """;
