@@ -10,6 +10,9 @@ import dev.workmesh.core.claim.AttemptReports.Failure;
 import dev.workmesh.core.claim.AttemptReports.Report;
 import dev.workmesh.core.claim.AttemptReports.Reported;
 import dev.workmesh.core.claim.Claim;
+import dev.workmesh.core.claim.LeaseRenewals;
+import dev.workmesh.core.claim.LeaseRenewals.Renewal;
+import dev.workmesh.core.claim.LeaseRenewals.Renewed;
 import dev.workmesh.core.claim.NotYourClaimException;
 import dev.workmesh.core.claim.StaleClaimException;
 import dev.workmesh.core.mission.Mission;
@@ -135,6 +138,73 @@ class BatchClaimsAndReportsTest {
     counted.reports().complete(second, byTask(claims, second).claimToken(), me.id(), new Completion(null, 0, null));
     assertThat(mesh.core.tasks().get(afterBoth).status()).isEqualTo(TaskStatus.READY);
     assertThat(events(afterBoth, "task.ready")).isEqualTo(1);
+  }
+
+  @Test
+  void aBatchOfHeartbeatsIsOneRoundTripThatStartsItsTasksAndRefusesTheOthersOneByOne() {
+    Mission mission = mesh.mission();
+    Agent me = mesh.agent(List.of("beat-" + UUID.randomUUID()), List.of());
+    Agent other = mesh.agent(me.pools(), List.of());
+    String pool = me.pools().getFirst();
+    UUID a = submit(mission, NewTask.builder("a").pool(pool).build());
+    UUID b = submit(mission, NewTask.builder("b").pool(pool).build());
+    UUID theirs = submit(mission, NewTask.builder("theirs").pool(pool).build());
+    UUID everyone = submit(mission, NewTask.builder("everyone").pool(pool).claimPolicy(ClaimPolicy.BROADCAST).build());
+    List<Claim> claims = mesh.core.claims().claimTasks(me.id(), List.of(a, b, everyone));
+    assertThat(claims).hasSize(3);
+    Claim their = mesh.core.claims().claimTasks(other.id(), List.of(theirs)).getFirst();
+    AtomicInteger roundTrips = new AtomicInteger();
+    LeaseRenewals renewals = new LeaseRenewals(mesh.countingRoundTrips(roundTrips).reports());
+
+    List<Renewed> first = renewals.renewAll(me.id(), List.of(
+        new Renewal(a, byTask(claims, a).claimToken(), "line 1\n"), new Renewal(b, byTask(claims, b).claimToken(), null)));
+    assertThat(roundTrips).as("both leases renewed, both tasks started, their events written: one statement, no commit")
+        .hasValue(1);
+    assertThat(first).extracting(Renewed::taskId).containsExactly(a, b);
+    assertThat(first).allSatisfy(r -> {
+      assertThat(r.accepted()).isTrue();
+      assertThat(r.ack().attemptId()).isEqualTo(byTask(claims, r.taskId()).attemptId());
+      assertThat(r.ack().leaseExpiresAt()).isEqualTo(mesh.clock.instant().plus(LEASE));
+      assertThat(r.ack().cancelRequested()).isFalse();
+      assertThat(mesh.core.tasks().get(r.taskId()).status()).isEqualTo(TaskStatus.RUNNING);
+    });
+    assertThat(payload(a, "task.running")).as("as the mesh's mapper writes the event").isEqualTo(
+        new TaskEvent(eventId(a, "task.running"), "task.running", a, mission.id(), "running", "claimed", 1, me.id(),
+            byTask(claims, a).attemptId(), null, mesh.clock.instant()));
+    assertThat(logTail(a)).isEqualTo("line 1\n");
+
+    roundTrips.set(0);
+    mesh.clock.advance(Duration.ofSeconds(5));
+    mesh.core.actions().cancel(b);
+    assertThat(renewals.renewAll(me.id(), List.of(new Renewal(a, byTask(claims, a).claimToken(), null),
+        new Renewal(b, byTask(claims, b).claimToken(), null))))
+        .extracting(r -> r.ack().cancelRequested()).containsExactly(false, true);
+    assertThat(roundTrips).hasValue(1);
+    assertThat(events(a, "task.running")).as("started once").isEqualTo(1);
+    assertThat(logTail(a)).as("no tail sent: the stored one stays").isEqualTo("line 1\n");
+    assertThat(mesh.core.db().jdbc().sql("SELECT lease_expires_at FROM attempt WHERE id = :id")
+        .param("id", byTask(claims, a).attemptId()).query(java.time.OffsetDateTime.class).single().toInstant())
+        .isEqualTo(mesh.clock.instant().plus(LEASE));
+
+    List<Renewed> mixed = renewals.renewAll(me.id(), List.of(
+        new Renewal(a, byTask(claims, a).claimToken(), null),
+        new Renewal(b, "wm_claim_not-the-token", null),
+        new Renewal(theirs, their.claimToken(), null),
+        new Renewal(everyone, byTask(claims, everyone).claimToken(), null)));
+    assertThat(mixed).extracting(Renewed::taskId).containsExactly(a, b, theirs, everyone);
+    assertThat(mixed.get(0).accepted()).isTrue();
+    assertThat(mixed.get(1).refusal()).isInstanceOf(StaleClaimException.class);
+    assertThat(mixed.get(2).refusal()).isInstanceOf(NotYourClaimException.class);
+    assertThat(mixed.get(3).accepted()).as("a broadcast target's claim, renewed on its own").isTrue();
+    assertThat(mesh.core.db().jdbc().sql("SELECT status FROM broadcast_target WHERE task_id = :t AND agent_id = :a")
+        .param("t", everyone).param("a", me.id()).query(String.class).single()).isEqualTo("running");
+    assertThat(mesh.core.tasks().get(theirs).status()).as("not started by someone else's heartbeat")
+        .isEqualTo(TaskStatus.CLAIMED);
+  }
+
+  private String logTail(UUID taskId) {
+    return mesh.core.db().jdbc().sql("SELECT log_tail FROM attempt WHERE task_id = :t AND outcome IS NULL")
+        .param("t", taskId).query(String.class).single();
   }
 
   /** The one event of this type of the task, as written, with its keys in the order the mesh's mapper writes them. */

@@ -4,6 +4,7 @@ import dev.workmesh.core.Ids;
 import dev.workmesh.core.MeshException;
 import dev.workmesh.core.ValidationException;
 import dev.workmesh.core.agent.AgentStore;
+import dev.workmesh.core.claim.LeaseRenewals.Renewal;
 import dev.workmesh.core.db.MeshDb;
 import dev.workmesh.core.outbox.MeshTopics;
 import dev.workmesh.core.outbox.TaskEventSql;
@@ -111,8 +112,9 @@ public final class AttemptReports {
   private final ClaimEngine engine;
   private final AgentStore agents;
   private final MissionSpending spending;
-  /** The completion statement, with the JSON of its events; built once. */
+  /** The completion and heartbeat statements, with the JSON of their events; built once. */
   private final String completeTogetherSql;
+  private final String renewTogetherSql;
 
   public AttemptReports(MeshDb db, TaskLifecycle lifecycle, ClaimEngine engine, AgentStore agents) {
     this.db = db;
@@ -122,6 +124,7 @@ public final class AttemptReports {
     this.spending = new MissionSpending(db);
     this.completeTogetherSql = COMPLETE_TOGETHER_SQL.formatted(TO_SUCCEEDED_FROM, TaskEventSql.json(db.json(),
         succeededEvent()));
+    this.renewTogetherSql = RENEW_TOGETHER_SQL.formatted(TaskEventSql.json(db.json(), runningEvent()));
   }
 
   private record Live(UUID id, UUID agentId, boolean broadcast, boolean started) {}
@@ -141,9 +144,19 @@ public final class AttemptReports {
   /**
    * A heartbeat that also carries the running attempt's recent output: it replaces the attempt's log tail
    * (clipped to its last {@link #MAX_LOG_TAIL} characters), so the output can be read while the attempt
-   * runs. A null {@code logTail} leaves the stored tail as it is.
+   * runs. A null {@code logTail} leaves the stored tail as it is. A first_claim or assigned attempt's
+   * heartbeat is the statement of {@link #renewTogether}, one round trip.
    */
   public HeartbeatAck heartbeat(UUID taskId, String claimToken, UUID agentId, String logTail) {
+    HeartbeatAck together = renewTogether(agentId, List.of(new Renewal(taskId, claimToken, logTail))).get(taskId);
+    return together != null ? together : heartbeatAlone(taskId, claimToken, agentId, logTail);
+  }
+
+  /**
+   * The heartbeat of one claim in a transaction of its own: a broadcast target's attempt (its target starts
+   * with it), or a claim that {@link #renewTogether} did not renew, which it refuses with the reason.
+   */
+  HeartbeatAck heartbeatAlone(UUID taskId, String claimToken, UUID agentId, String logTail) {
     if (claimToken == null || claimToken.isBlank()) {
       throw new StaleClaimException(taskId, "no claim token was given");
     }
@@ -181,6 +194,63 @@ public final class AttemptReports {
     });
   }
 
+  /**
+   * Renews, in one statement that is its own transaction, the leases of the live first_claim and assigned
+   * attempts these claims fence (held by {@code agentId}; any, for an operator's null): each attempt's lease
+   * and log tail, its agent's sign of life (at most every {@link #AGENT_RENEWAL}), and, on an attempt's
+   * first heartbeat, its task's move from claimed to running with the {@code task.running} event. Attempts
+   * are locked in the order of their task ids, as a batch of completions locks them, so that two batches of
+   * one worker never wait for each other in a circle. Answers only the claims it renewed; any other (a
+   * broadcast target's, a stale or missing token, another agent's) is left to {@link #heartbeatAlone}.
+   */
+  Map<UUID, HeartbeatAck> renewTogether(UUID agentId, List<Renewal> claims) {
+    List<Renewal> fenced = claims.stream().filter(c -> c.claimToken() != null && !c.claimToken().isBlank()).toList();
+    if (fenced.isEmpty()) {
+      return Map.of();
+    }
+    int n = fenced.size();
+    UUID[] tasks = new UUID[n];
+    byte[][] hashes = new byte[n][];
+    String[] tails = new String[n];
+    for (int i = 0; i < n; i++) {
+      Renewal c = fenced.get(i);
+      tasks[i] = c.taskId();
+      hashes[i] = Ids.sha256(c.claimToken());
+      tails[i] = tail(c.logTail());
+    }
+    Instant now = db.now();
+    Instant lease = now.plus(engine.lease());
+    Map<UUID, HeartbeatAck> renewed = new HashMap<>();
+    List<UUID> reconnect = new ArrayList<>();
+    boolean[] started = {false};
+    db.jdbc()
+        .sql(renewTogetherSql)
+        .param("tasks", new SqlArrayValue("uuid", (Object[]) tasks))
+        .param("hashes", new SqlArrayValue("bytea", (Object[]) hashes))
+        .param("tails", new SqlArrayValue("text", (Object[]) tails))
+        .param("agent", agentId, java.sql.Types.OTHER)
+        .param("lease", MeshDb.ts(lease))
+        .param("now", MeshDb.ts(now))
+        .param("due", MeshDb.ts(now.minus(AGENT_RENEWAL)))
+        .param("eventsTopic", MeshTopics.TASK_EVENTS)
+        .param("eventAt", db.writeJson(now))
+        .query((rs, i) -> {
+          UUID taskId = MeshDb.uuid(rs, "task_id");
+          renewed.put(taskId, new HeartbeatAck(MeshDb.uuid(rs, "id"), lease, rs.getBoolean("cancel")));
+          if (!"connected".equals(rs.getString("agent_status"))) {
+            reconnect.add(MeshDb.uuid(rs, "agent_id"));
+          }
+          started[0] |= rs.getBoolean("started");
+          return taskId;
+        })
+        .list();
+    if (started[0]) {
+      lifecycle.startedTogether();
+    }
+    reconnect.stream().distinct().forEach(agents::signOfLife);
+    return renewed;
+  }
+
   // A connected agent's sign of life is renewed by a claim's heartbeat at most this often, so that many
   // claims of one busy agent do not all queue on its row.
   private static final java.time.Duration AGENT_RENEWAL = java.time.Duration.ofSeconds(2);
@@ -214,6 +284,46 @@ public final class AttemptReports {
              (SELECT t.cancel_requested OR t.status IN ('cancelled', 'failed', 'succeeded') FROM task t
               WHERE t.id = :task) AS cancel
       FROM live l JOIN agent g ON g.id = l.agent_id
+      """;
+
+  /**
+   * {@code %1$s}: the JSON of a {@code task.running} event. The task's status and its cancellation are read
+   * as they were before the statement (a start never changes whether the attempt should stop).
+   */
+  private static final String RENEW_TOGETHER_SQL = """
+      WITH beat AS (
+        SELECT * FROM unnest(CAST(:tasks AS uuid[]), CAST(:hashes AS bytea[]), CAST(:tails AS text[]))
+          WITH ORDINALITY AS b(task_id, hash, tail, position)
+      ),
+      live AS (
+        SELECT a.id, a.task_id, a.agent_id, a.started_at IS NOT NULL AS started, b.tail, b.position
+        FROM attempt a JOIN beat b ON a.task_id = b.task_id AND a.claim_token_hash = b.hash
+        WHERE a.outcome IS NULL AND NOT a.broadcast AND (CAST(:agent AS uuid) IS NULL OR a.agent_id = :agent)
+        ORDER BY a.task_id
+        FOR UPDATE OF a
+      ),
+      renewed AS (
+        UPDATE attempt a SET lease_expires_at = :lease, started_at = COALESCE(a.started_at, :now),
+          log_tail = COALESCE(l.tail, a.log_tail)
+        FROM live l WHERE a.id = l.id
+      ),
+      touched AS (
+        UPDATE agent g SET last_heartbeat_at = :now
+        WHERE g.id IN (SELECT agent_id FROM live) AND g.status = 'connected' AND g.last_heartbeat_at < :due
+      ),
+      started AS (
+        UPDATE task t SET status = 'running', updated_at = :now
+        FROM live l WHERE t.id = l.task_id AND NOT l.started AND t.status = 'claimed'
+        RETURNING t.id, t.mission_id, t.attempt, l.agent_id, l.id AS attempt_id, l.position
+      ),
+      events AS (
+        INSERT INTO outbox (topic, message_key, payload, created_at)
+        SELECT :eventsTopic, s.id::text, %1$s, :now FROM started s ORDER BY s.position
+      )
+      SELECT l.task_id, l.id, l.agent_id, g.status AS agent_status,
+             t.cancel_requested OR t.status IN ('cancelled', 'failed', 'succeeded') AS cancel,
+             EXISTS (SELECT 1 FROM started s WHERE s.id = l.task_id) AS started
+      FROM live l JOIN agent g ON g.id = l.agent_id JOIN task t ON t.id = l.task_id
       """;
 
   /**
@@ -496,6 +606,22 @@ public final class AttemptReports {
       """;
 
   /** The event of a completion, from the completion statement's rows. */
+  /** The {@code task.running} event of a task the heartbeat statement started, from its {@code started} rows. */
+  private static Map<String, String> runningEvent() {
+    return Map.ofEntries(
+        Map.entry("event_id", "gen_random_uuid()"),
+        Map.entry("type", "'task." + TaskStatus.RUNNING.wire() + "'"),
+        Map.entry("task_id", "s.id"),
+        Map.entry("mission_id", "s.mission_id"),
+        Map.entry("status", "'" + TaskStatus.RUNNING.wire() + "'"),
+        Map.entry("previous_status", "'" + TaskStatus.CLAIMED.wire() + "'"),
+        Map.entry("attempt", "s.attempt"),
+        Map.entry("agent_id", "s.agent_id"),
+        Map.entry("attempt_id", "s.attempt_id"),
+        Map.entry("reason", "CAST(NULL AS text)"),
+        Map.entry("at", "CAST(:eventAt AS json)"));
+  }
+
   private static Map<String, String> succeededEvent() {
     return Map.ofEntries(
         Map.entry("event_id", "gen_random_uuid()"),

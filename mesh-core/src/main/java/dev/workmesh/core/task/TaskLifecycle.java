@@ -215,6 +215,14 @@ public final class TaskLifecycle {
   }
 
   /**
+   * What follows when one statement has moved claimed tasks to running and written their events to the
+   * outbox (a batch of heartbeats): the relay hears of the events.
+   */
+  public void startedTogether() {
+    outbox.appended();
+  }
+
+  /**
    * Asks the agent holding a claimed or running task to stop it; the agent hears at its next heartbeat.
    * Once is enough: a second request changes nothing. In a transaction.
    */
