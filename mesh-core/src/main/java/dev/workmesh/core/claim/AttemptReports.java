@@ -559,7 +559,9 @@ public final class AttemptReports {
   /**
    * {@code %1$s}: the states succeeded is reached from; {@code %2$s}: the JSON of a {@code task.succeeded}
    * event. The look for dependents reads the tasks as they were before the statement, so it finds the
-   * pending tasks that depend on one moved here; which of them are ready is decided after it.
+   * pending tasks that depend on one moved here; which of them are ready is decided after it. The attempts
+   * are locked in the order of their task ids, as the heartbeat statement locks them, so that a batch of
+   * completions and a batch of heartbeats of one worker never wait for each other in a circle.
    */
   private static final String COMPLETE_TOGETHER_SQL = """
       WITH report AS (
@@ -574,6 +576,7 @@ public final class AttemptReports {
                r.output_tokens, r.cost_usd, r.position
         FROM attempt a JOIN report r ON a.task_id = r.task_id AND a.claim_token_hash = r.hash
         WHERE a.outcome IS NULL AND NOT a.broadcast AND (CAST(:agent AS uuid) IS NULL OR a.agent_id = :agent)
+        ORDER BY a.task_id
         FOR UPDATE OF a
       ),
       before AS (
