@@ -288,7 +288,10 @@ public final class AttemptReports {
 
   /**
    * {@code %1$s}: the JSON of a {@code task.running} event. The task's status and its cancellation are read
-   * as they were before the statement (a start never changes whether the attempt should stop).
+   * as they were before the statement (a start never changes whether the attempt should stop). The attempts
+   * are also looked up by {@code a.task_id = ANY(:tasks)}, an index condition: a connection keeps the plan it
+   * made at its first use ({@code plan_cache_mode=force_generic_plan}), maybe while the tables were nearly
+   * empty, and without that condition such a plan reads every live attempt, and every claimed task, per call.
    */
   private static final String RENEW_TOGETHER_SQL = """
       WITH beat AS (
@@ -298,7 +301,8 @@ public final class AttemptReports {
       live AS (
         SELECT a.id, a.task_id, a.agent_id, a.started_at IS NOT NULL AS started, b.tail, b.position
         FROM attempt a JOIN beat b ON a.task_id = b.task_id AND a.claim_token_hash = b.hash
-        WHERE a.outcome IS NULL AND NOT a.broadcast AND (CAST(:agent AS uuid) IS NULL OR a.agent_id = :agent)
+        WHERE a.task_id = ANY(CAST(:tasks AS uuid[])) AND a.outcome IS NULL AND NOT a.broadcast
+          AND (CAST(:agent AS uuid) IS NULL OR a.agent_id = :agent)
         ORDER BY a.task_id
         FOR UPDATE OF a
       ),
@@ -561,7 +565,8 @@ public final class AttemptReports {
    * event. The look for dependents reads the tasks as they were before the statement, so it finds the
    * pending tasks that depend on one moved here; which of them are ready is decided after it. The attempts
    * are locked in the order of their task ids, as the heartbeat statement locks them, so that a batch of
-   * completions and a batch of heartbeats of one worker never wait for each other in a circle.
+   * completions and a batch of heartbeats of one worker never wait for each other in a circle; they are
+   * looked up by {@code a.task_id = ANY(:tasks)} for the reason {@link #RENEW_TOGETHER_SQL} gives.
    */
   private static final String COMPLETE_TOGETHER_SQL = """
       WITH report AS (
@@ -575,7 +580,8 @@ public final class AttemptReports {
         SELECT a.id, a.task_id, a.agent_id, r.result, r.exit_code, r.log_tail, r.usage_model, r.input_tokens,
                r.output_tokens, r.cost_usd, r.position
         FROM attempt a JOIN report r ON a.task_id = r.task_id AND a.claim_token_hash = r.hash
-        WHERE a.outcome IS NULL AND NOT a.broadcast AND (CAST(:agent AS uuid) IS NULL OR a.agent_id = :agent)
+        WHERE a.task_id = ANY(CAST(:tasks AS uuid[])) AND a.outcome IS NULL AND NOT a.broadcast
+          AND (CAST(:agent AS uuid) IS NULL OR a.agent_id = :agent)
         ORDER BY a.task_id
         FOR UPDATE OF a
       ),

@@ -29,7 +29,10 @@ public final class ClaimEngine {
 
   /**
    * Policies are WHERE predicates. {@code me} is the claiming agent with its room left under
-   * max_concurrency; {@code %1$s} is an extra filter (a mission or one task).
+   * max_concurrency; {@code %1$s} is an extra filter (a mission or one task). A broadcast task's start is
+   * guarded by whether a broadcast target was claimed at all, a condition PostgreSQL checks once: a
+   * connection keeps the plan it made at its first use, maybe while the tables were nearly empty, and such
+   * a plan may read every ready task to find the few started.
    */
   private static final String CLAIM_SQL = """
       WITH me AS (
@@ -87,7 +90,8 @@ public final class ClaimEngine {
       ),
       started AS (
         UPDATE task SET status = 'running', attempt = attempt + 1, updated_at = :now
-        WHERE id IN (SELECT c.id FROM chosen c WHERE c.broadcast) AND status = 'ready'
+        WHERE EXISTS (SELECT 1 FROM chosen c WHERE c.broadcast)
+          AND id IN (SELECT c.id FROM chosen c WHERE c.broadcast) AND status = 'ready'
       ),
       events AS (
         INSERT INTO outbox (topic, message_key, payload, created_at)
