@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.SqlArrayValue;
 import tools.jackson.databind.JsonNode;
 
@@ -123,8 +124,9 @@ public final class AttemptReports {
     this.agents = agents;
     this.spending = new MissionSpending(db);
     this.completeTogetherSql = COMPLETE_TOGETHER_SQL.formatted(TO_SUCCEEDED_FROM, TaskEventSql.json(db.json(),
-        succeededEvent()));
-    this.renewTogetherSql = RENEW_TOGETHER_SQL.formatted(TaskEventSql.json(db.json(), runningEvent()));
+        movedEvent("m", TaskStatus.SUCCEEDED, "m.previous")), FENCED_LIVE);
+    this.renewTogetherSql = RENEW_TOGETHER_SQL.formatted(TaskEventSql.json(db.json(),
+        movedEvent("s", TaskStatus.RUNNING, "'" + TaskStatus.CLAIMED.wire() + "'")), FENCED_LIVE);
   }
 
   private record Live(UUID id, UUID agentId, boolean broadcast, boolean started) {}
@@ -223,10 +225,7 @@ public final class AttemptReports {
     Map<UUID, HeartbeatAck> renewed = new HashMap<>();
     List<UUID> reconnect = new ArrayList<>();
     boolean[] started = {false};
-    db.jdbc()
-        .sql(renewTogetherSql)
-        .param("tasks", new SqlArrayValue("uuid", (Object[]) tasks))
-        .param("hashes", new SqlArrayValue("bytea", (Object[]) hashes))
+    fenced(renewTogetherSql, tasks, hashes)
         .param("tails", new SqlArrayValue("text", (Object[]) tails))
         .param("agent", agentId, java.sql.Types.OTHER)
         .param("lease", MeshDb.ts(lease))
@@ -287,11 +286,23 @@ public final class AttemptReports {
       """;
 
   /**
-   * {@code %1$s}: the JSON of a {@code task.running} event. The task's status and its cancellation are read
-   * as they were before the statement (a start never changes whether the attempt should stop). The attempts
-   * are also looked up by {@code a.task_id = ANY(:tasks)}, an index condition: a connection keeps the plan it
-   * made at its first use ({@code plan_cache_mode=force_generic_plan}), maybe while the tables were nearly
-   * empty, and without that condition such a plan reads every live attempt, and every claimed task, per call.
+   * Which attempts (as {@code a}) the claims of a batch fence: the live first_claim and assigned attempts of
+   * the claims' tasks ({@code :tasks}) held by {@code :agent} (any, for an operator's null), locked in the
+   * order of their task ids. A batch of completions and a batch of heartbeats of one worker therefore never
+   * wait for each other in a circle. The tasks' ids are an index condition of their own: a connection keeps
+   * the plan it made at its first use ({@code plan_cache_mode=force_generic_plan}), maybe while the tables
+   * were nearly empty, and without it such a plan reads every live attempt per call.
+   */
+  private static final String FENCED_LIVE = """
+      WHERE a.task_id = ANY(CAST(:tasks AS uuid[])) AND a.outcome IS NULL AND NOT a.broadcast
+        AND (CAST(:agent AS uuid) IS NULL OR a.agent_id = :agent)
+      ORDER BY a.task_id
+      FOR UPDATE OF a""";
+
+  /**
+   * {@code %1$s}: the JSON of a {@code task.running} event; {@code %2$s}: {@link #FENCED_LIVE}. The task's
+   * status and its cancellation are read as they were before the statement (a start never changes whether
+   * the attempt should stop).
    */
   private static final String RENEW_TOGETHER_SQL = """
       WITH beat AS (
@@ -301,10 +312,7 @@ public final class AttemptReports {
       live AS (
         SELECT a.id, a.task_id, a.agent_id, a.started_at IS NOT NULL AS started, b.tail, b.position
         FROM attempt a JOIN beat b ON a.task_id = b.task_id AND a.claim_token_hash = b.hash
-        WHERE a.task_id = ANY(CAST(:tasks AS uuid[])) AND a.outcome IS NULL AND NOT a.broadcast
-          AND (CAST(:agent AS uuid) IS NULL OR a.agent_id = :agent)
-        ORDER BY a.task_id
-        FOR UPDATE OF a
+        %2$s
       ),
       renewed AS (
         UPDATE attempt a SET lease_expires_at = :lease, started_at = COALESCE(a.started_at, :now),
@@ -522,10 +530,7 @@ public final class AttemptReports {
     Instant now = db.now();
     List<UUID> dependents = new ArrayList<>();
     boolean[] moved = {false};
-    db.jdbc()
-        .sql(completeTogetherSql)
-        .param("tasks", new SqlArrayValue("uuid", (Object[]) tasks))
-        .param("hashes", new SqlArrayValue("bytea", (Object[]) hashes))
+    fenced(completeTogetherSql, tasks, hashes)
         .param("results", new SqlArrayValue("text", (Object[]) results))
         .param("exits", new SqlArrayValue("int4", (Object[]) exits))
         .param("tails", new SqlArrayValue("text", (Object[]) tails))
@@ -556,6 +561,13 @@ public final class AttemptReports {
     return handled;
   }
 
+  /** A statement over claims fenced by their tokens: the tasks' ids and the tokens' hashes, as arrays. */
+  private JdbcClient.StatementSpec fenced(String sql, UUID[] tasks, byte[][] hashes) {
+    return db.jdbc().sql(sql)
+        .param("tasks", new SqlArrayValue("uuid", (Object[]) tasks))
+        .param("hashes", new SqlArrayValue("bytea", (Object[]) hashes));
+  }
+
   /** The task states from which succeeded may be reached, as a SQL list. */
   private static final String TO_SUCCEEDED_FROM = TaskTransitions.from(TaskStatus.SUCCEEDED).stream()
       .map(st -> "'" + st.wire() + "'").collect(Collectors.joining(", "));
@@ -563,10 +575,8 @@ public final class AttemptReports {
   /**
    * {@code %1$s}: the states succeeded is reached from; {@code %2$s}: the JSON of a {@code task.succeeded}
    * event. The look for dependents reads the tasks as they were before the statement, so it finds the
-   * pending tasks that depend on one moved here; which of them are ready is decided after it. The attempts
-   * are locked in the order of their task ids, as the heartbeat statement locks them, so that a batch of
-   * completions and a batch of heartbeats of one worker never wait for each other in a circle; they are
-   * looked up by {@code a.task_id = ANY(:tasks)} for the reason {@link #RENEW_TOGETHER_SQL} gives.
+   * pending tasks that depend on one moved here; which of them are ready is decided after it. {@code %3$s}:
+   * {@link #FENCED_LIVE}.
    */
   private static final String COMPLETE_TOGETHER_SQL = """
       WITH report AS (
@@ -580,10 +590,7 @@ public final class AttemptReports {
         SELECT a.id, a.task_id, a.agent_id, r.result, r.exit_code, r.log_tail, r.usage_model, r.input_tokens,
                r.output_tokens, r.cost_usd, r.position
         FROM attempt a JOIN report r ON a.task_id = r.task_id AND a.claim_token_hash = r.hash
-        WHERE a.task_id = ANY(CAST(:tasks AS uuid[])) AND a.outcome IS NULL AND NOT a.broadcast
-          AND (CAST(:agent AS uuid) IS NULL OR a.agent_id = :agent)
-        ORDER BY a.task_id
-        FOR UPDATE OF a
+        %3$s
       ),
       before AS (
         SELECT t.id, t.mission_id, t.status, t.attempt, t.claim_policy
@@ -614,34 +621,21 @@ public final class AttemptReports {
       FROM ended e JOIN before b ON b.id = e.task_id LEFT JOIN moved m ON m.id = e.task_id
       """;
 
-  /** The event of a completion, from the completion statement's rows. */
-  /** The {@code task.running} event of a task the heartbeat statement started, from its {@code started} rows. */
-  private static Map<String, String> runningEvent() {
+  /**
+   * The event of a task that one of these statements moved to {@code status}, from its rows named {@code row}
+   * (the task's id, mission, attempt number, agent and attempt id).
+   */
+  private static Map<String, String> movedEvent(String row, TaskStatus status, String previousStatus) {
     return Map.ofEntries(
         Map.entry("event_id", "gen_random_uuid()"),
-        Map.entry("type", "'task." + TaskStatus.RUNNING.wire() + "'"),
-        Map.entry("task_id", "s.id"),
-        Map.entry("mission_id", "s.mission_id"),
-        Map.entry("status", "'" + TaskStatus.RUNNING.wire() + "'"),
-        Map.entry("previous_status", "'" + TaskStatus.CLAIMED.wire() + "'"),
-        Map.entry("attempt", "s.attempt"),
-        Map.entry("agent_id", "s.agent_id"),
-        Map.entry("attempt_id", "s.attempt_id"),
-        Map.entry("reason", "CAST(NULL AS text)"),
-        Map.entry("at", "CAST(:eventAt AS json)"));
-  }
-
-  private static Map<String, String> succeededEvent() {
-    return Map.ofEntries(
-        Map.entry("event_id", "gen_random_uuid()"),
-        Map.entry("type", "'task." + TaskStatus.SUCCEEDED.wire() + "'"),
-        Map.entry("task_id", "m.id"),
-        Map.entry("mission_id", "m.mission_id"),
-        Map.entry("status", "'" + TaskStatus.SUCCEEDED.wire() + "'"),
-        Map.entry("previous_status", "m.previous"),
-        Map.entry("attempt", "m.attempt"),
-        Map.entry("agent_id", "m.agent_id"),
-        Map.entry("attempt_id", "m.attempt_id"),
+        Map.entry("type", "'task." + status.wire() + "'"),
+        Map.entry("task_id", row + ".id"),
+        Map.entry("mission_id", row + ".mission_id"),
+        Map.entry("status", "'" + status.wire() + "'"),
+        Map.entry("previous_status", previousStatus),
+        Map.entry("attempt", row + ".attempt"),
+        Map.entry("agent_id", row + ".agent_id"),
+        Map.entry("attempt_id", row + ".attempt_id"),
         Map.entry("reason", "CAST(NULL AS text)"),
         Map.entry("at", "CAST(:eventAt AS json)"));
   }
