@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.workmesh.bench.infra.BenchInfra;
 import dev.workmesh.bench.infra.CpuMeter;
 import dev.workmesh.bench.mesh.JitWarmup;
+import dev.workmesh.bench.mesh.MeshHistory;
 import dev.workmesh.bench.mesh.RequestCost;
 import dev.workmesh.bench.report.BenchReport;
 import dev.workmesh.bench.report.ResultsJson;
@@ -55,7 +56,18 @@ class MeshBenchEndToEndTest {
       assertThat(r.tasks()).as(r.key() + " tasks").isPositive();
       assertThat(r.seconds()).as(r.key() + " seconds").isPositive();
       assertThat(r.tasksPerSecond()).as(r.key() + " tasks/s").isPositive();
+      if (r.details().containsKey("history_before")) {
+        // PostgreSQL's own count after ANALYZE: the history was written and the planner knows of it.
+        @SuppressWarnings("unchecked")
+        var history = (Map<String, Long>) r.details().get("history_before");
+        assertThat(history.get("task_rows")).as(r.key() + " history's tasks").isEqualTo(MeshHistory.TASKS);
+        assertThat(history.get("outbox_rows")).as(r.key() + " history's hour of published events").isPositive();
+      }
     }
+    assertThat(report.results()).as("every Workmesh scenario starts with its history")
+        .filteredOn(r -> r.key().startsWith("queue-") || r.key().startsWith("latency") || r.key().equals("subagent")
+            || r.key().equals(RequestCost.KEY))
+        .hasSize(8).allMatch(r -> r.details().containsKey("history_before"));
     for (String key : new String[] {"latency", "latency-sustainable"}) {
       ScenarioResult result = report.results().stream().filter(r -> r.key().equals(key)).findFirst().orElseThrow();
       var latency = result.latency();

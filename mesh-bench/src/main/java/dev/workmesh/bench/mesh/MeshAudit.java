@@ -27,8 +27,9 @@ final class MeshAudit {
              count(a.id) AS attempts,
              count(a.id) FILTER (WHERE a.outcome = 'succeeded') AS succeeded_attempts
       FROM task t LEFT JOIN attempt a ON a.task_id = t.id
+      WHERE t.submitted_by <> '%s'
       GROUP BY t.id, t.status, t.attempt
-      """;
+      """.formatted(MeshHistory.SUBMITTER);
 
   private static final String EVENTS = """
       SELECT payload->>'task_id' AS task_id,

@@ -39,6 +39,8 @@ final class MeshStack implements AutoCloseable {
   private static final Duration GROUP_ASSIGNMENT_LIMIT = Duration.ofMinutes(1);
 
   final TestDatabase database;
+  /** What the database held before the scenario, as PostgreSQL's statistics count it: {@link MeshHistory}. */
+  final Map<String, Long> history;
   final MeshApiInstance api;
   /** Every mesh-api replica, {@link #api} first. */
   final List<MeshApiInstance> replicas;
@@ -50,8 +52,10 @@ final class MeshStack implements AutoCloseable {
   private BenchWorkers workers;
   private NoOpRuntime noOp;
 
-  private MeshStack(TestDatabase database, TestKafka kafka, List<MeshApiInstance> replicas, String key) {
+  private MeshStack(TestDatabase database, TestKafka kafka, List<MeshApiInstance> replicas, String key,
+      Map<String, Long> history) {
     this.database = database;
+    this.history = history;
     this.kafka = kafka;
     this.replicas = List.copyOf(replicas);
     this.api = replicas.getFirst();
@@ -71,10 +75,11 @@ final class MeshStack implements AutoCloseable {
     try {
       MeshApiInstance first = MeshApiInstance.start(database, kafka, topology.apiSettings());
       replicas.add(first);
+      Map<String, Long> history = MeshHistory.seed(database);
       for (int i = 1; i < topology.replicas(); i++) {
         replicas.add(MeshApiInstance.start(database, kafka, first.operatorToken(), topology.apiSettings()));
       }
-      return new MeshStack(database, kafka, replicas, key);
+      return new MeshStack(database, kafka, replicas, key, history);
     } catch (RuntimeException e) {
       replicas.forEach(MeshApiInstance::close);
       throw e;

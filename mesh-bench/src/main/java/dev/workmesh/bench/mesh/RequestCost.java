@@ -91,6 +91,7 @@ public final class RequestCost {
       details.put("warmup", Map.of("requests_per_kind_per_round", warmupRound, "compile_ms_by_round",
           warmup.compileMsByRound(), "settled", warmup.settled()));
       details.put("client_errors", stack.ledger.errors());
+      details.put("history_before", stack.history);
       details.put("how", "one platform thread sends the requests one after the other over one keep-alive connection per"
           + " client; no task-worker runs. mesh-api's CPU is its virtual-thread carriers, Tomcat's threads and the"
           + " JDK's virtual-thread pollers; PostgreSQL's includes the outbox relay's statements that publish the"

@@ -239,6 +239,7 @@ public final class WorkmeshScenarios {
     details.put("slots_per_worker", slots);
     details.put("poll_records", Math.min(slots, o.pollRecords()));
     details.put("task_worker", stack.workerSummary());
+    details.put("history_before", stack.history);
     details.put("client_errors", stack.ledger.errors());
     if (stack.ledger.firstError() != null) {
       details.put("first_client_error", stack.ledger.firstError());
