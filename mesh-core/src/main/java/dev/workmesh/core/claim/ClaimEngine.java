@@ -29,10 +29,11 @@ public final class ClaimEngine {
 
   /**
    * Policies are WHERE predicates. {@code me} is the claiming agent with its room left under
-   * max_concurrency; {@code %1$s} is an extra filter (a mission or one task). A broadcast task's start is
-   * guarded by whether a broadcast target was claimed at all, a condition PostgreSQL checks once: a
-   * connection keeps the plan it made at its first use, maybe while the tables were nearly empty, and such
-   * a plan may read every ready task to find the few started.
+   * max_concurrency; {@code %1$s} is an extra filter (a mission or named tasks) and {@code %4$s} the
+   * status a first_claim or assigned task is claimable in ({@link #READY}, or {@link #READY_BY_ID} for named
+   * tasks). A broadcast task's start is guarded by whether a broadcast target was claimed at all, a
+   * condition PostgreSQL checks once: a connection keeps the plan it made at its first use, maybe while the
+   * tables were nearly empty, and such a plan may read every ready task to find the few started.
    */
   private static final String CLAIM_SQL = """
       WITH me AS (
@@ -43,7 +44,7 @@ public final class ClaimEngine {
       pooled AS (
         SELECT t.id, t.mission_id, t.priority, t.ready_at, false AS broadcast
         FROM task t, me
-        WHERE t.status = 'ready' AND t.claim_policy = 'first_claim'
+        WHERE %4$s AND t.claim_policy = 'first_claim'
           AND t.pool = ANY(me.pools) AND t.required_capabilities <@ me.capabilities
           AND (cardinality(me.runtimes) = 0 OR t.accepted_runtimes && me.runtimes) %1$s
         ORDER BY t.priority DESC, t.ready_at, t.id
@@ -52,7 +53,7 @@ public final class ClaimEngine {
       assigned AS (
         SELECT t.id, t.mission_id, t.priority, t.ready_at, false AS broadcast
         FROM task t, me
-        WHERE t.status = 'ready' AND t.claim_policy = 'assigned' AND t.assigned_agent = me.id %1$s
+        WHERE %4$s AND t.claim_policy = 'assigned' AND t.assigned_agent = me.id %1$s
         ORDER BY t.priority DESC, t.ready_at, t.id
         LIMIT least(:n, (SELECT room FROM me)) FOR UPDATE OF t SKIP LOCKED
       ),
@@ -105,6 +106,19 @@ public final class ClaimEngine {
       ORDER BY c.priority DESC, c.ready_at, c.id
       """;
 
+  private static final String READY = "t.status = 'ready'";
+
+  /**
+   * Named tasks are found by primary key, however many are ready. A connection keeps the plan it made at a
+   * statement's first use ({@code plan_cache_mode=force_generic_plan}), in a mesh that has served a while
+   * mostly while few tasks were ready; with {@link #READY}, such a plan scans a partial index of the ready
+   * tasks it then believes nearly empty, and reads the whole backlog at every claim. PostgreSQL uses a
+   * partial index only where the query implies the index's predicate, which a status given as a parameter
+   * never does. (A plan made while the whole table was a page or two may read it whole: the ANALYZE that
+   * autovacuum runs once it has grown makes every connection plan again.)
+   */
+  private static final String READY_BY_ID = "t.status = :readyStatus";
+
   /**
    * A mission whose budget is spent has its remaining tasks left unclaimed: one primary-key probe of a
    * flag that reports keep current (mission.budget_exhausted), never a sum over attempts.
@@ -128,10 +142,11 @@ public final class ClaimEngine {
     this.outbox = outbox;
     this.lease = lease;
     String event = TaskEventSql.json(db.json(), claimedEvent());
-    this.nextSql = CLAIM_SQL.formatted(WITHIN_BUDGET, TaskStore.COLUMNS, event);
+    this.nextSql = CLAIM_SQL.formatted(WITHIN_BUDGET, TaskStore.COLUMNS, event, READY);
     this.nextInMissionSql =
-        CLAIM_SQL.formatted("AND t.mission_id = :mission " + WITHIN_BUDGET, TaskStore.COLUMNS, event);
-    this.theseTasksSql = CLAIM_SQL.formatted("AND t.id = ANY(:tasks) " + WITHIN_BUDGET, TaskStore.COLUMNS, event);
+        CLAIM_SQL.formatted("AND t.mission_id = :mission " + WITHIN_BUDGET, TaskStore.COLUMNS, event, READY);
+    this.theseTasksSql =
+        CLAIM_SQL.formatted("AND t.id = ANY(:tasks) " + WITHIN_BUDGET, TaskStore.COLUMNS, event, READY_BY_ID);
   }
 
   /**
@@ -194,7 +209,8 @@ public final class ClaimEngine {
       return List.of();
     }
     List<UUID> distinct = taskIds.stream().distinct().toList();
-    return claim(theseTasksSql, agentId, distinct.size(), Map.of("tasks", MeshDb.uuidArray(distinct)));
+    return claim(theseTasksSql, agentId, distinct.size(),
+        Map.of("tasks", MeshDb.uuidArray(distinct), "readyStatus", TaskStatus.READY.wire()));
   }
 
   /** One claimed task: its row as the claim left it, or null for a broadcast target's claim. */

@@ -1,0 +1,95 @@
+package dev.workmesh.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.workmesh.core.agent.Agent;
+import dev.workmesh.core.agent.NewAgent;
+import dev.workmesh.core.claim.Claim;
+import dev.workmesh.core.db.MeshDb;
+import dev.workmesh.core.mission.Mission;
+import dev.workmesh.core.task.NewTask;
+import dev.workmesh.testsupport.MeshIntegrationTest;
+import dev.workmesh.testsupport.MutableClock;
+import dev.workmesh.testsupport.TestDatabase;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * mesh-api's connections plan each statement once, at its first use ({@code prepareThreshold=1},
+ * {@code plan_cache_mode=force_generic_plan}), from the statistics of that moment. A mesh that has served a
+ * while mostly has few ready tasks, so that is when its claim statements are planned; then a backlog
+ * arrives. A claim of tasks named by id (task-worker claims the tasks its Kafka records name) must still
+ * read those tasks only, not the whole backlog once per claim.
+ */
+@MeshIntegrationTest
+class ClaimPlansTest {
+
+  @Test
+  void aClaimOfTasksByIdReadsThoseTasksAloneThoughItsPlanWasMadeWhenFewWereReady(TestDatabase database) {
+    try (HikariDataSource planOnce = planningOnceLikeMeshApi(database); HikariDataSource other = database.newDataSource(2)) {
+      MeshCore.migrate(other);
+      MeshCore core = new MeshCore(new MeshDb(planOnce, MutableClock.startingNow()), MeshCore.Settings.defaults());
+      JdbcClient sql = JdbcClient.create(other);
+      Mission mission = core.missions().create("m-" + UUID.randomUUID(), "");
+      String pool = "plans-" + UUID.randomUUID();
+      Agent me = core.agents().enrol(new NewAgent("planner", List.of(pool), List.of(), List.of(), 1000, Map.of())).agent();
+
+      // A mesh that has served a while: finished tasks, statistics, then tasks that came and went since.
+      insertTasks(sql, mission.id(), pool, "succeeded", 2_000);
+      sql.sql("VACUUM ANALYZE task").update();
+      insertTasks(sql, mission.id(), pool, "ready", 300);
+      sql.sql("UPDATE task SET status = 'succeeded' WHERE status = 'ready'").update();
+      UUID first = core.submitter().submit(mission.id(), NewTask.builder("first").pool(pool).build(), "operator").task().id();
+      assertThat(core.claims().claimTasks(me.id(), List.of(first))).as("planned now, with one task ready").hasSize(1);
+
+      insertTasks(sql, mission.id(), pool, "ready", 3_000);
+      UUID named = core.submitter().submit(mission.id(), NewTask.builder("named").pool(pool).build(), "operator").task().id();
+      long before = taskRowsRead(planOnce, sql);
+      List<Claim> claims = core.claims().claimTasks(me.id(), List.of(named));
+      long read = taskRowsRead(planOnce, sql) - before;
+
+      assertThat(claims).extracting(c -> c.task().id()).containsExactly(named);
+      assertThat(read).as("task rows read by the claim of one task with 3,001 ready (sequential and by index)")
+          .isLessThan(20);
+    }
+  }
+
+  /** One connection with mesh-api's settings (mesh-api-defaults.properties): every statement planned once. */
+  private static HikariDataSource planningOnceLikeMeshApi(TestDatabase database) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(database.jdbcUrl());
+    config.setUsername(database.username());
+    config.setPassword(database.password());
+    config.setMaximumPoolSize(1);
+    config.addDataSourceProperty("prepareThreshold", "1");
+    config.addDataSourceProperty("options", "-c plan_cache_mode=force_generic_plan");
+    return new HikariDataSource(config);
+  }
+
+  private static void insertTasks(JdbcClient sql, UUID missionId, String pool, String status, int n) {
+    sql.sql("""
+        INSERT INTO task (id, mission_id, title, claim_policy, pool, required_capabilities, priority, max_attempts,
+            attempt_limit, status, available_at, submitted_by, created_at, ready_at, dispatched_at, updated_at)
+        SELECT gen_random_uuid(), :mission, 'filler', 'first_claim', :pool, '{}', 0, 3, 3, :status, now(), 'test',
+            now(), now(), now(), now()
+        FROM generate_series(1, :n)""")
+        .param("mission", missionId).param("pool", pool).param("status", status).param("n", n).update();
+  }
+
+  /**
+   * Rows of {@code task} read so far by sequential scans and fetched by index scans, with what the one
+   * connection of {@code planOnce} did flushed to the statistics first (each read is a transaction of its own,
+   * so it sees them).
+   */
+  private static long taskRowsRead(HikariDataSource planOnce, JdbcClient sql) {
+    JdbcClient.create(planOnce).sql("SELECT pg_stat_force_next_flush()").query().listOfRows();
+    return sql.sql("""
+        SELECT coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0) FROM pg_stat_user_tables WHERE relname = 'task'""")
+        .query(Long.class).single();
+  }
+}
