@@ -124,7 +124,8 @@ public final class AttemptReports {
     this.agents = agents;
     this.spending = new MissionSpending(db);
     this.completeTogetherSql = COMPLETE_TOGETHER_SQL.formatted(TO_SUCCEEDED_FROM, TaskEventSql.json(db.json(),
-        movedEvent("m", TaskStatus.SUCCEEDED, "m.previous")), FENCED_LIVE);
+        movedEvent("m", TaskStatus.SUCCEEDED, "m.previous")), FENCED_LIVE,
+        TaskLifecycle.pendingDependentsOf("ARRAY(SELECT id FROM moved)"));
     this.renewTogetherSql = RENEW_TOGETHER_SQL.formatted(TaskEventSql.json(db.json(),
         movedEvent("s", TaskStatus.RUNNING, "'" + TaskStatus.CLAIMED.wire() + "'")), FENCED_LIVE);
   }
@@ -542,6 +543,7 @@ public final class AttemptReports {
         .param("now", MeshDb.ts(now))
         .param("eventsTopic", MeshTopics.TASK_EVENTS)
         .param("eventAt", db.writeJson(now))
+        .param("pendingStatus", TaskLifecycle.PENDING_STATUS)
         .query((rs, i) -> {
           UUID taskId = MeshDb.uuid(rs, "task_id");
           // Its status now: succeeded, or as it was when it had already ended.
@@ -576,7 +578,7 @@ public final class AttemptReports {
    * {@code %1$s}: the states succeeded is reached from; {@code %2$s}: the JSON of a {@code task.succeeded}
    * event. The look for dependents reads the tasks as they were before the statement, so it finds the
    * pending tasks that depend on one moved here; which of them are ready is decided after it. {@code %3$s}:
-   * {@link #FENCED_LIVE}.
+   * {@link #FENCED_LIVE}; {@code %4$s}: {@link TaskLifecycle#pendingDependentsOf} the moved tasks.
    */
   private static final String COMPLETE_TOGETHER_SQL = """
       WITH report AS (
@@ -614,7 +616,7 @@ public final class AttemptReports {
         SELECT :eventsTopic, m.id::text, %2$s, :now FROM moved m ORDER BY m.position
       ),
       dependents AS (
-        SELECT t.id FROM task t WHERE t.status = 'pending' AND t.depends_on && ARRAY(SELECT id FROM moved)
+        SELECT t.id FROM task t WHERE %4$s
       )
       SELECT e.task_id, b.status AS previous, b.claim_policy, m.id IS NOT NULL AS moved,
              ARRAY(SELECT id FROM dependents ORDER BY id) AS dependents

@@ -210,7 +210,7 @@ public final class TaskLifecycle {
   public void succeededTogether(List<UUID> candidates) {
     outbox.appended();
     if (!candidates.isEmpty()) {
-      db.inTransaction(() -> releaseReady("t.id = ANY(:ids)", candidates));
+      db.inTransaction(() -> releaseReady(PENDING + " AND t.id = ANY(:ids)", candidates));
     }
   }
 
@@ -289,22 +289,43 @@ public final class TaskLifecycle {
 
   // --- dependencies -------------------------------------------------------------------------------
 
+  /**
+   * A pending task, with {@code :pendingStatus} bound to {@link #PENDING_STATUS}. mesh-api's connections keep
+   * the plan they made at a statement's first use ({@code plan_cache_mode=force_generic_plan}), mostly while
+   * few tasks are pending; with the status a literal, such a plan scans a partial index of the pending tasks
+   * it then believes nearly empty, and reads every pending task (delayed, waiting for dependencies) where it
+   * looks for a few. PostgreSQL uses a partial index only where the query implies the index's predicate,
+   * which a status given as a parameter never does: pending tasks named by id are found by primary key.
+   */
+  public static final String PENDING = "t.status = :pendingStatus";
+
+  public static final String PENDING_STATUS = TaskStatus.PENDING.wire();
+
+  /**
+   * The pending tasks that depend on any of the tasks of an array expression, found by the index of tasks
+   * with dependencies ({@code task_depends_on}) however many tasks are pending: see {@link #PENDING}.
+   */
+  public static String pendingDependentsOf(String tasks) {
+    return PENDING + " AND t.depends_on <> '{}' AND t.depends_on && " + tasks;
+  }
+
   /** Makes ready the pending dependents of these succeeded tasks whose every dependency has succeeded. */
   private void releaseDependents(List<UUID> succeeded) {
-    releaseReady("t.depends_on && :ids", succeeded);
+    releaseReady(pendingDependentsOf(":ids"), succeeded);
   }
 
   /**
-   * Makes ready the pending tasks matching {@code which} (over {@code :ids}) that are due and whose every
-   * dependency has succeeded. Locked with SKIP LOCKED: one the maintenance loop is promoting is its to
-   * promote. In a transaction.
+   * Makes ready the pending tasks matching {@code which} (over {@code :ids}, with {@link #PENDING}) that are
+   * due and whose every dependency has succeeded. Locked with SKIP LOCKED: one the maintenance loop is
+   * promoting is its to promote. In a transaction.
    */
   private void releaseReady(String which, List<UUID> ids) {
     List<UUID> ready =
         db.jdbc()
-            .sql("SELECT t.id FROM task t WHERE t.status = 'pending' AND " + which + " AND t.available_at <= :now"
+            .sql("SELECT t.id FROM task t WHERE " + which + " AND t.available_at <= :now"
                 + " AND NOT EXISTS (SELECT 1 FROM task d WHERE d.id = ANY(t.depends_on) AND d.status <> 'succeeded')"
                 + " ORDER BY t.id FOR UPDATE OF t SKIP LOCKED")
+            .param("pendingStatus", PENDING_STATUS)
             .param("ids", MeshDb.uuidArray(ids))
             .param("now", MeshDb.ts(db.now()))
             .query(UUID.class)
@@ -317,7 +338,8 @@ public final class TaskLifecycle {
   private void failDependents(UUID taskId, String reason) {
     List<UUID> dependents =
         db.jdbc()
-            .sql("SELECT id FROM task WHERE status = 'pending' AND depends_on @> ARRAY[CAST(:id AS uuid)] ORDER BY id")
+            .sql("SELECT t.id FROM task t WHERE " + pendingDependentsOf("ARRAY[CAST(:id AS uuid)]") + " ORDER BY t.id")
+            .param("pendingStatus", PENDING_STATUS)
             .param("id", taskId)
             .query(UUID.class)
             .list();

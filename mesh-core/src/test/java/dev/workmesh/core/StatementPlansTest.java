@@ -6,10 +6,12 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.workmesh.core.agent.Agent;
 import dev.workmesh.core.agent.NewAgent;
+import dev.workmesh.core.claim.AttemptReports.Completion;
 import dev.workmesh.core.claim.Claim;
 import dev.workmesh.core.db.MeshDb;
 import dev.workmesh.core.mission.Mission;
 import dev.workmesh.core.task.NewTask;
+import dev.workmesh.core.task.TaskStatus;
 import dev.workmesh.testsupport.MeshIntegrationTest;
 import dev.workmesh.testsupport.MutableClock;
 import dev.workmesh.testsupport.TestDatabase;
@@ -22,12 +24,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * mesh-api's connections plan each statement once, at its first use ({@code prepareThreshold=1},
  * {@code plan_cache_mode=force_generic_plan}), from the statistics of that moment. A mesh that has served a
- * while mostly has few ready tasks, so that is when its claim statements are planned; then a backlog
- * arrives. A claim of tasks named by id (task-worker claims the tasks its Kafka records name) must still
- * read those tasks only, not the whole backlog once per claim.
+ * while mostly has few ready and few pending tasks, so that is when its statements are planned; then a
+ * backlog arrives, or many tasks wait for their dependencies. A claim of tasks named by id (task-worker
+ * claims the tasks its Kafka records name) must still read those tasks only, and a completion only the
+ * pending tasks that depend on it, not every ready or pending task each time.
  */
 @MeshIntegrationTest
-class ClaimPlansTest {
+class StatementPlansTest {
 
   @Test
   void aClaimOfTasksByIdReadsThoseTasksAloneThoughItsPlanWasMadeWhenFewWereReady(TestDatabase database) {
@@ -38,12 +41,7 @@ class ClaimPlansTest {
       Mission mission = core.missions().create("m-" + UUID.randomUUID(), "");
       String pool = "plans-" + UUID.randomUUID();
       Agent me = core.agents().enrol(new NewAgent("planner", List.of(pool), List.of(), List.of(), 1000, Map.of())).agent();
-
-      // A mesh that has served a while: finished tasks, statistics, then tasks that came and went since.
-      insertTasks(sql, mission.id(), pool, "succeeded", 2_000);
-      sql.sql("VACUUM ANALYZE task").update();
-      insertTasks(sql, mission.id(), pool, "ready", 300);
-      sql.sql("UPDATE task SET status = 'succeeded' WHERE status = 'ready'").update();
+      servedAWhile(sql, mission.id(), pool, "ready");
       UUID first = core.submitter().submit(mission.id(), NewTask.builder("first").pool(pool).build(), "operator").task().id();
       assertThat(core.claims().claimTasks(me.id(), List.of(first))).as("planned now, with one task ready").hasSize(1);
 
@@ -57,6 +55,52 @@ class ClaimPlansTest {
       assertThat(read).as("task rows read by the claim of one task with 3,001 ready (sequential and by index)")
           .isLessThan(20);
     }
+  }
+
+  @Test
+  void aCompletionReadsTheTasksThatDependOnItAloneThoughItsPlanWasMadeWhenFewWerePending(TestDatabase database) {
+    try (HikariDataSource planOnce = planningOnceLikeMeshApi(database); HikariDataSource other = database.newDataSource(2)) {
+      MeshCore.migrate(other);
+      MeshCore core = new MeshCore(new MeshDb(planOnce, MutableClock.startingNow()), MeshCore.Settings.defaults());
+      JdbcClient sql = JdbcClient.create(other);
+      Mission mission = core.missions().create("m-" + UUID.randomUUID(), "");
+      String pool = "plans-" + UUID.randomUUID();
+      Agent me = core.agents().enrol(new NewAgent("finisher", List.of(pool), List.of(), List.of(), 1000, Map.of())).agent();
+      servedAWhile(sql, mission.id(), pool, "pending");
+      completeWithADependent(core, mission, pool, me); // planned now, with one task pending
+
+      UUID unfinished = core.submitter().submit(mission.id(), NewTask.builder("long").pool(pool).build(), "operator").task().id();
+      insertTasks(sql, mission.id(), pool, "pending", 3_000);
+      sql.sql("UPDATE task SET depends_on = ARRAY[CAST(:u AS uuid)] WHERE status = 'pending'").param("u", unfinished).update();
+      long before = taskRowsRead(planOnce, sql);
+      UUID dependent = completeWithADependent(core, mission, pool, me);
+      long read = taskRowsRead(planOnce, sql) - before;
+
+      assertThat(core.tasks().get(dependent).status()).as("its one dependency succeeded").isEqualTo(TaskStatus.READY);
+      assertThat(read).as("task rows read to submit, claim and complete a task and make its dependent ready, with"
+          + " 3,000 other tasks pending").isLessThan(40);
+    }
+  }
+
+  /** Submits a task and one that depends on it, claims and completes the first; returns the dependent. */
+  private static UUID completeWithADependent(MeshCore core, Mission mission, String pool, Agent me) {
+    UUID parent = core.submitter().submit(mission.id(), NewTask.builder("parent").pool(pool).build(), "operator").task().id();
+    UUID child = core.submitter().submit(mission.id(),
+        NewTask.builder("child").pool(pool).dependsOn(List.of(parent)).build(), "operator").task().id();
+    Claim claim = core.claims().claimTasks(me.id(), List.of(parent)).getFirst();
+    core.reports().complete(parent, claim.claimToken(), me.id(), new Completion(null, 0, null));
+    return child;
+  }
+
+  /**
+   * A mesh that has served a while: finished tasks and their statistics, then tasks that were {@code status}
+   * and finished since (the partial indexes of {@code status} tasks hold their dead entries).
+   */
+  private static void servedAWhile(JdbcClient sql, UUID missionId, String pool, String status) {
+    insertTasks(sql, missionId, pool, "succeeded", 2_000);
+    sql.sql("VACUUM ANALYZE task").update();
+    insertTasks(sql, missionId, pool, status, 300);
+    sql.sql("UPDATE task SET status = 'succeeded' WHERE status = :s").param("s", status).update();
   }
 
   /** One connection with mesh-api's settings (mesh-api-defaults.properties): every statement planned once. */
