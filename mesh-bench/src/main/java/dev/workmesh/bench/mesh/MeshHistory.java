@@ -17,8 +17,9 @@ import java.util.Map;
  * <p>mesh-api's connections keep the plan they make at a statement's first use ({@code
  * plan_cache_mode=force_generic_plan}). In a new database that plan is made on nearly empty tables, where
  * reading a whole table is cheapest, and it stays until autovacuum analyzes the grown tables (about a
- * minute in a new mesh, longer than a scenario). With a history the plans find rows by their indexes, as
- * they do in a mesh that has run for a while.
+ * minute in a new mesh, longer than a scenario). With a history the plans are made on the tables of a mesh
+ * that has run for a while, large with few tasks ready: what such plans do when a backlog arrives is then
+ * measured (a claim by task id read every ready task until its status became a parameter).
  */
 public final class MeshHistory {
 
