@@ -68,8 +68,9 @@ public record BenchOptions(
         --out FILE       JSON results (default mesh-bench/target/bench-results.json, or ./bench-results.json)
         --workers W      competing claimers in every scenario (default 4)
         --rate N         offered tasks/s of the latency run (full 1000, quick 400); a second latency run
-                         offers half of what single submits achieved in this run
-        --seconds N      length of the latency run (full 5, quick 2)
+                         offers half of what single submits achieved in this run, a third a tenth of it
+        --seconds N      length of the latency run (full 5, quick 2; the second runs twice, the third
+                         four times as long)
         --tasks N        tasks of each Workmesh queue-path run
         --slots N        slots of each task-worker in the queue scenarios (default 50)
         --poll-records N task-worker.poll-records in the batched queue scenarios (default 50, at most --slots)
@@ -78,7 +79,7 @@ public record BenchOptions(
                          the JIT has compiled its path (full 360, quick 45; 0: none)
         --only KEYS      run only these scenarios: raw-single, raw-batched, db-scheduler, queue-single,
                          queue-batched, queue-drain, queue-drain-per-task, spawn-bare, subagent, latency,
-                         latency-sustainable, request-cost
+                         latency-sustainable, latency-light, request-cost
         --partitions P   partitions of the pooled topic (mesh-api.kafka.partitions) in the Workmesh
                          scenarios (default: mesh-api's, 6)
         --replicas R     mesh-api replicas in the Workmesh scenarios, workers spread over them (default 1)
@@ -95,7 +96,7 @@ public record BenchOptions(
 
   public static final List<String> SCENARIOS = List.of("raw-single", "raw-batched", "db-scheduler", "queue-single",
       "queue-batched", "queue-drain", "queue-drain-per-task", "spawn-bare", "subagent", "latency", "latency-sustainable",
-      "request-cost");
+      "latency-light", "request-cost");
 
   public BenchOptions {
     only = Set.copyOf(only);

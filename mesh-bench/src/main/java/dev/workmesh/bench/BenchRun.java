@@ -43,6 +43,8 @@ public final class BenchRun {
   static final double TARGET_P99_MS = 25;
   static final int TARGET_RATE = 1_000;
   static final double TARGET_API_CPU_MS_PER_REQUEST = 0.4;
+  /** The latency run at a tenth of the single-submit rate. */
+  static final String LIGHT_LATENCY = "latency-light";
 
   private BenchRun() {}
 
@@ -71,6 +73,11 @@ public final class BenchRun {
           // Half of what single submits achieved in this run: latency when the mesh is not saturated.
           int rate = find(results, "queue-single").map(r -> (int) Math.max(5, r.tasksPerSecond() / 2)).orElse(50);
           return WorkmeshScenarios.latency(infra, o, "latency-sustainable", rate, Math.max(5, 2 * o.latencySeconds()));
+        }),
+        new Scenario(LIGHT_LATENCY, () -> {
+          // A tenth of it: the path's own latency, far from saturation (no target; it explains the one above).
+          int rate = find(results, "queue-single").map(r -> (int) Math.max(5, r.tasksPerSecond() / 10)).orElse(20);
+          return WorkmeshScenarios.latency(infra, o, LIGHT_LATENCY, rate, Math.max(5, 4 * o.latencySeconds()));
         }),
         new Scenario(RequestCost.KEY, () -> RequestCost.run(infra, o)),
     };
@@ -118,7 +125,7 @@ public final class BenchRun {
 
   /** The scenarios that run Workmesh's code: the JIT warm-up runs before the first of them. */
   private static final Set<String> WORKMESH = Set.of("queue-single", "queue-batched", "queue-drain",
-      "queue-drain-per-task", "subagent", "latency", "latency-sustainable", RequestCost.KEY);
+      "queue-drain-per-task", "subagent", "latency", "latency-sustainable", LIGHT_LATENCY, RequestCost.KEY);
 
   private interface Body {
     ScenarioResult run() throws InterruptedException;

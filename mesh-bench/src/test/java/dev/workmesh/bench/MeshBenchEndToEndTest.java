@@ -67,8 +67,8 @@ class MeshBenchEndToEndTest {
     assertThat(report.results()).as("every Workmesh scenario starts with its history")
         .filteredOn(r -> r.key().startsWith("queue-") || r.key().startsWith("latency") || r.key().equals("subagent")
             || r.key().equals(RequestCost.KEY))
-        .hasSize(8).allMatch(r -> r.details().containsKey("history_before"));
-    for (String key : new String[] {"latency", "latency-sustainable"}) {
+        .hasSize(9).allMatch(r -> r.details().containsKey("history_before"));
+    for (String key : new String[] {"latency", "latency-sustainable", "latency-light"}) {
       ScenarioResult result = report.results().stream().filter(r -> r.key().equals(key)).findFirst().orElseThrow();
       var latency = result.latency();
       @SuppressWarnings("unchecked")
