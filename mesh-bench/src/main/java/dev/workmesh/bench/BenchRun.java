@@ -69,16 +69,12 @@ public final class BenchRun {
         new Scenario("subagent", () -> WorkmeshScenarios.subagent(infra, o)),
         new Scenario("latency", () -> WorkmeshScenarios.latency(infra, o, "latency", o.latencyRate(),
             o.latencySeconds())),
-        new Scenario("latency-sustainable", () -> {
-          // Half of what single submits achieved in this run: latency when the mesh is not saturated.
-          int rate = find(results, "queue-single").map(r -> (int) Math.max(5, r.tasksPerSecond() / 2)).orElse(50);
-          return WorkmeshScenarios.latency(infra, o, "latency-sustainable", rate, Math.max(5, 2 * o.latencySeconds()));
-        }),
-        new Scenario(LIGHT_LATENCY, () -> {
-          // A tenth of it: the path's own latency, far from saturation (no target; it explains the one above).
-          int rate = find(results, "queue-single").map(r -> (int) Math.max(5, r.tasksPerSecond() / 10)).orElse(20);
-          return WorkmeshScenarios.latency(infra, o, LIGHT_LATENCY, rate, Math.max(5, 4 * o.latencySeconds()));
-        }),
+        // Half of what single submits achieved in this run: latency when the mesh is not saturated.
+        new Scenario("latency-sustainable", () -> WorkmeshScenarios.latency(infra, o, "latency-sustainable",
+            shareOfSingleSubmitRate(results, 2, 50), Math.max(5, 2 * o.latencySeconds()))),
+        // A tenth of it: the path's own latency, far from saturation (no target; it explains the one above).
+        new Scenario(LIGHT_LATENCY, () -> WorkmeshScenarios.latency(infra, o, LIGHT_LATENCY,
+            shareOfSingleSubmitRate(results, 10, 20), Math.max(5, 4 * o.latencySeconds()))),
         new Scenario(RequestCost.KEY, () -> RequestCost.run(infra, o)),
     };
     boolean warmed = false;
@@ -121,6 +117,14 @@ public final class BenchRun {
     }
     double loadAfter = loadAverage();
     return report(o, startedAt, loadBefore, loadAfter, results, scaling);
+  }
+
+  /**
+   * The rate single submits achieved in this run divided by {@code divisor} (at least 5/s), or {@code
+   * otherwise} when that scenario did not run.
+   */
+  private static int shareOfSingleSubmitRate(List<ScenarioResult> results, int divisor, int otherwise) {
+    return find(results, "queue-single").map(r -> (int) Math.max(5, r.tasksPerSecond() / divisor)).orElse(otherwise);
   }
 
   /** The scenarios that run Workmesh's code: the JIT warm-up runs before the first of them. */
